@@ -1,0 +1,1 @@
+"""The kit's synthetic datasets and codebooks, shipped as package data (see README.md here)."""

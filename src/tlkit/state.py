@@ -1,0 +1,56 @@
+"""Small JSON state files that let a widget resume after a page reload or kernel restart.
+
+Each widget saves a plain dict under a key (e.g. "runner-tuning", "observation-2026-03-04-a").
+Writes are atomic (write to a temporary file, then rename), so a crash mid-save never leaves
+a half-written file that would lose a group's place or a learner's notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tlkit.paths import state_dir
+
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+
+def state_path(key: str) -> Path:
+    if not _SAFE_KEY.match(key):
+        raise ValueError(
+            f"State key {key!r} can only use letters, digits, '.', '_' and '-' "
+            "(it becomes a file name)."
+        )
+    return state_dir() / f"{key}.json"
+
+
+def save_state(key: str, data: dict[str, Any]) -> Path:
+    path = state_path(key)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+    os.replace(tmp, path)
+    return path
+
+
+def load_state(key: str) -> dict[str, Any] | None:
+    """The saved dict, or None when nothing was saved yet.
+
+    A file that cannot be read is moved aside (never deleted) so the widget can start fresh
+    while the old content stays on disk for someone to recover.
+    """
+    path = state_path(key)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+    except (ValueError, OSError):
+        path.replace(path.with_suffix(".unreadable.json"))
+        return None

@@ -1,0 +1,1 @@
+"""The kit's interactive components (ipywidgets), each a thin view over plain logic in tlkit."""
