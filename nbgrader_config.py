@@ -1,0 +1,61 @@
+"""nbgrader set-up for the tlkit course (this folder is the course root).
+
+Authors write modules in modules/<id>/<id>.ipynb (with solutions and tests). Everything
+nbgrader generates - the gradebook and the release/submitted/autograded/feedback folders -
+goes into one build folder: <course root>/build, or the folder named by TLKIT_BUILD.
+Run nbgrader from this folder, e.g. `nbgrader generate_assignment protocols`.
+"""
+
+import os
+import re
+
+from nbconvert.preprocessors import TagRemovePreprocessor
+from nbgrader.converters import GenerateAssignment
+from nbgrader.preprocessors import IncludeHeaderFooter
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.abspath(os.environ.get("TLKIT_BUILD") or os.path.join(COURSE_ROOT, "build"))
+
+# nbgrader builds regular expressions from these folder names without escaping them, so
+# regex characters in a build path outside the course folder would silently match nothing.
+if not BUILD.startswith(COURSE_ROOT + os.sep) and re.search(r"[][()*+?{}^$|\\]", BUILD):
+    raise ValueError(
+        f"TLKIT_BUILD={BUILD!r} contains brackets or other special characters that nbgrader "
+        "cannot handle. Choose a folder whose path has only letters, digits, '-', '_' and '.'."
+    )
+
+
+def _step(name):
+    # Inside the course folder, keep the name relative: nbgrader escapes the root for us.
+    path = os.path.join(BUILD, name)
+    if path.startswith(COURSE_ROOT + os.sep):
+        return os.path.relpath(path, COURSE_ROOT)
+    return path
+
+
+os.makedirs(BUILD, exist_ok=True)  # sqlite creates the gradebook file, not its folder
+c.CourseDirectory.root = COURSE_ROOT
+c.CourseDirectory.course_id = "tlkit"
+c.CourseDirectory.source_directory = "modules"
+c.CourseDirectory.release_directory = _step("release")
+c.CourseDirectory.submitted_directory = _step("submitted")
+c.CourseDirectory.autograded_directory = _step("autograded")
+c.CourseDirectory.feedback_directory = _step("feedback")
+c.CourseDirectory.solution_directory = _step("solution")
+c.CourseDirectory.source_with_tests_directory = _step("source_with_tests")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(BUILD, "gradebook.db")
+
+# Facilitator notes (cells tagged "facilitator") never reach learners. They are removed
+# first, before nbgrader locks cells and computes checksums, so the gradebook describes
+# exactly the notebook that learners receive.
+_chain = GenerateAssignment.class_traits()["preprocessors"].default()
+_chain.insert(_chain.index(IncludeHeaderFooter) + 1, TagRemovePreprocessor)
+c.GenerateAssignment.preprocessors = _chain
+c.TagRemovePreprocessor.enabled = True
+c.TagRemovePreprocessor.remove_cell_tags = {"facilitator"}
+
+# Seconds a single cell may run while autograding before it counts as failed; graded cells
+# are small pandas exercises, so a minute means something is stuck (e.g. waiting on input).
+c.ExecutePreprocessor.timeout = 60

@@ -1,0 +1,458 @@
+"""Observer calibration: how closely observers' scores on the same episode agree.
+
+Plain statistics with numpy, written out so a facilitator can follow them:
+
+- exact agreement: share of look-fors given identical scores;
+- within-one agreement: share whose scores differ by at most one level. It INCLUDES exact
+  agreement (a common certification rule is "within one of the reference on 80% of items");
+- weighted Cohen's kappa with linear weights w_ij = 1 - |i - j| / (k - 1) over the rubric's k
+  levels, from the k x k table of score pairs: kappa = (p_o - p_e) / (1 - p_e), where p_o is the
+  weighted share of observed agreement and p_e the weighted share expected by chance from each
+  rater's own mix of scores (Cohen 1960; weighted form Cohen 1968). Bands: Landis & Koch (1977).
+
+Anything that cannot be computed comes back as a sentence saying why, never as NaN.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tlkit.observation import Rubric, as_whole_number
+
+SOURCES = (
+    "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "
+    "Psychological Measurement, 20(1), 37-46.",
+    "Cohen, J. (1968). Weighted kappa: nominal scale agreement with provision for scaled "
+    "disagreement or partial credit. Psychological Bulletin, 70(4), 213-220.",
+    "Landis, J. R., & Koch, G. G. (1977). The measurement of observer agreement for "
+    "categorical data. Biometrics, 33(1), 159-174.",
+)
+
+REFERENCE = "reference"
+MIN_LOOK_FORS = 2   # one item gives p_o of 0 or 1 and a kappa that means nothing
+
+
+class CalibrationError(ValueError):
+    """Scores that cannot be compared. `problems` lists every one found, not just the first."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("Please fix these scores, then compare again:\n- "
+                         + "\n- ".join(self.problems))
+
+
+# --- The statistics ------------------------------------------------------------------------
+
+def linear_weights(k: int) -> np.ndarray:
+    """k x k agreement weights 1 - |i - j| / (k - 1): 1 on the diagonal, 0 at opposite ends."""
+    i, j = np.indices((k, k))
+    return 1 - np.abs(i - j) / (k - 1)
+
+
+def weights_text(levels: Sequence[int]) -> str:
+    k = len(levels)
+    parts = [f"{d} level{'s' if d > 1 else ''} apart {1 - d / (k - 1):.2f}" for d in range(1, k)]
+    return (f"Weighted kappa uses linear weights w = 1 − |i − j| / (k − 1) over the rubric's "
+            f"k = {k} levels: identical scores count 1, scores " + ", ".join(parts) + ".")
+
+
+def contingency_table(first: Sequence[int], second: Sequence[int],
+                      levels: Sequence[int]) -> np.ndarray:
+    """Counts of (first, second) score pairs over the FULL set of levels, so a level nobody
+    used still has its row and column (it changes neither p_o nor p_e, but keeps k right)."""
+    index = {level: n for n, level in enumerate(levels)}
+    table = np.zeros((len(levels), len(levels)), dtype=int)
+    for a, b in zip(first, second):
+        table[index[a], index[b]] += 1
+    return table
+
+
+def landis_koch(kappa: float) -> str:
+    """Landis & Koch (1977) label for a kappa value."""
+    if kappa < 0:
+        return "poor: below chance"
+    for upper, label in ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
+                         (0.80, "substantial")):
+        if kappa <= upper:
+            return label
+    return "almost perfect"
+
+
+@dataclass(frozen=True)
+class Kappa:
+    value: float | None        # None when kappa cannot be computed; `reason` says why
+    p_observed: float | None
+    p_expected: float | None
+    n: int
+    weighted: bool
+    reason: str = ""
+
+    @property
+    def band(self) -> str:
+        return landis_koch(self.value) if self.value is not None else ""
+
+    def __str__(self) -> str:
+        return f"{self.value:.2f} ({self.band})" if self.value is not None else self.reason
+
+
+def _pairs(first: Sequence[Any], second: Sequence[Any]) -> list[tuple[int, int]]:
+    """Score pairs where both raters gave a score; blanks drop out pairwise."""
+    return [(int(a), int(b)) for a, b in zip(first, second)
+            if a is not None and b is not None and not pd.isna(a) and not pd.isna(b)]
+
+
+def cohen_kappa(first: Sequence[Any], second: Sequence[Any], levels: Sequence[int],
+                weighted: bool = True) -> Kappa:
+    """Cohen's kappa between two raters' scores on the same items (linear weights by default;
+    weighted=False gives Cohen's original unweighted kappa)."""
+    pairs = _pairs(first, second)
+    n = len(pairs)
+    if n < MIN_LOOK_FORS:
+        return Kappa(None, None, None, n, weighted,
+                     f"Kappa needs at least {MIN_LOOK_FORS} look-fors scored by both; "
+                     f"{'only ' + str(n) if n else 'none'} here.")
+    table = contingency_table([a for a, _ in pairs], [b for _, b in pairs], levels) / n
+    w = linear_weights(len(levels)) if weighted else np.eye(len(levels))
+    p_o = float((w * table).sum())
+    p_e = float((w * np.outer(table.sum(axis=1), table.sum(axis=0))).sum())
+    if 1 - p_e < 1e-12:
+        only = pairs[0][0]
+        return Kappa(None, p_o, p_e, n, weighted,
+                     f"Kappa cannot be computed: both gave every look-for the same score "
+                     f"({only}), so chance alone predicts 100% agreement and there is no "
+                     "variation left to agree on. Read the exact agreement instead.")
+    # Rounding away float dust keeps a true zero from printing as "-0.00 (poor)".
+    return Kappa(round((p_o - p_e) / (1 - p_e), 12), p_o, p_e, n, weighted)
+
+
+def exact_agreement(first: Sequence[Any], second: Sequence[Any]) -> float | None:
+    """Share of items (scored by both) with identical scores; None if none were."""
+    pairs = _pairs(first, second)
+    return sum(a == b for a, b in pairs) / len(pairs) if pairs else None
+
+
+def within_one_agreement(first: Sequence[Any], second: Sequence[Any]) -> float | None:
+    """Share of items whose scores differ by at most one level. INCLUDES exact matches."""
+    pairs = _pairs(first, second)
+    return sum(abs(a - b) <= 1 for a, b in pairs) / len(pairs) if pairs else None
+
+
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+# --- Checking the scores -------------------------------------------------------------------
+
+def check_scores(scores: pd.DataFrame, rubric: Rubric,
+                 reference: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Observers (rows) x look-fors (columns by id, name or short name) as whole numbers on the
+    rubric's scale, columns in rubric order, blanks as <NA>. Every problem is collected and
+    raised together in one CalibrationError naming row, observer and look-for."""
+    problems: list[str] = []
+    columns: dict[str, Any] = {}
+    for col in scores.columns:
+        try:
+            lf = rubric.look_for(str(col))
+        except KeyError as exc:
+            problems.append(f"Column {col!r}: {exc.args[0]}")
+            continue
+        if lf.id in columns:
+            problems.append(f"Columns {columns[lf.id]!r} and {col!r} are both '{lf.name}'; "
+                            "keep one.")
+        columns[lf.id] = col
+    names = [str(name).strip() for name in scores.index]
+    for row, name in enumerate(names, start=1):
+        if not name or name.lower() == "nan":
+            problems.append(f"Row {row}: the observer has no name; type one.")
+        elif names.index(name) != row - 1:
+            problems.append(f"Row {row}: observer name {name!r} is used twice; "
+                            "give each observer their own name.")
+        elif name.lower() == REFERENCE:
+            problems.append(f"Row {row}: 'reference' is kept for the reference scores; "
+                            "choose another name.")
+    clean = pd.DataFrame(index=pd.Index(names, name="observer"),
+                         columns=list(rubric.look_for_ids), dtype="Int64")
+    levels = f"{min(rubric.levels)} to {max(rubric.levels)}"
+    for lf_id, col in columns.items():
+        for row, (name, value) in enumerate(zip(names, scores[col]), start=1):
+            if value is None or (not isinstance(value, str) and pd.isna(value)) \
+                    or str(value).strip() == "":
+                continue
+            number = as_whole_number(value)
+            if number not in rubric.scale:
+                problems.append(f"Row {row} ({name or 'no name'}), look-for "
+                                f"'{rubric.look_for(lf_id).short}': "
+                                f"{number if number is not None else repr(value)} is not a score "
+                                f"on this rubric; use a whole number from {levels} "
+                                "or leave it blank.")
+            else:
+                clean.iloc[row - 1, clean.columns.get_loc(lf_id)] = number
+    for lf_id, value in (reference or {}).items():
+        if lf_id not in rubric.look_for_ids or as_whole_number(value) not in rubric.scale:
+            problems.append(f"Reference score {value!r} for {lf_id!r} is not on the rubric.")
+    if problems:
+        raise CalibrationError(problems)
+    return clean
+
+
+_SCORE_TEXT = re.compile(r"^\s*(\d+)\s*(?:$|[-–—:.)]\s*\D|\s+\D)")   # "3", "3 - Established"
+_OBSERVER_HEADERS = ("observer", "name", "observer name", "your name", "observer's name")
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_scores_csv(file_or_buffer: Any, rubric: Rubric) -> pd.DataFrame:
+    """Scores from a CSV file (path, open file, or the bytes of an upload), e.g. a form's
+    export: one row per observer, a column for the
+    observer's name and a column per look-for headed by its id or name. Other columns
+    (timestamp, e-mail, comments) are ignored and listed in `.attrs["ignored_columns"]`.
+
+    Every problem is reported at once, with its spreadsheet row (the header is row 1) and
+    column letter, in one CalibrationError.
+    """
+    if isinstance(file_or_buffer, (bytes, bytearray, memoryview)):
+        file_or_buffer = io.BytesIO(bytes(file_or_buffer))
+    try:
+        # Everything as text so blanks and typos reach our own checks; utf-8-sig drops the
+        # byte-order mark spreadsheet programs put at the start.
+        raw = pd.read_csv(file_or_buffer, dtype=str, keep_default_na=False,
+                          encoding="utf-8-sig", skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise CalibrationError([f"The file could not be read as CSV ({exc}). Save it from the "
+                                "spreadsheet as 'CSV (comma separated)' and try again."]) from None
+
+    problems: list[str] = []
+    observer_col, look_for_cols, ignored = None, {}, []
+    for pos, header in enumerate(raw.columns):
+        label = str(header).strip()
+        inner = re.search(r"\[(.+)\]\s*$", label)   # form grids export "Question [Row label]"
+        key = inner.group(1) if inner else label
+        if label.lower() in _OBSERVER_HEADERS and observer_col is None:
+            observer_col = header
+            continue
+        try:
+            lf = rubric.look_for(key)
+        except KeyError:
+            ignored.append(label)
+            continue
+        if lf.id in look_for_cols:
+            problems.append(f"Column {_column_letter(pos)} ({label!r}) repeats look-for "
+                            f"'{lf.name}'; delete one of the two columns.")
+            continue
+        look_for_cols[lf.id] = (pos, header)
+    if observer_col is None:
+        problems.append("No observer column: head the column of names 'observer' (row 1).")
+    if not look_for_cols:
+        problems.append("No column matches a look-for. Head each score column with a look-for "
+                        f"id or name, e.g. {', '.join(rubric.look_for_ids[:3])}.")
+    if problems:
+        raise CalibrationError(problems)
+
+    observer_pos = list(raw.columns).index(observer_col)
+    seen: dict[str, int] = {}
+    scores = pd.DataFrame(index=range(len(raw)), columns=list(rubric.look_for_ids),
+                          dtype="Int64")
+    names = []
+    levels = f"{min(rubric.levels)} to {max(rubric.levels)}"
+    for i, record in raw.iterrows():
+        sheet_row = i + 2
+        name = record[observer_col].strip()
+        names.append(name)
+        if not name:
+            problems.append(f"Row {sheet_row}, column {_column_letter(observer_pos)}: "
+                            "the observer's name is blank; type a name.")
+        elif name.lower() in seen:
+            problems.append(f"Row {sheet_row}, column {_column_letter(observer_pos)}: "
+                            f"{name!r} already appears in row {seen[name.lower()]}; "
+                            "give each observer one row.")
+        else:
+            seen[name.lower()] = sheet_row
+        for lf_id, (pos, header) in look_for_cols.items():
+            text = record[header].strip()
+            if not text:
+                continue
+            match = _SCORE_TEXT.match(text)
+            number = int(match.group(1)) if match else None
+            if number not in rubric.scale:
+                problems.append(f"Row {sheet_row}, column {_column_letter(pos)} "
+                                f"({rubric.look_for(lf_id).short}), observer "
+                                f"{name or '(no name)'}: {text!r} is not a score; use a whole "
+                                f"number from {levels} or leave it blank.")
+                continue
+            scores.iloc[i, scores.columns.get_loc(lf_id)] = number
+    if problems:
+        raise CalibrationError(problems)
+    scores.index = pd.Index(names, name="observer")
+    scores.attrs["ignored_columns"] = ignored
+    return scores
+
+
+# --- The comparison ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Agreement:
+    """How two sets of scores agree: an observer vs the reference, or two observers."""
+    first: str
+    second: str
+    n: int                       # look-fors scored by both
+    exact: float | None
+    within_one: float | None     # includes exact
+    kappa: Kappa
+
+
+def agreement(first_name: str, first: Sequence[Any], second_name: str, second: Sequence[Any],
+              levels: Sequence[int]) -> Agreement:
+    return Agreement(first_name, second_name, len(_pairs(first, second)),
+                     exact_agreement(first, second), within_one_agreement(first, second),
+                     cohen_kappa(first, second, levels, weighted=True))
+
+
+@dataclass
+class CalibrationReport:
+    rubric: Rubric
+    weights_text: str
+    vs_reference: list[Agreement] = field(default_factory=list)
+    pairs: list[Agreement] = field(default_factory=list)
+    overall: Agreement | None = None              # all observers' scores pooled vs reference
+    by_look_for: pd.DataFrame = field(default_factory=pd.DataFrame)
+    disagreement: list[str] = field(default_factory=list)    # most disagreement first
+    messages: list[str] = field(default_factory=list)        # what was left out, and why
+
+    def agreement_table(self, which: str = "reference") -> pd.DataFrame:
+        """vs-reference or pairwise figures as a display table (percentages as text)."""
+        rows = self.vs_reference if which == "reference" else self.pairs
+        return pd.DataFrame([{
+            "observer" if which == "reference" else "pair":
+                a.first if which == "reference" else f"{a.first} & {a.second}",
+            "look-fors compared": a.n,
+            "exact agreement": percent(a.exact),
+            "within one (incl. exact)": percent(a.within_one),
+            "weighted kappa (linear)": str(a.kappa),
+        } for a in rows])
+
+
+def compare(scores: pd.DataFrame, reference: Mapping[str, int] | None,
+            rubric: Rubric) -> CalibrationReport:
+    """Compare each observer with the reference, each pair of observers, and each look-for.
+
+    `scores`: one row per observer (index = names), one column per look-for (id or name);
+    blanks allowed. `reference`: look-for id -> reference score, or None for group-only
+    figures. Raises CalibrationError (all problems listed) for scores off the rubric."""
+    clean = check_scores(scores, rubric, reference)
+    levels = rubric.levels
+    report = CalibrationReport(rubric=rubric, weights_text=weights_text(levels))
+    reference = {k: int(v) for k, v in (reference or {}).items()}
+    short = {lf.id: lf.short for lf in rubric.look_fors}
+
+    data = {name: [None if pd.isna(v) else int(v) for v in row]
+            for name, row in zip(clean.index, clean.itertuples(index=False))}
+    scored = [lf for n, lf in enumerate(clean.columns)
+              if any(row[n] is not None for row in data.values())]
+    for name, row in list(data.items()):
+        # A look-for nobody scored is reported once for the group, not once per observer.
+        blank = [short[lf] for lf, v in zip(clean.columns, row) if v is None and lf in scored]
+        if not any(v is not None for v in row):
+            report.messages.append(f"{name} entered no scores and is left out.")
+            del data[name]
+        elif blank:
+            report.messages.append(f"{name} left {_join(blank)} blank; "
+                                   f"{'it is' if len(blank) == 1 else 'they are'} left out of "
+                                   f"{name}'s figures.")
+    if not data:
+        report.messages.insert(0, "No scores yet: enter at least one observer's scores.")
+        return report
+    if len(scored) < MIN_LOOK_FORS:
+        report.messages.append(
+            f"Only {len(scored)} look-for has scores. Agreement on a single look-for says "
+            f"little and kappa needs at least {MIN_LOOK_FORS}; score more look-fors.")
+
+    ref_row = [reference.get(lf) for lf in clean.columns]
+    if reference:
+        for name, row in data.items():
+            report.vs_reference.append(agreement(name, row, REFERENCE, ref_row, levels))
+        pooled = [(v, r) for row in data.values() for v, r in zip(row, ref_row)]
+        report.overall = agreement("All observers", [v for v, _ in pooled], REFERENCE,
+                                   [r for _, r in pooled], levels)
+    if len(data) < 2:
+        report.messages.append("Only one observer, so there are no figures between "
+                               "observers; add a second observer to compare with each other.")
+    for (a, row_a), (b, row_b) in itertools.combinations(data.items(), 2):
+        report.pairs.append(agreement(a, row_a, b, row_b, levels))
+
+    report.by_look_for = _by_look_for(clean, data, reference, rubric)
+    report.disagreement = _disagreement(report.by_look_for, bool(reference))
+    unscored = [short[lf] for lf in clean.columns if lf not in scored]
+    if unscored and len(scored) >= MIN_LOOK_FORS:
+        report.messages.append(f"No one scored {_join(unscored)}.")
+    return report
+
+
+def _join(items: Sequence[str]) -> str:
+    items = [f"'{i}'" for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _by_look_for(clean: pd.DataFrame, data: dict[str, list], reference: dict[str, int],
+                 rubric: Rubric) -> pd.DataFrame:
+    rows = []
+    for n, lf_id in enumerate(clean.columns):
+        values = [row[n] for row in data.values() if row[n] is not None]
+        if not values:
+            continue
+        ref = reference.get(lf_id)
+        diffs = [abs(v - ref) for v in values] if ref is not None else []
+        rows.append({
+            "look_for_id": lf_id,
+            "look_for": rubric.look_for(lf_id).short,
+            "reference": ref,
+            "observers": len(values),
+            "exact": sum(d == 0 for d in diffs) / len(diffs) if diffs else None,
+            "within_one": sum(d <= 1 for d in diffs) / len(diffs) if diffs else None,
+            "mean_abs_diff": sum(diffs) / len(diffs) if diffs else None,
+            "lowest": min(values),
+            "highest": max(values),
+            "spread": max(values) - min(values),
+        })
+    return pd.DataFrame(rows, columns=["look_for_id", "look_for", "reference", "observers",
+                                       "exact", "within_one", "mean_abs_diff", "lowest",
+                                       "highest", "spread"])
+
+
+def _disagreement(table: pd.DataFrame, with_reference: bool) -> list[str]:
+    """Look-fors ranked from most to least disagreement, as sentences; agreeing ones omitted.
+    With a reference: distance from it first (that is what calibration aims at), then spread."""
+    if table.empty:
+        return []
+    keys = ["mean_abs_diff", "spread"] if with_reference else ["spread"]
+    ranked = table.sort_values(keys, ascending=False, kind="stable")
+    sentences = []
+    for row in ranked.itertuples():
+        off = with_reference and row.mean_abs_diff > 0
+        if not off and row.spread == 0:
+            continue
+        text = f"{row.look_for}: "
+        if with_reference:
+            text += (f"on average {row.mean_abs_diff:.1f} levels from the reference "
+                     f"({row.reference}); {percent(row.exact)} matched it exactly; ")
+        text += (f"scores ranged from {row.lowest} to {row.highest}." if row.spread
+                 else f"everyone gave {row.lowest}.")
+        sentences.append(text)
+    if not sentences:
+        sentences.append("No disagreement: every observer gave the same score on every "
+                         "look-for" + (" as the reference." if with_reference else "."))
+    return sentences

@@ -1,0 +1,210 @@
+"""Bring a learner's own survey export (Google Forms or Microsoft Forms, saved as CSV) into
+the shape of one of the course's codebooks, and say what needs fixing.
+
+    from tlkit.data.forms import import_form
+    result = import_form("my-survey.csv", "tl_survey_spring")
+    print(result.report())        # every problem at once, with spreadsheet row and column
+    result.data                   # the answers, as tlkit.data.load would give them
+
+Headers are the question text; they are matched to the codebook's questions ignoring case
+and spacing, or through `mapping={"my question text": "q_find_materials"}`. Answer words are
+matched the same way ("strongly AGREE " counts as "Strongly agree"). The export is only read,
+never changed or copied: everything happens in memory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from tlkit.data.checking import Problem, check_frame
+from tlkit.data.codebook import Codebook, DataError
+from tlkit.data.loading import codebook as load_codebook
+
+# Time-stamp headers the two form tools write, and columns that identify a person: those are
+# left out, since the course's data sets hold no names or e-mail addresses.
+TIMESTAMP_HEADERS = ("timestamp", "completion time", "submitted")
+IDENTIFYING_HEADERS = ("email", "email address", "name", "full name", "username")
+FORM_BOOKKEEPING = ("id", "start time", "last modified time")
+# Tried in this order; the first that reads every cell of the column wins, so a file written
+# day-first (31/03/2025) is read day-first rather than failing or being misread.
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S",
+                     "%m/%d/%Y %H:%M:%S", "%m/%d/%y %H:%M:%S", "%m/%d/%Y %H:%M",
+                     "%m/%d/%y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d")
+
+
+class FormsError(DataError):
+    """The export cannot be read at all (wrong file type, empty file)."""
+
+
+@dataclass
+class FormImport:
+    data: pd.DataFrame                  # codebook column names; index = spreadsheet row
+    problems: list[Problem]             # every problem found, in row order
+    notes: list[str]                    # things left out or not matched (not errors)
+    mapping: dict[str, str] = field(default_factory=dict)   # header -> codebook column
+    source: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def report(self) -> str:
+        lines = [f"{self.source}: {len(self.data)} responses, "
+                 f"{len(self.mapping)} columns matched to the codebook."]
+        if self.problems:
+            lines.append(f"{len(self.problems)} problem(s) to fix in your spreadsheet "
+                         "(row 1 is the header row):")
+            lines += [f"  - {p}" for p in self.problems]
+        else:
+            lines.append("No problems found.")
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def normal(text) -> str:
+    """Case, spacing and a trailing colon or question mark do not matter when matching."""
+    return re.sub(r"\s+", " ", str(text)).strip().rstrip(":?").strip().casefold()
+
+
+def read_export(source: str | Path | IO) -> pd.DataFrame:
+    """Every cell as text, blank cells missing; the index is the spreadsheet row number."""
+    name = getattr(source, "name", str(source))
+    if str(name).lower().endswith((".xlsx", ".xls")):
+        raise FormsError(f"{name} is an Excel workbook. Save it as CSV first (in Excel: File > "
+                         "Save As > CSV UTF-8), then import the .csv file.")
+    read = dict(dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
+    try:
+        raw = pd.read_csv(source, encoding="utf-8-sig", **read)
+    except UnicodeDecodeError:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        raw = pd.read_csv(source, encoding="cp1252", **read)   # Excel's "CSV" on Windows
+    except pd.errors.EmptyDataError as err:
+        raise FormsError(f"{name} is empty: export the responses again.") from err
+    raw.index = raw.index + 2                     # header is spreadsheet row 1
+    raw = raw.apply(lambda col: col.str.strip())
+    return raw.dropna(how="all")                  # fully blank rows are not responses
+
+
+def import_form(source: str | Path | IO, dataset: str | Codebook,
+                mapping: dict[str, str] | None = None) -> FormImport:
+    """Map the export's columns onto `dataset`'s codebook and check every answer."""
+    book = dataset if isinstance(dataset, Codebook) else load_codebook(dataset)
+    label = Path(getattr(source, "name", str(source))).name
+    raw = read_export(source)
+    problems: list[Problem] = []
+    notes: list[str] = []
+
+    columns = _match_headers(list(raw.columns), book, mapping or {}, problems, notes)
+    if not columns:
+        problems.append(Problem(1, None, "none of the column headers matches a question of "
+                                f"the {book.name} codebook. Pass mapping={{'your question': "
+                                f"'column'}} using the columns {', '.join(book.questions.values())}."))
+        return FormImport(pd.DataFrame(index=raw.index), problems, notes, {}, label)
+
+    frame = pd.DataFrame(index=raw.index)
+    for header, column in columns.items():
+        spec = book.column(column)
+        cells = raw[header]
+        if spec.type == "likert":
+            words = {normal(level): level for level in spec.levels}
+            cells = cells.map(lambda v: words.get(normal(v), v) if isinstance(v, str) else v)
+        elif spec.type == "date":
+            cells = _parse_timestamps(cells, header, problems)
+        frame[column] = cells
+
+    # Check with the codebook's own pandera schema, limited to the matched columns. Date
+    # ranges are the course data's school year, not the learner's, so they are not applied.
+    sub = replace(book, rules=(), columns=tuple(
+        replace(c, minimum=None, maximum=None, missing=True) if c.type == "date" else c
+        for c in book.columns if c.name in columns.values()))
+    # The frame's index already is the spreadsheet row, so rows are reported as-is.
+    typed, found = check_frame(frame[[c.name for c in sub.columns]], sub, label, first_row=0)
+    typed.index.name = "sheet_row"
+    header_of = {column: header for header, column in columns.items()}
+    for p in found:
+        problems.append(Problem(p.row, header_of.get(p.column, p.column),
+                                _advice(p.message, book, p.column)))
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return FormImport(typed, problems, notes, columns, label)
+
+
+def _advice(message: str, book: Codebook, column: str | None) -> str:
+    if column and column in book.column_names and "must be one of" in message:
+        return message + " Correct the answer (spelling counts, case and spaces do not)."
+    if "is empty" in message:
+        return "is empty, but this question needs an answer: ask again or remove the row."
+    return message
+
+
+def _match_headers(headers: list[str], book: Codebook, mapping: dict[str, str],
+                   problems: list[Problem], notes: list[str]) -> dict[str, str]:
+    """header -> codebook column, from the mapping, the question text or the column name."""
+    by_text = {normal(q): col for q, col in book.questions.items()}
+    by_text.update({normal(c): c for c in book.column_names})
+    wanted = {normal(h): col for h, col in mapping.items()}
+    date_columns = [c.name for c in book.columns if c.type == "date"]
+    matched: dict[str, str] = {}
+    for bad in sorted(set(wanted.values()) - set(book.column_names)):
+        problems.append(Problem(None, None, f"the mapping names {bad!r}, which is not a column "
+                                f"of {book.name}; use one of {', '.join(book.column_names)}."))
+    for header in headers:
+        key = normal(header)
+        column = wanted.get(key) or by_text.get(key)
+        if column is None and key in TIMESTAMP_HEADERS and len(date_columns) == 1:
+            column = date_columns[0]
+        if column in book.column_names:
+            matched[header] = column
+        elif key in IDENTIFYING_HEADERS:
+            notes.append(f"column '{header}' was left out: the course keeps no names or "
+                         "e-mail addresses.")
+        elif key not in FORM_BOOKKEEPING:
+            near = difflib.get_close_matches(key, list(by_text), n=1, cutoff=0.6)
+            hint = (f" Did you mean {_question_or_name(book, by_text[near[0]])!r}? If so, add "
+                    f"mapping={{{header!r}: {by_text[near[0]]!r}}}.") if near else ""
+            notes.append(f"column '{header}' matches no question of {book.name} and was "
+                         f"left out.{hint}")
+    seen: dict[str, str] = {}
+    for header, column in matched.items():
+        if column in seen:
+            problems.append(Problem(1, header, f"is matched to {column!r}, like column "
+                                    f"'{seen[column]}'. Keep one, or fix the mapping."))
+        seen.setdefault(column, header)
+    missing = [c for c in book.questions.values() if c not in seen]
+    if seen and missing:
+        notes.append(f"no column for {', '.join(missing)}; those answers are not in the data.")
+    return {h: c for h, c in matched.items() if seen[c] == h}
+
+
+def _question_or_name(book: Codebook, column: str) -> str:
+    return book.column(column).question or column
+
+
+def _parse_timestamps(cells: pd.Series, header: str, problems: list[Problem]) -> pd.Series:
+    # Google writes "4/5/2025 10:23:11" (or "2025/04/05 10:23:11 AM GMT-7"), Microsoft
+    # "4/5/25 10:23:11"; a time-zone tail is dropped: only the day is used.
+    text = cells.str.replace(r"\s*(GMT|UTC)[+-]?[\d:]*$", "", regex=True)
+    present = text.dropna()
+    best = None
+    for fmt in TIMESTAMP_FORMATS:
+        parsed = pd.to_datetime(present, format=fmt, errors="coerce")
+        if best is None or parsed.notna().sum() > best.notna().sum():
+            best = parsed
+        if parsed.notna().all():
+            break
+    out = pd.Series(pd.NA, index=cells.index, dtype=object)
+    if best is not None:
+        for row, value in best.items():
+            if pd.isna(value):
+                problems.append(Problem(int(row), header, f"{cells[row]!r} is not a date and "
+                                        "time the course can read; write it like "
+                                        "2025-04-05 10:23:11 or leave the cell empty."))
+            else:
+                out[row] = value.strftime("%Y-%m-%d %H:%M:%S")
+    return out

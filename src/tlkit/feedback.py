@@ -1,0 +1,185 @@
+"""Descriptive vs evaluative feedback: the statements of the sorting exercise and its marking.
+
+The statements live in content/feedback_statements.yaml. Marking never raises on a learner's
+answers: a blank or unrecognised label counts as not sorted yet, and ids that are not in the
+exercise are listed so the view can say so.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import yaml
+
+from tlkit.paths import CONTENT
+
+STATEMENTS_FILE = CONTENT / "feedback_statements.yaml"
+LABELS = ("descriptive", "evaluative")
+
+
+class FeedbackContentError(ValueError):
+    """The statements file is missing or malformed. The message names the file, entry and fix."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    text: str
+    label: str   # one of LABELS
+    why: str     # one line: why the label fits
+
+
+@dataclass(frozen=True)
+class Exercise:
+    title: str
+    instructions: str
+    background: str
+    sources: tuple[str, ...]
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class Marked:
+    statement: Statement
+    answer: str | None   # the learner's label, normalised; None when not sorted
+
+    @property
+    def correct(self) -> bool:
+        return self.answer == self.statement.label
+
+
+@dataclass(frozen=True)
+class SortResult:
+    items: tuple[Marked, ...]                  # every statement of the exercise, in order
+    unknown_ids: tuple[str, ...] = ()          # answered ids that are not in the exercise
+    unrecognised: Mapping[str, Any] = field(default_factory=dict)  # id -> label not understood
+
+    @property
+    def right(self) -> int:
+        return sum(item.correct for item in self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def wrong(self) -> list[Marked]:
+        return [item for item in self.items if item.answer is not None and not item.correct]
+
+    @property
+    def unanswered(self) -> list[str]:
+        return [item.statement.id for item in self.items if item.answer is None]
+
+    def score_line(self) -> str:
+        line = f"{self.right} of {self.total} sorted correctly"
+        if self.unanswered:
+            line += f" ({len(self.unanswered)} not sorted yet)"
+        return line + "."
+
+
+def load_exercise(path: Path | str | None = None) -> Exercise:
+    path = Path(path) if path else STATEMENTS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FeedbackContentError(f"The statements file {path} is missing.") from None
+    except yaml.YAMLError as error:
+        raise FeedbackContentError(
+            f"{path.name} is not valid YAML ({error}). Check quotes and indentation there."
+        ) from error
+    if not isinstance(data, dict) or not isinstance(data.get("statements"), list):
+        raise FeedbackContentError(
+            f"{path.name} needs a 'statements:' list of entries with id, text, label and why."
+        )
+    statements = tuple(_statement(entry, number, path.name)
+                       for number, entry in enumerate(data["statements"], start=1))
+    ids = [s.id for s in statements]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise FeedbackContentError(
+            f"{path.name}: the id {repeated[0]!r} is used more than once; give each statement "
+            "its own id (answers are saved under it)."
+        )
+    return Exercise(
+        title=str(data.get("title", "Describe or judge?")),
+        instructions=str(data.get("instructions", "")),
+        background=str(data.get("background", "")),
+        sources=tuple(str(s) for s in data.get("sources") or ()),
+        statements=statements,
+    )
+
+
+def _statement(entry: Any, number: int, filename: str) -> Statement:
+    where = f"{filename}, statement {number}"
+    if not isinstance(entry, dict):
+        raise FeedbackContentError(f"{where} should be a block with id, text, label and why.")
+    for key in ("id", "text", "label", "why"):
+        if not str(entry.get(key) or "").strip():
+            raise FeedbackContentError(f"{where} has no '{key}'. Add it and reload.")
+    label = _normalise(entry["label"])
+    if label is None:
+        raise FeedbackContentError(
+            f"{where} ({entry['id']}): label {entry['label']!r} should be "
+            f"{' or '.join(LABELS)}."
+        )
+    return Statement(id=str(entry["id"]).strip(), text=str(entry["text"]).strip(), label=label,
+                     why=str(entry["why"]).strip())
+
+
+def load_statements(path: Path | str | None = None) -> list[Statement]:
+    return list(load_exercise(path).statements)
+
+
+def sample_statements(statements: Sequence[Statement], n: int | None = None,
+                      seed: int | None = None) -> list[Statement]:
+    """Statements to show: all of them, or `n` split as evenly as possible between the labels.
+
+    With no n and no seed the file order is kept (it alternates labels on purpose); a seed
+    shuffles reproducibly, so a facilitator can give everyone the same order.
+    """
+    statements = list(statements)
+    if n is None and seed is None:
+        return statements
+    rng = random.Random(seed)
+    if n is None:
+        return rng.sample(statements, len(statements))
+    if not 1 <= n <= len(statements):
+        raise ValueError(f"Choose between 1 and {len(statements)} statements (got {n}).")
+    # Deal from each label in turn, so a short round is never all one kind.
+    piles = [rng.sample(group, len(group)) for group in
+             ([s for s in statements if s.label == label] for label in LABELS)]
+    rng.shuffle(piles)
+    chosen: list[Statement] = []
+    while len(chosen) < n:
+        for pile in piles:
+            if pile and len(chosen) < n:
+                chosen.append(pile.pop())
+    return rng.sample(chosen, len(chosen))
+
+
+def _normalise(label: Any) -> str | None:
+    text = str(label).strip().lower() if isinstance(label, str) else ""
+    return text if text in LABELS else None
+
+
+def check_sorting(answers: Mapping[Any, Any],
+                  statements: Sequence[Statement] | None = None) -> SortResult:
+    """Mark a learner's sorting. `answers` maps statement id -> "descriptive"/"evaluative".
+
+    Labels are read case-blind; a missing, blank or unrecognised one counts as not sorted.
+    `statements` is the set the learner was shown (default: all of them).
+    """
+    statements = load_statements() if statements is None else list(statements)
+    known = {s.id for s in statements}
+    unknown = tuple(str(key) for key in answers if key not in known)
+    unrecognised = {key: value for key, value in answers.items()
+                    if key in known and _is_given(value) and _normalise(value) is None}
+    items = tuple(Marked(s, _normalise(answers.get(s.id))) for s in statements)
+    return SortResult(items=items, unknown_ids=unknown, unrecognised=unrecognised)
+
+
+def _is_given(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""

@@ -1,0 +1,115 @@
+"""Printable one-page handouts for discussion protocols.
+
+Each handout is one standalone HTML document with its CSS inline and no outside links, fonts
+or images, so it opens and prints the same on a school network with no internet access.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from tlkit.protocols import Protocol, load_protocol, who_listens, who_speaks
+from tlkit.rescale import rescale, step_starts
+
+# Prompts per step on the handout; the rest stay in the runner, so the page fits on one sheet.
+KEY_PROMPTS = 2
+
+_CSS = """
+@page { size: auto; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       font-size: 11pt; line-height: 1.3; color: #111; max-width: 60rem; margin: 1rem auto;
+       padding: 0 1rem; }
+h1 { font-size: 1.6em; margin: 0 0 .2em; }
+h2 { font-size: 1.05em; margin: .8em 0 .3em; text-transform: uppercase; letter-spacing: .04em;
+     color: #333; }
+p, ul, dl { margin: .2em 0; }
+ul { padding-left: 1.2em; }
+.facts { display: flex; gap: 1.5em; flex-wrap: wrap; font-weight: 600; }
+.columns { display: grid; grid-template-columns: 3fr 2fr; gap: 1.5em; }
+dt { font-weight: 700; }
+dd { margin: 0 0 .3em 0; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 1px solid #999; padding: .25em .4em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tfoot td { font-weight: 700; }
+td ul { margin: 0; padding-left: 1em; }
+th.prompts { width: 38%; }
+.credit { font-size: .85em; color: #333; margin-top: .8em; border-top: 1px solid #999;
+          padding-top: .3em; }
+@media print {
+  body { font-size: 8.5pt; line-height: 1.2; margin: 0; padding: 0; max-width: none; }
+  th { background: #eee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  tr, .credit { break-inside: avoid; }
+}
+"""
+
+
+def _clock(minutes: int) -> str:
+    """Minutes from the start as H:MM, e.g. 75 -> "1:15"."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def protocol_handout(protocol: Protocol | str, slot_minutes: int | None = None) -> str:
+    """A complete HTML page for one protocol, timed for slot_minutes when given.
+
+    Raises RescaleError (from tlkit.rescale) when the slot is too short for the protocol.
+    """
+    if isinstance(protocol, str):
+        protocol = load_protocol(protocol)
+    if slot_minutes is None:
+        minutes = tuple(step.suggested_minutes for step in protocol.steps)
+        timing = f"Suggested time: {protocol.total_minutes} minutes"
+    else:
+        minutes = rescale(protocol, slot_minutes)
+        timing = (f"Timed for a {slot_minutes}-minute slot "
+                  f"(suggested: {protocol.total_minutes} minutes)")
+    e = escape
+    low, high = protocol.group_size
+
+    rows = []
+    for number, (step, length, start) in enumerate(
+            zip(protocol.steps, minutes, step_starts(minutes)), start=1):
+        prompts = "".join(f"<li>{e(p)}</li>" for p in step.prompts[:KEY_PROMPTS])
+        rows.append(
+            f'<tr class="tlkit-handout-step"><td class="num">{number}</td>'
+            f"<td><strong>{e(step.name)}</strong></td>"
+            f'<td class="num tlkit-handout-start">{e(_clock(start))}</td>'
+            f'<td class="num tlkit-handout-minutes">{length}</td>'
+            f'<td class="tlkit-handout-speakers">{e(who_speaks(protocol, step))}</td>'
+            f'<td class="tlkit-handout-listeners">{e(who_listens(protocol, step))}</td>'
+            f"<td><ul>{prompts}</ul></td></tr>")
+
+    roles = "".join(f"<dt>{e(r.name)}</dt><dd>{e(r.description)}</dd>" for r in protocol.roles)
+    norms = "".join(f"<li>{e(n)}</li>" for n in protocol.norms)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{e(protocol.name)}</title>
+<style>{_CSS}</style>
+</head>
+<body class="tlkit-handout">
+<h1>{e(protocol.name)}</h1>
+<p>{e(protocol.purpose)}</p>
+<p class="facts"><span>Group: {low} to {high} people</span><span>{e(timing)}</span></p>
+<div class="columns">
+<section><h2>Roles</h2><dl>{roles}</dl></section>
+<section><h2>Norms</h2><ul>{norms}</ul></section>
+</div>
+<h2>Steps</h2>
+<table>
+<thead><tr><th>#</th><th>Step</th><th>Starts</th><th>Minutes</th><th>Who speaks</th>
+<th>Listens in silence</th><th class="prompts">Key prompts</th></tr></thead>
+<tbody>
+{"".join(rows)}
+</tbody>
+<tfoot><tr><td></td><td>Total</td><td></td><td class="num">{sum(minutes)}</td>
+<td colspan="3"></td></tr></tfoot>
+</table>
+<p class="credit"><strong>Originators:</strong> {e(protocol.originators)}<br>
+<strong>Source:</strong> {e(protocol.source_note)}</p>
+</body>
+</html>
+"""

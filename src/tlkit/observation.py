@@ -1,0 +1,346 @@
+"""Peer observation with look-fors: the rubric, calibration episodes, and an observer's record.
+
+A rubric (content/rubrics/<id>.yaml) names one practice, a scale of levels and its look-fors,
+each with an observable descriptor per level. An episode (content/episodes/<id>.yaml) is a short
+written classroom scene with reference scores a group calibrates against. An Observation is one
+observer's time-stamped notes and scores; `to_tidy` turns it into one row per look-for.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from tlkit.paths import CONTENT, RUBRICS_DIR
+
+EPISODES_DIR = CONTENT / "episodes"
+DEFAULT_RUBRIC = "student-led-discussion"
+
+
+class ObservationError(ValueError):
+    """A rubric, episode or observation is malformed. The message says where and how to fix it."""
+
+
+@dataclass(frozen=True)
+class LookFor:
+    id: str
+    name: str                  # full wording, e.g. "Students cite the text as evidence"
+    short: str                 # column header on a projector, e.g. "Text evidence"
+    look_for: str              # what the observer watches and listens for
+    levels: dict[int, str]     # level -> observable descriptor
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    name: str
+    practice: str
+    purpose: str
+    scale: dict[int, str]      # level -> label, e.g. 1 -> "Not yet seen"
+    look_fors: tuple[LookFor, ...]
+    sources: tuple[str, ...] = ()
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        return tuple(sorted(self.scale))
+
+    @property
+    def look_for_ids(self) -> tuple[str, ...]:
+        return tuple(lf.id for lf in self.look_fors)
+
+    def look_for(self, id_or_name: str) -> LookFor:
+        """The look-for with this id, name or short name (case and spacing ignored)."""
+        wanted = _normal(id_or_name)
+        for lf in self.look_fors:
+            if wanted in (_normal(lf.id), _normal(lf.name), _normal(lf.short)):
+                return lf
+        raise KeyError(
+            f"{id_or_name!r} is not a look-for of rubric {self.id!r}; "
+            f"use one of: {', '.join(self.look_for_ids)}."
+        )
+
+    def check_score(self, look_for_id: str, score: Any) -> int | None:
+        """The score as an int (None for blank); a clear ObservationError if off the scale."""
+        if score is None or (not isinstance(score, str) and pd.isna(score)) or score == "":
+            return None
+        value = as_whole_number(score)
+        if value not in self.scale:
+            raise ObservationError(
+                f"Score {score!r} for look-for {look_for_id!r} is not on the rubric's scale; "
+                f"use a whole number from {min(self.levels)} to {max(self.levels)} "
+                "or leave it blank."
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class Episode:
+    id: str
+    title: str
+    rubric_id: str
+    setting: str
+    notes: tuple[tuple[str, str], ...]       # (time "mm:ss", what was seen or heard)
+    reference: dict[str, int]                # look-for id -> reference score
+    rationale: dict[str, str]                # look-for id -> why that score
+
+
+def as_whole_number(value: Any) -> int | None:
+    """3, 3.0, "3" and " 3 " are the whole number 3; anything else (3.5, "three", True) is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _normal(text: str) -> str:
+    return " ".join(str(text).lower().replace("_", "-").split())
+
+
+def _read_yaml(path: Path, kind: str) -> dict:
+    if not path.exists():
+        folder = path.parent
+        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        raise ObservationError(
+            f"No {kind} file {path.name} in {folder}. Known {kind}s: {', '.join(known) or 'none'}."
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ObservationError(f"{path.name} is not valid YAML ({exc}). Check indentation "
+                               "and quotes near the line shown.") from exc
+    if not isinstance(data, dict):
+        raise ObservationError(f"{path.name} must be a YAML mapping (lines of 'field: value').")
+    return data
+
+
+def _need(data: dict, key: str, where: str, fix: str, kind: type = str) -> Any:
+    value = data.get(key)
+    if value is None or value == "" or not isinstance(value, kind):
+        raise ObservationError(f"{where}: field '{key}' is missing or not {fix}.")
+    return value
+
+
+def _levels(raw: Any, where: str) -> dict[int, str]:
+    if not isinstance(raw, dict) or not raw:
+        raise ObservationError(f"{where}: 'levels' must map each level number to a descriptor, "
+                               "e.g. '1: No student cites the text.'")
+    out = {}
+    for level, text in raw.items():
+        if not isinstance(level, int) or not isinstance(text, str) or not text.strip():
+            raise ObservationError(f"{where}: level {level!r} needs a whole-number level and a "
+                                   "non-empty descriptor.")
+        out[level] = text.strip()
+    return out
+
+
+def load_rubric(id: str = DEFAULT_RUBRIC, folder: Path | None = None) -> Rubric:
+    path = Path(folder or RUBRICS_DIR) / f"{id}.yaml"
+    data = _read_yaml(path, "rubric")
+    name = path.name
+    scale = _levels(_need(data, "scale", name, "a mapping of level -> label", dict), name + " scale")
+    if sorted(scale) != list(range(1, len(scale) + 1)) or len(scale) < 2:
+        raise ObservationError(f"{name}: 'scale' must number its levels 1, 2, 3 ... "
+                               f"(found {sorted(scale)}).")
+    raw_lfs = _need(data, "look_fors", name, "a list of look-fors", list)
+    look_fors, seen = [], set()
+    for i, raw in enumerate(raw_lfs, start=1):
+        where = f"{name}, look-for {i}"
+        if not isinstance(raw, dict):
+            raise ObservationError(f"{where}: each look-for must be a mapping with id, name, levels.")
+        lf_id = _need(raw, "id", where, "a short text id like 'text-evidence'")
+        where = f"{name}, look-for '{lf_id}'"
+        if lf_id in seen:
+            raise ObservationError(f"{where}: id used twice; give each look-for its own id.")
+        seen.add(lf_id)
+        levels = _levels(raw.get("levels"), where)
+        if sorted(levels) != sorted(scale):
+            raise ObservationError(f"{where}: levels {sorted(levels)} do not match the scale "
+                                   f"{sorted(scale)}; write one descriptor per scale level.")
+        lf_name = _need(raw, "name", where, "text naming what is observed")
+        look_fors.append(LookFor(id=lf_id, name=lf_name, short=raw.get("short") or lf_name,
+                                 look_for=raw.get("look_for", ""), levels=levels))
+    if not look_fors:
+        raise ObservationError(f"{name}: 'look_fors' is empty; list at least one look-for.")
+    return Rubric(id=_need(data, "id", name, "text"), name=_need(data, "name", name, "text"),
+                  practice=data.get("practice", ""), purpose=data.get("purpose", ""),
+                  scale=scale, look_fors=tuple(look_fors),
+                  sources=tuple(data.get("sources") or ()))
+
+
+def list_episodes(folder: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in Path(folder or EPISODES_DIR).glob("*.yaml"))
+
+
+def load_episode(id: str, folder: Path | None = None, rubrics_folder: Path | None = None) -> Episode:
+    path = Path(folder or EPISODES_DIR) / f"{id}.yaml"
+    data = _read_yaml(path, "episode")
+    name = path.name
+    rubric = load_rubric(_need(data, "rubric", name, "the id of a rubric"), rubrics_folder)
+    notes = []
+    for i, raw in enumerate(_need(data, "notes", name, "a list of time/text notes", list), 1):
+        if not isinstance(raw, dict) or not raw.get("time") or not raw.get("text"):
+            raise ObservationError(f"{name}, note {i}: each note needs 'time' (\"mm:ss\") and "
+                                   "'text'. Put the time in quotes so YAML keeps it as text.")
+        notes.append((str(raw["time"]), str(raw["text"]).strip()))
+    reference, rationale = {}, {}
+    raw_ref = _need(data, "reference", name, "a mapping of look-for id -> score and rationale",
+                    dict)
+    for lf_id, entry in raw_ref.items():
+        where = f"{name}, reference '{lf_id}'"
+        if lf_id not in rubric.look_for_ids:
+            raise ObservationError(f"{where}: not a look-for of rubric {rubric.id!r}; use one of "
+                                   f"{', '.join(rubric.look_for_ids)}.")
+        if not isinstance(entry, dict):
+            raise ObservationError(f"{where}: give 'score' and 'rationale'.")
+        try:
+            score = rubric.check_score(lf_id, entry.get("score"))
+        except ObservationError as exc:
+            raise ObservationError(f"{where}: {exc}") from None
+        if score is None:
+            raise ObservationError(f"{where}: 'score' is missing; give a level from the scale.")
+        reference[lf_id] = score
+        rationale[lf_id] = str(entry.get("rationale") or "").strip()
+    missing = [lf for lf in rubric.look_for_ids if lf not in reference]
+    if missing:
+        raise ObservationError(f"{name}: no reference score for {', '.join(missing)}; "
+                               "add one under 'reference'.")
+    return Episode(id=_need(data, "id", name, "text"), title=_need(data, "title", name, "text"),
+                   rubric_id=rubric.id, setting=str(data.get("setting", "")).strip(),
+                   notes=tuple(notes), reference=reference, rationale=rationale)
+
+
+# --- Low-inference notes -----------------------------------------------------------------
+
+# Words that report the observer's judgement or a guess about students' inner state rather than
+# what was said or done. Low-inference notes quote, count and describe actions instead.
+JUDGEMENT_WORDS = (
+    "great", "good", "poor", "bad", "excellent", "amazing", "awesome", "wonderful", "terrible",
+    "nice", "wrong", "right answer", "should", "shouldn't", "should have", "needs to", "must",
+    "engaged", "engaging", "disengaged", "bored", "boring", "lazy", "unmotivated", "motivated",
+    "interested", "uninterested", "confused", "distracted", "off task", "off-task", "rude",
+    "respectful", "disrespectful", "enjoyed", "loved", "happy", "frustrated", "struggled",
+    "didn't care", "did not care", "doesn't care", "don't care", "clearly", "obviously",
+    "seemed", "seems", "effective", "ineffective", "well done", "weak", "strong",
+)
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')   # verbatim speech is evidence, not the observer's words
+_JUDGEMENT = re.compile(
+    r"(?<![\w'’-])(" + "|".join(
+        re.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+").replace(r"\-", "[- ]")
+        for w in sorted(JUDGEMENT_WORDS, key=len, reverse=True)
+    ) + r")(?![\w'’-])",
+    re.IGNORECASE,
+)
+
+
+def judgement_words(text: str) -> list[str]:
+    """Evaluative or inferential words in a note, as written, first occurrence of each.
+
+    Words inside quotation marks are skipped: a student saying "that's wrong" is a verbatim
+    quote, which is exactly what a low-inference note should hold.
+    """
+    found, seen = [], set()
+    for match in _JUDGEMENT.finditer(_QUOTED.sub(" ", text or "")):
+        key = " ".join(match.group(1).lower().replace("’", "'").split())
+        if key not in seen:
+            seen.add(key)
+            found.append(match.group(1))
+    return found
+
+
+# --- An observer's record ------------------------------------------------------------------
+
+@dataclass
+class Note:
+    time: str                      # elapsed "mm:ss" since the observer started, or "HH:MM:SS"
+    text: str
+    look_for: str | None = None    # look-for id this note is evidence for, if tagged
+
+
+@dataclass
+class Observation:
+    observer: str
+    teacher: str                   # teacher or class label, e.g. "Ms Ortiz, 9B"
+    date: str                      # ISO date "YYYY-MM-DD"
+    rubric_id: str = DEFAULT_RUBRIC
+    scores: dict[str, int | None] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    observation_id: str = ""
+
+    def __post_init__(self):
+        if not self.observation_id:
+            parts = [self.date, self.observer, self.teacher]
+            slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts if p)
+            self.observation_id = slug or "observation"
+
+    def to_dict(self) -> dict:
+        return {"observer": self.observer, "teacher": self.teacher, "date": self.date,
+                "rubric_id": self.rubric_id, "scores": dict(self.scores),
+                "notes": [vars(n).copy() for n in self.notes],
+                "observation_id": self.observation_id}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Observation":
+        notes = [Note(**n) for n in data.get("notes", [])]
+        return cls(observer=data.get("observer", ""), teacher=data.get("teacher", ""),
+                   date=data.get("date", ""), rubric_id=data.get("rubric_id", DEFAULT_RUBRIC),
+                   scores=dict(data.get("scores", {})), notes=notes,
+                   observation_id=data.get("observation_id", ""))
+
+
+def check_observation(observation: Observation, rubric: Rubric) -> dict[str, int | None]:
+    """Scores keyed by look-for id, each on the scale; ALL problems raised together."""
+    problems, clean = [], {}
+    for lf_id, score in observation.scores.items():
+        if lf_id not in rubric.look_for_ids:
+            problems.append(f"{lf_id!r} is not a look-for of rubric {rubric.id!r}.")
+            continue
+        try:
+            clean[lf_id] = rubric.check_score(lf_id, score)
+        except ObservationError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ObservationError(f"Observation by {observation.observer or 'unnamed observer'}: "
+                               + " ".join(problems))
+    return clean
+
+
+TIDY_COLUMNS = ["observation_id", "observer", "teacher", "date", "look_for_id", "look_for",
+                "score", "evidence"]
+
+
+def to_tidy(observation: Observation, rubric: Rubric | None = None) -> pd.DataFrame:
+    """One row per look-for of the rubric, with its score (blank if unscored) and the tagged
+    notes joined as "mm:ss text | mm:ss text". Untagged notes stay out: they are not evidence
+    for one look-for in particular."""
+    rubric = rubric or load_rubric(observation.rubric_id)
+    scores = check_observation(observation, rubric)
+    rows = []
+    for lf in rubric.look_fors:
+        evidence = " | ".join(f"{n.time} {n.text}" for n in observation.notes
+                              if n.look_for == lf.id)
+        rows.append({"observation_id": observation.observation_id,
+                     "observer": observation.observer, "teacher": observation.teacher,
+                     "date": observation.date, "look_for_id": lf.id, "look_for": lf.name,
+                     "score": scores.get(lf.id), "evidence": evidence})
+    frame = pd.DataFrame(rows, columns=TIDY_COLUMNS)
+    frame["score"] = frame["score"].astype("Int64")   # blank stays blank, not 3.0 / NaN
+    return frame
+
+
+def to_csv(observation: Observation, rubric: Rubric | None = None) -> str:
+    """The tidy table as CSV text (UTF-8), ready to save or offer as a download."""
+    buffer = io.StringIO()
+    to_tidy(observation, rubric).to_csv(buffer, index=False)
+    return buffer.getvalue()

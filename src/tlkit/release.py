@@ -1,0 +1,217 @@
+"""The learner's copy of the course: nbgrader's release of each module, copied into a workspace.
+
+Authors edit modules/<id>/ (notebooks with solutions and hidden tests). nbgrader's own
+`generate_assignment` turns each module into a learner version under the build folder
+(solutions and facilitator notes removed; see nbgrader_config.py), and this module copies
+those versions into the workspace that JupyterLab opens.
+
+A learner's files in the workspace are never overwritten. When a module's release changes
+after a learner has their copy, the new version is written beside it, e.g.
+"protocols (updated 2026-11-22).ipynb", and the learner is told where to find it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tlkit.paths import course_root
+
+# What was last copied from the release, per workspace file. It is how we tell "the release
+# changed" (new version goes beside the learner's file) from "the learner edited their copy
+# of an unchanged release" (nothing to do). A dot file, so JupyterLab does not list it.
+MANIFEST = ".tlkit-release.json"
+
+
+class ReleaseError(ValueError):
+    """A module could not be turned into its learner version; the message says what to fix."""
+
+
+@dataclass
+class WorkspaceReport:
+    workspace: Path
+    added: list[Path] = field(default_factory=list)
+    # (the learner's file, left untouched; where the new release was written instead)
+    beside: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        lines = []
+        if self.added:
+            lines.append(f"Copied {len(self.added)} new file(s) into {self.workspace}.")
+        for mine, new in self.beside:
+            lines.append(
+                f"A newer version of {mine.relative_to(self.workspace)} is in "
+                f"'{new.relative_to(self.workspace)}'. Your own copy was left exactly as it was."
+            )
+        return lines
+
+
+def build_dir(root: Path) -> Path:
+    # Same rule as nbgrader_config.py, which nbgrader reads on its own.
+    return Path(os.environ.get("TLKIT_BUILD") or root / "build").resolve()
+
+
+def workspace_dir(root: Path) -> Path:
+    return Path(os.environ.get("TLKIT_WORKSPACE") or root / "workspace").resolve()
+
+
+def module_ids(root: Path) -> list[str]:
+    """Every folder in modules/ that holds a notebook is one nbgrader assignment."""
+    modules = root / "modules"
+    if not modules.is_dir():
+        return []
+    return sorted(
+        p.name for p in modules.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_")) and any(p.glob("*.ipynb"))
+    )
+
+
+def generate_release(root: Path, module: str) -> Path:
+    """Run `nbgrader generate_assignment` for one module; return its release folder.
+
+    nbgrader runs in a subprocess from the course root, exactly as an author would run it,
+    so it reads nbgrader_config.py itself and its logging stays out of the caller's.
+    """
+    env = dict(os.environ)
+    # nbgrader calls the `alembic` command to check the gradebook, so the environment's
+    # scripts folder must be on PATH even when the environment is not activated.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "generate_assignment", module, "--force"],
+            cwd=root, env=env, capture_output=True, text=True, timeout=600,
+        )
+    except subprocess.TimeoutExpired as err:
+        raise ReleaseError(
+            f"nbgrader took more than {err.timeout:.0f} s to build module '{module}'. "
+            f"Try `nbgrader generate_assignment {module}` in {root} to see where it stops."
+        ) from None
+    release = build_dir(root) / "release" / module
+    problems = _nbgrader_errors(done.stdout + done.stderr)
+    if done.returncode != 0 or problems or not release.is_dir():
+        detail = "\n  ".join(problems) or f"nbgrader exited with status {done.returncode}"
+        raise ReleaseError(
+            f"Could not build the learner's version of module '{module}' "
+            f"(modules/{module}/). nbgrader reported:\n  {detail}\n"
+            f"Fix the notebook, or run `nbgrader generate_assignment {module} --force` in "
+            f"{root} for the full log."
+        )
+    return release
+
+
+def _nbgrader_errors(log: str) -> list[str]:
+    """The ERROR lines and exception lines of nbgrader's log, without the tracebacks."""
+    found = []
+    for line in log.splitlines():
+        if "| ERROR]" in line:
+            text = line.split("]", 1)[1].strip()
+        elif re.match(r"^\s+[\w.]+(Error|Exception): ", line):
+            text = line.strip()
+        else:
+            continue
+        if text and text not in found and not text.startswith(("Traceback", "Please see the")):
+            found.append(text)
+    return found[:8]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _load_manifest(workspace: Path) -> dict[str, str]:
+    try:
+        data = json.loads((workspace / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        # Missing or damaged: every differing file then counts as changed, which only ever
+        # writes an extra copy beside the learner's file, never over it.
+        return {}
+
+
+def _save_manifest(workspace: Path, manifest: dict[str, str]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=workspace, prefix=".tlkit-release.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=2, sort_keys=True)
+    os.replace(tmp, workspace / MANIFEST)
+
+
+def _copy_new(src: Path, dest: Path) -> None:
+    # Copy then rename, so an interrupted copy never leaves half a notebook under the real name.
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    os.close(fd)
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dest)
+
+
+def _beside_path(target: Path, digest: str, today: dt.date) -> Path:
+    """A free name next to `target` for a newer release (or one already holding it)."""
+    stem = f"{target.stem} (updated {today.isoformat()}"
+    candidate = target.with_name(f"{stem}){target.suffix}")
+    n = 2
+    while candidate.exists() and _digest(candidate) != digest:
+        candidate = target.with_name(f"{stem}, {n}){target.suffix}")
+        n += 1
+    return candidate
+
+
+def copy_release(release: Path, workspace: Path, today: dt.date | None = None) -> WorkspaceReport:
+    """Copy one module's release folder into workspace/<module>/ without overwriting anything."""
+    today = today or dt.date.today()
+    workspace.mkdir(parents=True, exist_ok=True)
+    manifest = _load_manifest(workspace)
+    report = WorkspaceReport(workspace)
+    for src in sorted(p for p in release.rglob("*") if p.is_file()):
+        rel = (Path(release.name) / src.relative_to(release)).as_posix()
+        target = workspace / rel
+        digest = _digest(src)
+        if not target.exists():
+            _copy_new(src, target)
+            report.added.append(target)
+        elif _digest(target) != digest and manifest.get(rel) != digest:
+            beside = _beside_path(target, digest, today)
+            if not beside.exists():
+                _copy_new(src, beside)
+                report.beside.append((target, beside))
+        manifest[rel] = digest
+    _save_manifest(workspace, manifest)
+    return report
+
+
+def release_course(root: Path, workspace: Path, today: dt.date | None = None) -> WorkspaceReport:
+    """Generate every module's release and copy them all into `workspace`."""
+    modules = module_ids(root)
+    if not modules:
+        raise ReleaseError(
+            f"No modules found in {root / 'modules'}: each module is a folder there holding "
+            "its notebook, e.g. modules/protocols/protocols.ipynb."
+        )
+    report = WorkspaceReport(workspace.resolve())
+    for module in modules:
+        part = copy_release(generate_release(root, module), report.workspace, today)
+        report.added += part.added
+        report.beside += part.beside
+    return report
+
+
+def prepare_workspace(dest: Path | str | None = None, *, root: Path | None = None) -> Path:
+    """Build the learner's copy of every module into the workspace and return its path.
+
+    dest defaults to TLKIT_WORKSPACE or <course root>/workspace. Prints what changed.
+    Raises ReleaseError (a ValueError with a plain message) when nbgrader cannot build a module.
+    """
+    root = Path(root) if root else course_root()
+    workspace = Path(dest) if dest else workspace_dir(root)
+    report = release_course(root, workspace)
+    for line in report.messages():
+        print(line)
+    return report.workspace

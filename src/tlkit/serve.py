@@ -1,0 +1,274 @@
+"""Serve the course: JupyterLab for learners, Voila for facilitator views, on 127.0.0.1 only.
+
+The command lines are built by small functions so tests can check every flag without starting
+a server; `start` and `facilitate` run them as child processes and stop them together.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+from pathlib import Path
+
+from tlkit.paths import CONTENT, course_root
+
+HOST = "127.0.0.1"
+VOILA_TEMPLATE = "tlkit"
+# A Jupyter data folder holding voila/templates/tlkit (the kit's template without CDN links).
+JUPYTER_DATA = CONTENT / "jupyter"
+
+# These JupyterLab extensions are installed for the learners' JupyterLab but fail inside Voila
+# (errors about shared modules in the browser console), so Voila must not load them.
+VOILA_EXTENSION_DENYLIST = (
+    "@jupyter/nbgrader",
+    "@jupyter-notebook/lab-extension",
+    "@voila-dashboards/jupyterlab-preview",
+)
+
+# Voila cannot shut down the kernel of a closed tab (no _xsrf cookie on a direct link), so
+# idle kernels are culled. An open page keeps its kernel: connected kernels are never culled.
+CULL_IDLE_SECONDS = 900
+CULL_INTERVAL_SECONDS = 60
+
+READY_TIMEOUT_SECONDS = 120
+STOP_TIMEOUT_SECONDS = 15
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = None) -> list[str]:
+    """`jupyter lab` on the learner's workspace, loopback only, no calls to the internet."""
+    as_root = _running_as_root() if as_root is None else as_root
+    cmd = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={port}",
+        # A taken port is an error we report, not a silent move to another port.
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={Path(workspace).resolve()}",
+        # No announcements feed, no update check, no PyPI-backed extension manager.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if as_root:  # jupyter lab refuses to run as root without it (containers, CI)
+        cmd.append("--allow-root")
+    return cmd
+
+
+def voila_command(
+    folder: Path,
+    port: int = 8866,
+    *,
+    show_tracebacks: bool = True,
+    cull_idle_seconds: int = CULL_IDLE_SECONDS,
+    cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
+    extra: list[str] | tuple[str, ...] = (),
+) -> list[str]:
+    """`voila` on a folder of views, loopback only, with the kit's template and no code shown.
+
+    Run it with `voila_env()` so Voila finds the kit's template. Tracebacks are shown because
+    the kit's errors end with a plain message naming the file and the fix; without them Voila
+    only says "There was an error" (the server is on loopback, so nothing leaks).
+    """
+    denylist = "[" + ",".join(f"'{name}'" for name in VOILA_EXTENSION_DENYLIST) + "]"
+    return [
+        sys.executable, "-m", "voila",
+        str(Path(folder).resolve()),
+        "--no-browser",
+        f"--Voila.ip={HOST}",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        f"--template={VOILA_TEMPLATE}",
+        "--strip_sources=True",
+        f"--show_tracebacks={show_tracebacks}",
+        f"--VoilaConfiguration.extension_denylist={denylist}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
+        "--MappingKernelManager.cull_connected=False",
+        *extra,
+    ]
+
+
+def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> dict[str, str]:
+    """Environment for Voila: the kit's Jupyter data folder first, and the course root.
+
+    The course root is passed on so facilitator views find modules/ wherever Voila starts
+    their kernels.
+    """
+    env = dict(os.environ if base is None else base)
+    paths = [str(JUPYTER_DATA)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    if root is not None:
+        env.setdefault("TLKIT_COURSE_ROOT", str(Path(root).resolve()))
+    return env
+
+
+def lab_url(port: int, token: str) -> str:
+    return f"http://{HOST}:{port}/lab?token={token}"
+
+
+def voila_url(port: int, notebook: str | None = None) -> str:
+    if notebook:
+        return f"http://{HOST}:{port}/voila/render/{notebook}"
+    return f"http://{HOST}:{port}/"
+
+
+def port_problem(port: int) -> str | None:
+    """A message for the teacher when `port` cannot be used, else None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return (f"Port {port} is already in use: the kit may already be running (look "
+                        "for another terminal window), or another program uses it. Close it, or "
+                        "choose another port, e.g. --port 8890.")
+            return f"Port {port} cannot be used ({err.strerror}). Choose another, e.g. 8890."
+    return None
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> bool:
+    """Poll `url` until it answers (any HTTP status) or `process` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return True
+        except urllib.error.HTTPError:
+            return True  # e.g. 403 without a token: the server is up
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def _spawn(cmd: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    # stdin from /dev/null: with no terminal, Jupyter stops on the first interrupt instead of
+    # asking "Shutdown this Jupyter server (y/[n])?". The children stay in our process group,
+    # so whoever stops the whole group stops them too.
+    return subprocess.Popen(cmd, env=env, cwd=str(cwd), stdin=subprocess.DEVNULL)
+
+
+def stop_all(processes: list[subprocess.Popen], timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+    """Ask every server to stop (they shut their kernels down), then force the stragglers."""
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    deadline = time.monotonic() + timeout
+    for proc in processes:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class _Stop(Exception):
+    """Raised from the SIGTERM handler to leave the wait like Ctrl-C does."""
+
+
+def _raise_stop(signum, frame):
+    raise _Stop()
+
+
+def _wait_while_all_run(servers: list[tuple[str, subprocess.Popen]]) -> int:
+    while True:
+        for name, proc in servers:
+            code = proc.poll()
+            if code is not None:
+                print(f"tlkit: {name} stopped (exit code {code}); stopping the rest.",
+                      file=sys.stderr)
+                return code or 1
+        time.sleep(0.5)
+
+
+def _launch(servers: list[tuple[str, list[str], dict[str, str], str]], cwd: Path,
+            open_url: str | None, banner: str) -> int:
+    """Start each (name, command, env, probe url), wait until all answer, print the banner,
+    then serve until Ctrl-C, SIGTERM, or one server exits; always stop them all together."""
+    started: list[tuple[str, subprocess.Popen]] = []
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        for name, cmd, env, probe in servers:
+            proc = _spawn(cmd, env, cwd)
+            started.append((name, proc))
+            if not wait_until_answers(probe, proc, READY_TIMEOUT_SECONDS):
+                print(f"tlkit: {name} did not start (see the messages above). Nothing is left "
+                      "running; try again, or choose other ports with --port.", file=sys.stderr)
+                return 1
+        print(banner, flush=True)
+        if open_url:
+            webbrowser.open(open_url)
+        return _wait_while_all_run(started)
+    except (KeyboardInterrupt, _Stop):
+        print("\nStopping the kit's servers...", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop_all([proc for _, proc in started])
+
+
+def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
+          open_browser: bool = True) -> int:
+    """JupyterLab on the learner's workspace and Voila on facilitator/, until Ctrl-C."""
+    for port in (lab_port, voila_port):
+        problem = port_problem(port)
+        if problem:
+            print(f"tlkit: {problem}", file=sys.stderr)
+            return 2
+    root = course_root()
+    # Honour a token the user chose; otherwise make one and show it in the printed link.
+    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    lab_env = dict(os.environ, JUPYTER_TOKEN=token)
+    lab_env.setdefault("TLKIT_COURSE_ROOT", str(root))
+    lab = lab_url(lab_port, token)
+    guide = voila_url(voila_port, "protocols.ipynb")
+    banner = (
+        "\nThe Teacher Leader Kit is running on this computer only.\n"
+        f"  Course (JupyterLab):       {lab}\n"
+        f"  Facilitator views (Voila): {voila_url(voila_port)}\n"
+        f"  Facilitator guide:         {guide}\n"
+        "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
+    )
+    return _launch(
+        [("JupyterLab", lab_command(Path(workspace), lab_port), lab_env,
+          f"http://{HOST}:{lab_port}/api/status"),
+         ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
+          voila_url(voila_port))],
+        cwd=root, open_url=lab if open_browser else None, banner=banner,
+    )
+
+
+def facilitate(port: int = 8866, open_browser: bool = True) -> int:
+    """Voila alone on facilitator/, until Ctrl-C."""
+    problem = port_problem(port)
+    if problem:
+        print(f"tlkit: {problem}", file=sys.stderr)
+        return 2
+    root = course_root()
+    guide = voila_url(port, "protocols.ipynb")
+    banner = (
+        "\nFacilitator views are running on this computer only.\n"
+        f"  All views:         {voila_url(port)}\n"
+        f"  Facilitator guide: {guide}\n"
+        "Keep this window open while you facilitate. Press Ctrl-C here to stop.\n"
+    )
+    return _launch(
+        [("Voila", voila_command(root / "facilitator", port), voila_env(root=root),
+          voila_url(port))],
+        cwd=root, open_url=guide if open_browser else None, banner=banner,
+    )

@@ -1,0 +1,58 @@
+"""Headless Chromium (Debian's, driven by Playwright) and Voila serving facilitator/.
+
+Voila is started with the same command line `tlkit facilitate` uses (tlkit.serve), in its own
+process group, with its state kept in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from voila_pages import CHROMIUM, CHROMIUM_ARGS, ROOT, RecordedPage, running_voila
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        hint = "install Debian's chromium: sudo apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing on CI; {hint}")
+        pytest.skip(hint)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path),
+                                             args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    """Voila on facilitator/ with tracebacks on, so a failing cell shows in the page."""
+    with running_voila(ROOT / "facilitator", tmp_path_factory.mktemp("voila"),
+                       show_tracebacks=True) as server:
+        yield server
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make() -> RecordedPage:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(120_000)  # the first render starts a kernel
+        return RecordedPage(page)
+
+    yield make
+    for context in contexts:
+        context.close()

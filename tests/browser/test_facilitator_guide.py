@@ -1,0 +1,131 @@
+"""The facilitator guide in headless Chromium: it runs, reads cleanly and stays on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+
+import pytest
+from voila_pages import ROOT, RecordedPage, running_voila
+
+GUIDE = "protocols.ipynb"
+
+
+def _step_clock(page) -> str:
+    return page.locator(".tlkit-runner-step-clock").first.inner_text()
+
+
+def _changes_within(read, seconds: float) -> bool:
+    before = read()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        if read() != before:
+            return True
+    return False
+
+
+def _open_guide(recorded, voila):
+    page = recorded.page
+    page.goto(voila.url(GUIDE))
+    page.wait_for_selector(".tlkit-runner", state="visible")
+    return page
+
+
+def _runner_button(page, name: str):
+    return page.locator(".tlkit-runner").get_by_role("button", name=name, exact=True)
+
+
+@pytest.fixture(scope="module")
+def guide(voila, browser):
+    """One rendered guide shared by the checks below: a render costs seconds."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    recorded = RecordedPage(page)
+    _open_guide(recorded, voila)
+    yield recorded
+    context.close()
+
+
+def test_runner_clock_runs_after_start_and_holds_on_pause(guide):
+    page = guide.page
+    idle = _step_clock(page)
+    assert not _changes_within(lambda: _step_clock(page), 1.5), "clock moved before Start"
+    _runner_button(page, "Start").click()
+    assert _changes_within(lambda: _step_clock(page), 3.0), f"clock stuck at {idle!r}"
+    _runner_button(page, "Pause").click()
+    time.sleep(1.2)  # let the last tick before the pause land
+    paused = _step_clock(page)
+    time.sleep(2.0)
+    assert _step_clock(page) == paused
+    assert "Paused" in paused
+
+
+def test_agenda_follows_the_start_time_box(guide):
+    page = guide.page
+    box = page.locator(".tlkit-agenda-start input")
+    box.fill("13:30")
+    box.press("Enter")
+    first_row = page.locator(".tlkit-agenda-table tbody tr").first
+    page.wait_for_function(
+        "() => document.querySelector('.tlkit-agenda-table tbody tr').innerText.includes('13:30')")
+    assert first_row.inner_text().startswith("13:30")
+    box.fill("half past one")
+    box.press("Enter")
+    page.locator(".tlkit-agenda-message", has_text="09:00").wait_for()
+    assert first_row.inner_text().startswith("13:30")  # the last good agenda stays
+
+
+def test_handout_link_carries_the_chosen_protocol(guide):
+    page = guide.page
+    page.locator(".tlkit-protocol-chooser select").select_option("consultancy")
+    link = page.locator(".tlkit-handout-link")
+    page.wait_for_function(
+        "() => document.querySelector('.tlkit-handout-link').getAttribute('download')"
+        " === 'consultancy-handout.html'")
+    href = link.get_attribute("href")
+    assert href.startswith("data:text/html")
+    handout = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
+    assert "Consultancy" in handout
+    assert page.locator(".tlkit-runner .tlkit-runner-title").inner_text().startswith("Consultancy")
+
+
+def test_page_shows_no_code_no_errors_and_stays_local(guide):
+    page = guide.page
+    page.wait_for_timeout(500)
+    assert page.locator(".jp-InputArea, .cm-editor, .CodeMirror").count() == 0
+    stderr = page.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert stderr.count() == 0, stderr.first.inner_text()
+    body = page.locator("body").inner_text()
+    assert not re.search(r"Traceback|Error:|There was an error", body), body[:2000]
+    assert guide.urls, "no requests recorded"
+    assert guide.outside_requests() == []
+
+
+def test_an_open_view_survives_kernel_culling(new_page, tmp_path):
+    cull_after = 4
+    with running_voila(ROOT / "facilitator", tmp_path, cull_idle_seconds=cull_after,
+                       cull_interval_seconds=1) as voila:
+        kept, closed = new_page(), new_page()
+        page = _open_guide(kept, voila)
+        closed_page = _open_guide(closed, voila)
+        closed_kernel = closed_page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        closed_page.close()
+
+        # Culling is on: the kernel of the closed page goes once it has been idle long enough.
+        deadline = time.monotonic() + 60
+        while closed_kernel not in _culled(voila.output()) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert closed_kernel in _culled(voila.output()), voila.output()[-3000:]
+
+        # The open page sat idle well past the timeout and still works.
+        _runner_button(page, "Start").click()
+        assert _changes_within(lambda: _step_clock(page), 3.0)
+        assert page.locator(".tlkit-runner").count() == 1
+
+
+def _culled(log: str) -> str:
+    return "\n".join(line for line in log.splitlines() if "Culling" in line and "kernel" in line)

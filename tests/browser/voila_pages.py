@@ -1,0 +1,79 @@
+"""Helpers for the browser tests: Voila on a folder, and pages that record their requests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tlkit import serve
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Voila:
+    def __init__(self, port: int, proc: subprocess.Popen, log: Path):
+        self.port, self.proc, self.log = port, proc, log
+
+    def url(self, notebook: str) -> str:
+        return serve.voila_url(self.port, notebook)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def running_voila(folder: Path, tmp: Path, **options):
+    """Voila on `folder` until the block ends; `options` go to tlkit.serve.voila_command."""
+    port = free_port()
+    log = tmp / f"voila-{port}.log"
+    env = serve.voila_env(root=ROOT)
+    env.update(TLKIT_STATE_DIR=str(tmp / "state"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+    with open(log, "wb") as handle:
+        proc = subprocess.Popen(serve.voila_command(folder, port, **options), cwd=ROOT, env=env,
+                                stdin=subprocess.DEVNULL, stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        voila = Voila(port, proc, log)
+        try:
+            if not serve.wait_until_answers(serve.voila_url(port), proc, timeout=120):
+                pytest.fail(f"Voila did not start:\n{voila.output()[-4000:]}")
+            yield voila
+        finally:
+            proc.terminate()  # Voila shuts its kernels down on SIGTERM
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+class RecordedPage:
+    """A page that remembers every URL it asked for (including websockets)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.urls: list[str] = []
+        page.on("request", lambda request: self.urls.append(request.url))
+        page.on("websocket", lambda socket: self.urls.append(socket.url))
+
+    def outside_requests(self) -> list[str]:
+        return [url for url in self.urls
+                if urlparse(url).scheme not in ("data", "blob", "about")
+                and urlparse(url).hostname not in LOCAL_HOSTS]

@@ -1,0 +1,122 @@
+"""Every module in modules/ through nbgrader's real generate_assignment and autograde."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbgrader_run import (ROOT, cells_by_grade_id, checking_cell_after, is_autograded_test,
+                          is_manual_answer, nbgrader_meta, read_nb, source_notebook, wrong_answers)
+
+from tlkit.release import module_ids
+from tlkit.submissions import check_submission
+
+MODULES = module_ids(ROOT)
+WRONG = [(m, gid) for m in MODULES for gid in sorted(wrong_answers(m))]
+SOLUTION_BLOCK = re.compile(r"BEGIN SOLUTION(.*?)END SOLUTION", re.S)
+HIDDEN_BLOCK = re.compile(r"BEGIN HIDDEN TESTS(.*?)END HIDDEN TESTS", re.S)
+
+
+def _meaningful_lines(block: str) -> list[str]:
+    # Lines that could only come from the solution: skip blanks, comment markers and
+    # bare punctuation such as a closing bracket.
+    lines = [ln.strip() for ln in block.splitlines()]
+    return [ln for ln in lines if len(ln) > 3 and not ln.startswith("#")]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_release_is_the_learner_version(graded, module):
+    source = read_nb(source_notebook(module))
+    release = read_nb(graded(module).release)
+    released_cells = cells_by_grade_id(release)
+
+    for cell in release.cells:
+        assert "facilitator" not in cell.metadata.get("tags", []), cell.source[:80]
+        assert not cell.get("outputs") and cell.get("execution_count") is None, cell.source[:80]
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS"):
+            assert marker not in cell.source, f"{marker!r} left in released cell {cell.source[:80]!r}"
+
+    facilitator_notes = [c.source for c in source.cells if "facilitator" in c.metadata.get("tags", [])]
+    released_text = "\n".join(c.source for c in release.cells)
+    for note in facilitator_notes:
+        assert note.strip() not in released_text
+
+    for gid, cell in cells_by_grade_id(source).items():
+        # Lines also present outside the blocks (e.g. the learner's starting scaffold,
+        # `answer = {`) legitimately stay in the release.
+        outside = set(_meaningful_lines(HIDDEN_BLOCK.sub("", SOLUTION_BLOCK.sub("", cell.source))))
+        hidden = [ln for pattern in (SOLUTION_BLOCK, HIDDEN_BLOCK)
+                  for block in pattern.findall(cell.source)
+                  for ln in _meaningful_lines(block) if ln not in outside]
+        for line in hidden:
+            assert line not in released_cells[gid].source, f"{gid}: {line!r} reached learners"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_solution_earns_every_autograded_point(graded, module):
+    result = graded(module)
+    source = cells_by_grade_id(read_nb(source_notebook(module)))
+    scores = result.scores["solution"]
+    tests = [gid for gid, cell in source.items() if is_autograded_test(cell)]
+    assert tests, f"{module} has no autograded test cells"
+    for gid in tests:
+        assert scores[gid]["auto_score"] == scores[gid]["max_score"] > 0, (gid, result.autograde_log)
+    for gid, cell in source.items():
+        if is_manual_answer(cell):
+            assert scores[gid]["needs_manual_grade"], f"{gid} should wait for a facilitator"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_released_version_earns_nothing(graded, module):
+    result = graded(module)
+    scores = result.scores["released"]
+    source = cells_by_grade_id(read_nb(source_notebook(module)))
+    for gid, cell in source.items():
+        if is_autograded_test(cell):
+            assert scores[gid]["auto_score"] == 0, f"{gid} passes without an answer"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_code_answer_has_a_plausible_wrong_answer(module):
+    source = read_nb(source_notebook(module))
+    answers = [nbgrader_meta(c)["grade_id"] for c in source.cells
+               if nbgrader_meta(c).get("solution") and not nbgrader_meta(c).get("grade")
+               and c.cell_type == "code"]
+    missing = sorted(set(answers) - set(wrong_answers(module)))
+    assert not missing, f"add metadata tlkit.wrong_answers entries for {missing}"
+
+
+@pytest.mark.parametrize(("module", "answer_id"), WRONG)
+def test_wrong_answer_scores_zero_with_its_message(graded, module, answer_id):
+    result = graded(module)
+    student = result.wrong_students[answer_id]
+    message = wrong_answers(module)[answer_id]["message"]
+    check = nbgrader_meta(checking_cell_after(read_nb(source_notebook(module)), answer_id))["grade_id"]
+
+    assert result.scores[student][check]["auto_score"] == 0
+    graded_cell = cells_by_grade_id(result.autograded(student))[check]
+    shown = "\n".join(str(out.get("evalue", "")) + "".join(out.get("traceback", []))
+                      + str(out.get("text", "")) for out in graded_cell.outputs)
+    assert message in shown, f"{check} does not tell the learner {message!r}; it shows {shown!r}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_broken_submissions_are_explained_and_others_still_graded(graded, module, tmp_path):
+    result = graded(module)
+    autograded = result.build / "autograded"
+    assert not (autograded / "damaged").exists()
+    assert (autograded / "solution" / module).is_dir() and (autograded / "released" / module).is_dir()
+
+    damaged = result.build / "submitted" / "damaged" / module / f"{module}.ipynb"
+    [message] = check_submission(damaged, result.release)
+    assert f"{module}.ipynb is damaged" in message and "fresh copy" in message
+
+    # A learner deletes the first graded cell: nbgrader would grade the rest without a word.
+    release = read_nb(result.release)
+    first = next(c for c in release.cells if nbgrader_meta(c).get("grade"))
+    release.cells.remove(first)
+    short = tmp_path / f"{module}.ipynb"
+    nbformat.write(release, short)
+    [message] = check_submission(short, result.release)
+    assert repr(nbgrader_meta(first)["grade_id"]) in message

@@ -1,0 +1,141 @@
+"""`tlkit start` and `tlkit facilitate`, run as a teacher runs them, fetched over 127.0.0.1."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import signal
+import urllib.parse
+
+from kit_processes import ROOT, TOKEN, fetch, free_port
+
+from tlkit.course import load_module
+
+SOURCE = ROOT / "modules" / "protocols" / "protocols.ipynb"
+GUIDE = ROOT / "facilitator" / "protocols.ipynb"
+
+
+def _cells(notebook: dict) -> list[dict]:
+    return notebook["cells"]
+
+
+def _source(cell: dict) -> str:
+    text = cell["source"]
+    return "".join(text) if isinstance(text, list) else text
+
+
+def _solution_lines(notebook: dict) -> list[str]:
+    """Substantial lines between nbgrader's solution markers in the authors' notebook."""
+    lines = []
+    for cell in _cells(notebook):
+        inside = False
+        for line in _source(cell).splitlines():
+            if "BEGIN SOLUTION" in line:
+                inside = True
+            elif "END SOLUTION" in line:
+                inside = False
+            elif inside and len(line.strip()) > 12:
+                lines.append(line.strip())
+    return lines
+
+
+def _find_notebook(port: int, name: str, path: str = "") -> dict | None:
+    """Walk JupyterLab's contents API for `name`; return the notebook model or None."""
+    status, body = fetch(f"http://127.0.0.1:{port}/api/contents/{urllib.parse.quote(path)}"
+                         "?content=1", TOKEN)
+    assert status == 200, body
+    for item in json.loads(body)["content"]:
+        if item["type"] == "notebook" and item["name"] == name:
+            status, body = fetch(f"http://127.0.0.1:{port}/api/contents/"
+                                 f"{urllib.parse.quote(item['path'])}?content=1", TOKEN)
+            assert status == 200, body
+            return json.loads(body)["content"]
+        if item["type"] == "directory":
+            found = _find_notebook(port, name, item["path"])
+            if found:
+                return found
+    return None
+
+
+def _voila_html_outputs(page: str) -> str:
+    """The HTML outputs Voila rendered server-side (they sit in JSON script blocks)."""
+    blocks = re.findall(r'<script type="application/vnd.voila.cell-output\+json">(.*?)</script>',
+                        page, re.S)
+    parts = []
+    for block in blocks:
+        output = json.loads(block)
+        parts.append(str(output.get("data", {}).get("text/html", "")))
+    return "\n".join(parts)
+
+
+def _check_guide_page(voila_port: int) -> None:
+    status, page = fetch(f"http://127.0.0.1:{voila_port}/voila/render/protocols.ipynb")
+    assert status == 200, page[-3000:]
+    guide = json.loads(GUIDE.read_text(encoding="utf-8"))
+    heading = _source(_cells(guide)[0]).splitlines()[0].lstrip("# ").strip()
+    assert html.escape(heading) in page
+    # The objectives come from the module notebook through a kernel: proof the view ran.
+    module = load_module("protocols", root=ROOT)
+    outputs = _voila_html_outputs(page)
+    assert html.escape(module.objectives[0]) in outputs
+    assert "Traceback" not in page and "Error" not in outputs
+    assert "load_module(" not in page  # no source code shown to facilitators
+
+
+def _stop_and_check(running) -> None:
+    left = running.stop(signal.SIGTERM)
+    assert not left, f"still running after stop: {[p.pid for p in left]}\n{running.output()}"
+
+
+def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
+    lab_port, voila_port = free_port(), free_port()
+    running = run_tlkit(["start", "--no-browser", "--port", str(lab_port),
+                         "--voila-port", str(voila_port)], kit_env)
+    running.wait_until_ok(f"http://127.0.0.1:{lab_port}/api/status", TOKEN)
+    running.wait_until_ok(f"http://127.0.0.1:{voila_port}/")
+
+    # JupyterLab answers only with the token, and binds to loopback only.
+    assert fetch(f"http://127.0.0.1:{lab_port}/api/contents")[0] == 403
+    learner = _find_notebook(lab_port, "protocols.ipynb")
+    assert learner is not None, "no protocols.ipynb in the learner's workspace"
+    source = json.loads(SOURCE.read_text(encoding="utf-8"))
+    learner_text = "\n".join(_source(c) for c in _cells(learner))
+
+    learner_md = [_source(c) for c in _cells(source) if c["cell_type"] == "markdown"
+                  and "facilitator" not in c.get("metadata", {}).get("tags", [])]
+    assert learner_md[0].strip() in learner_text
+    for cell in _cells(source):
+        if "facilitator" in cell.get("metadata", {}).get("tags", []):
+            assert _source(cell).strip() not in learner_text, "facilitator note released"
+    solutions = _solution_lines(source)
+    assert solutions, "the module notebook should hold at least one nbgrader solution"
+    for line in solutions:
+        assert line not in learner_text, f"solution line released: {line!r}"
+
+    _check_guide_page(voila_port)
+    printed = running.output()
+    assert f"http://127.0.0.1:{lab_port}/lab?token={TOKEN}" in printed
+    assert f"http://127.0.0.1:{voila_port}/" in printed
+    _stop_and_check(running)
+
+
+def test_facilitate_serves_the_guide_alone(run_tlkit, kit_env):
+    port = free_port()
+    running = run_tlkit(["facilitate", "--no-browser", "--port", str(port)], kit_env)
+    running.wait_until_ok(f"http://127.0.0.1:{port}/")
+    _check_guide_page(port)
+    assert f"http://127.0.0.1:{port}/voila/render/protocols.ipynb" in running.output()
+    _stop_and_check(running)
+
+
+def test_a_taken_port_gets_a_plain_message(run_tlkit, kit_env):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        running = run_tlkit(["facilitate", "--no-browser", "--port", str(port)], kit_env)
+        assert running.proc.wait(timeout=60) == 2
+    assert f"Port {port} is already in use" in running.output()

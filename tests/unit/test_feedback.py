@@ -1,0 +1,169 @@
+"""Descriptive vs evaluative sorting: the statements file, the marking, and the widget."""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+
+import ipywidgets as widgets
+import pytest
+
+from tlkit.feedback import (
+    LABELS,
+    FeedbackContentError,
+    check_sorting,
+    load_exercise,
+    load_statements,
+    sample_statements,
+)
+from tlkit.widgets.feedback_sort import FeedbackSorter
+
+STATEMENTS = load_statements()
+OTHER = {"descriptive": "evaluative", "evaluative": "descriptive"}
+
+
+def key(statements=STATEMENTS):
+    return {s.id: s.label for s in statements}
+
+
+# --- content ----------------------------------------------------------------------------------
+
+def test_statements_file_is_a_balanced_set_with_reasons_and_sources():
+    exercise = load_exercise()
+    counts = Counter(s.label for s in exercise.statements)
+    assert 12 <= len(exercise.statements) <= 20
+    assert set(counts) == set(LABELS)
+    assert abs(counts["descriptive"] - counts["evaluative"]) <= 2
+    assert all(len(s.why) > 20 for s in exercise.statements)
+    assert any("Showers" in source and "1996" in source for source in exercise.sources)
+    assert any("WestEd" in source for source in exercise.sources)
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "statements.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("body, words", [
+    ("statements:\n  - {id: a, text: T, label: judgement, why: W}\n",
+     "statement 1 \\(a\\): label 'judgement' should be descriptive or evaluative"),
+    ("statements:\n  - {id: a, text: T, label: evaluative}\n", "statement 1 has no 'why'"),
+    ("statements:\n  - {id: a, text: T, label: evaluative, why: W}\n"
+     "  - {id: a, text: U, label: descriptive, why: W}\n", "'a' is used more than once"),
+    ("statements: [\n", "not valid YAML"),
+    ("title: only a title\n", "needs a 'statements:' list"),
+])
+def test_bad_statements_file_names_file_and_entry(tmp_path, body, words):
+    with pytest.raises(FeedbackContentError, match=words) as caught:
+        load_exercise(_write(tmp_path, body))
+    assert "statements.yaml" in str(caught.value)
+
+
+# --- marking ----------------------------------------------------------------------------------
+
+def test_all_right_and_all_wrong():
+    assert check_sorting(key()).right == len(STATEMENTS)
+    flipped = check_sorting({sid: OTHER[label] for sid, label in key().items()})
+    assert flipped.right == 0
+    assert [item.statement.id for item in flipped.wrong] == [s.id for s in STATEMENTS]
+    assert flipped.unanswered == []
+
+
+def test_labels_read_case_blind_and_partial_answers_marked():
+    first, second, *rest = STATEMENTS
+    result = check_sorting({first.id: f"  {first.label.upper()} ", second.id: OTHER[second.label]})
+    assert result.right == 1
+    assert [item.statement.id for item in result.wrong] == [second.id]
+    assert result.unanswered == [s.id for s in rest]
+    expected = f"1 of {len(STATEMENTS)} sorted correctly ({len(rest)} not sorted yet)."
+    assert result.score_line() == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", 3, "maybe"])
+def test_blank_or_odd_labels_count_as_unsorted_without_crashing(value):
+    sid = STATEMENTS[0].id
+    result = check_sorting({sid: value})
+    assert sid in result.unanswered
+    assert result.right == 0
+    # Only real words the kit does not know are flagged; blanks are just "not yet".
+    assert (sid in result.unrecognised) == (value in (3, "maybe"))
+
+
+def test_unknown_ids_reported_and_ignored():
+    result = check_sorting({"no-such-statement": "evaluative", **key()})
+    assert result.unknown_ids == ("no-such-statement",)
+    assert result.right == len(STATEMENTS)
+
+
+def test_marking_only_covers_the_statements_shown():
+    shown = STATEMENTS[:4]
+    result = check_sorting(key(shown), shown)
+    assert (result.right, result.total, result.unanswered) == (4, 4, [])
+
+
+def test_sample_is_balanced_and_reproducible():
+    picked = sample_statements(STATEMENTS, 6, seed=3)
+    assert len({s.id for s in picked}) == 6
+    assert Counter(s.label for s in picked) == {"descriptive": 3, "evaluative": 3}
+    assert picked == sample_statements(STATEMENTS, 6, seed=3)
+    assert sample_statements(STATEMENTS) == STATEMENTS
+    with pytest.raises(ValueError, match="between 1 and"):
+        sample_statements(STATEMENTS, len(STATEMENTS) + 1)
+
+
+# --- widget -----------------------------------------------------------------------------------
+
+def test_sorter_starts_unanswered():
+    sorter = FeedbackSorter()
+    assert isinstance(sorter, widgets.VBox)
+    assert "tlkit-feedback-sort" in sorter._dom_classes
+    assert len(sorter.toggles) == len(STATEMENTS)
+    assert all(toggle.value is None for toggle in sorter.toggles.values())
+    assert sorter.check_button.description == "Check my sorting"
+
+
+def test_clicking_check_marks_each_statement_and_scores():
+    sorter = FeedbackSorter(sample=6, seed=1)
+    right, wrong, blank = sorter.statements[:3], sorter.statements[3], sorter.statements[4:]
+    for statement in right:
+        sorter.toggles[statement.id].value = statement.label
+    sorter.toggles[wrong.id].value = OTHER[wrong.label]
+    sorter.check_button.click()
+
+    assert "3 of 6 sorted correctly (2 not sorted yet)" in sorter.score.value
+    for statement in right:
+        assert "tlkit-feedback-right" in sorter.verdicts[statement.id].value
+        assert "Right" in sorter.verdicts[statement.id].value
+    wrong_html = sorter.verdicts[wrong.id].value
+    assert "tlkit-feedback-wrong" in wrong_html and wrong.label in wrong_html
+    assert escape(wrong.why) in wrong_html  # the explanation is shown
+    assert all("Not sorted yet" in sorter.verdicts[s.id].value for s in blank)
+
+
+def test_changing_an_answer_clears_its_old_verdict():
+    sorter = FeedbackSorter(sample=2, seed=0)
+    first = sorter.statements[0]
+    sorter.toggles[first.id].value = OTHER[first.label]
+    sorter.check()
+    assert "tlkit-feedback-wrong" in sorter.verdicts[first.id].value
+    sorter.toggles[first.id].value = first.label
+    assert sorter.verdicts[first.id].value == ""
+    assert sorter.check().right == 1
+
+
+def test_choices_survive_a_reload_with_a_state_key():
+    sorter = FeedbackSorter(state_key="feedback-sort-test")
+    chosen = sorter.statements[2]
+    sorter.toggles[chosen.id].value = "evaluative"
+    again = FeedbackSorter(state_key="feedback-sort-test")
+    assert again.toggles[chosen.id].value == "evaluative"
+    assert sum(t.value is not None for t in again.toggles.values()) == 1
+
+
+def test_statement_text_is_escaped():
+    sorter = FeedbackSorter()
+    quoted = next(s for s in sorter.statements if '"' in s.text)
+    html = "".join(child.value for row in sorter.children[1:-3] for child in row.children[:1])
+    assert quoted.text not in html
+    assert "&quot;" in html

@@ -1,0 +1,228 @@
+"""ObservationNotes and CalibrationView driven from Python: set values, click, read the text."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from tlkit.observation import load_episode, load_rubric
+from tlkit.state import load_state
+from tlkit.widgets.calibration_view import CalibrationView
+from tlkit.widgets.observation_notes import ObservationNotes, elapsed_label
+
+RUBRIC = load_rubric("student-led-discussion")
+IDS = list(RUBRIC.look_for_ids)
+
+
+class FakeTime:
+    def __init__(self, t: float = 1_760_000_000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _click(button) -> None:
+    button.click()
+
+
+# --- ObservationNotes ----------------------------------------------------------------------
+
+def test_elapsed_label_counts_minutes_past_an_hour():
+    assert elapsed_label(0) == "00:00"
+    assert elapsed_label(65.9) == "01:05"
+    assert elapsed_label(75 * 60 + 2) == "75:02"
+
+
+def test_notes_are_stamped_with_elapsed_time_after_start():
+    clock = FakeTime()
+    notes = ObservationNotes(state_key="obs-a", now=clock)
+    assert "tlkit-observation" in notes._dom_classes
+    _click(notes.start_button)
+    clock.t += 125
+    notes.note_box.value = "S1 quotes paragraph 3"
+    notes.tag.value = "text-evidence"
+    _click(notes.add_button)
+    assert [(n.time, n.text, n.look_for) for n in notes.notes] == [
+        ("02:05", "S1 quotes paragraph 3", "text-evidence")]
+    assert notes.note_box.value == ""
+    assert "02:05" in notes.notes_view.value and "S1 quotes paragraph 3" in notes.notes_view.value
+
+
+def test_before_start_notes_carry_the_clock_time():
+    clock = FakeTime(dt.datetime(2026, 3, 4, 9, 14, 30).timestamp())
+    notes = ObservationNotes(state_key="obs-b", now=clock)
+    notes.note_box.value = "T stands at the door"
+    _click(notes.add_button)
+    assert notes.notes[0].time == "09:14:30"
+
+
+def test_empty_note_is_refused_and_the_box_keeps_its_text():
+    notes = ObservationNotes(state_key="obs-c", now=FakeTime())
+    notes.note_box.value = "   "
+    _click(notes.add_button)
+    assert notes.notes == []
+    assert notes.note_box.value == "   "
+    assert "empty" in notes.message.value
+
+
+def test_judgement_words_get_a_gentle_nudge_but_the_note_is_kept():
+    notes = ObservationNotes(state_key="obs-d", now=FakeTime())
+    notes.note_box.value = "Great question, students engaged"
+    _click(notes.add_button)
+    assert len(notes.notes) == 1
+    assert "“Great”" in notes.message.value and "“engaged”" in notes.message.value
+    assert "said or done" in notes.message.value
+    notes.note_box.value = "S2 asks S4: where does it say that?"
+    _click(notes.add_button)
+    assert "judgement" not in notes.message.value
+
+
+def test_notes_scores_and_draft_survive_a_reload():
+    clock = FakeTime()
+    first = ObservationNotes(state_key="obs-e", now=clock)
+    first.observer.value = "Ana"
+    _click(first.start_button)
+    clock.t += 30
+    first.note_box.value = "S3 to S4: read that part again?"
+    _click(first.add_button)
+    first.score_boxes["student-questions"].value = 2
+    first.note_box.value = "half-typed no"
+    assert load_state("obs-e")["scores"]["student-questions"] == 2
+
+    again = ObservationNotes(state_key="obs-e", now=clock)
+    assert again.observer.value == "Ana"
+    assert [(n.time, n.text) for n in again.notes] == [("00:30", "S3 to S4: read that part again?")]
+    assert again.score_boxes["student-questions"].value == 2
+    assert again.note_box.value == "half-typed no"
+    clock.t += 30
+    again.note_box.value = "next"
+    _click(again.add_button)
+    assert again.notes[-1].time == "01:00"      # the clock kept its start across the reload
+
+
+def test_choosing_a_score_shows_that_levels_descriptor():
+    notes = ObservationNotes(state_key="obs-f", now=FakeTime())
+    notes.score_boxes["norms-in-use"].value = 4
+    assert RUBRIC.look_for("norms-in-use").levels[4][:30] in notes.descriptors["norms-in-use"].value
+
+
+def test_undo_puts_the_last_note_back_in_the_box():
+    notes = ObservationNotes(state_key="obs-g", now=FakeTime())
+    notes.note_box.value = "S5 underlines lines"
+    notes.tag.value = "distributed-talk"
+    _click(notes.add_button)
+    _click(notes.undo_button)
+    assert notes.notes == []
+    assert notes.note_box.value == "S5 underlines lines" and notes.tag.value == "distributed-talk"
+
+
+def test_export_offers_the_tidy_csv_as_a_data_link():
+    notes = ObservationNotes(state_key="obs-h", now=FakeTime())
+    notes.observer.value, notes.teacher.value, notes.date.value = "Ana", "9B", "2026-03-04"
+    notes.tag.value = "teacher-steps-back"
+    notes.note_box.value = "T silent 03:00-05:00"
+    _click(notes.add_button)
+    notes.score_boxes["teacher-steps-back"].value = 3
+    _click(notes.export_button)
+    link = notes.download.value
+    assert 'download="observation-2026-03-04-ana-9b.csv"' in link
+    payload = re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)
+    table = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")))
+    row = table.set_index("look_for_id").loc["teacher-steps-back"]
+    assert row.score == 3 and "T silent 03:00-05:00" in row.evidence
+    assert len(table) == len(IDS)
+
+
+# --- CalibrationView -----------------------------------------------------------------------
+
+def _view(**kw) -> CalibrationView:
+    return CalibrationView("student-led-discussion", "voting-age-discussion", **kw)
+
+
+def test_compare_shows_observer_lookfor_and_disagreement_sections():
+    view = _view()
+    assert view.compare_button.description == "Compare scores"
+    assert "tlkit-calibration" in view._dom_classes
+    assert "tlkit-calibration-results" in view.results._dom_classes
+    reference = load_episode("voting-age-discussion").reference
+    off_by_two = dict(reference, **{"distributed-talk": 4})
+    view.set_scores(pd.DataFrame([reference, off_by_two], index=["Ana", "Ben"]))
+    _click(view.compare_button)
+    text = view.results.value
+    assert "Each observer against the reference" in text
+    assert "Within one level (includes exact)" in text
+    assert "100%" in text and "almost perfect" in text          # Ana matches the reference
+    assert "Where the group disagrees most" in text
+    assert "Shared talk: on average 1.0 levels from the reference (2)" in text
+    assert "linear weights" in text and "Landis" in text
+
+
+def test_grid_entry_with_a_blank_and_a_single_observer():
+    view = _view(observers=("Ana",))
+    row = view.rows_box.children[0]
+    for lf_id, value in zip(IDS, [3, 4, 2, None, 3, 3]):
+        row.boxes[lf_id].value = value
+    _click(view.compare_button)
+    text = view.results.value
+    assert "Student questions" in text and "left out" in text
+    assert "Only one observer" in text
+    assert "Observers against each other" not in text
+
+
+def test_two_observers_all_threes_shows_why_kappa_is_missing():
+    view = _view(observers=("Ana", "Ben"))
+    view.set_scores(pd.DataFrame({lf: [3, 3] for lf in IDS}, index=["Ana", "Ben"]))
+    _click(view.compare_button)
+    # Against the reference kappa exists; between the two all-3 observers it cannot.
+    (pair,) = view.report.pairs
+    assert pair.kappa.value is None
+    assert "Kappa cannot be computed" in view.results.value
+    assert "nan" not in view.results.value.lower()
+
+
+def test_add_observer_adds_a_row_and_scores_autosave():
+    view = _view(observers=("Ana",), state_key="cal-a")
+    _click(view.add_button)
+    assert [r.name.value for r in view.rows_box.children] == ["Ana", "Observer 2"]
+    view.rows_box.children[1].boxes["text-evidence"].value = 2
+    again = _view(state_key="cal-a")
+    assert [r.name.value for r in again.rows_box.children] == ["Ana", "Observer 2"]
+    assert again.scores().loc["Observer 2", "text-evidence"] == 2
+
+
+def test_set_scores_rejects_off_rubric_scores_and_keeps_the_grid():
+    view = _view(observers=("Ana",))
+    view.rows_box.children[0].boxes["text-evidence"].value = 3
+    with pytest.raises(Exception, match=r"Row 1 \(Zed\)"):
+        view.set_scores(pd.DataFrame({"text-evidence": [9]}, index=["Zed"]))
+    assert view.scores().loc["Ana", "text-evidence"] == 3
+
+
+def _upload(view, content: bytes, name="scores.csv"):
+    view.upload.value = ({"name": name, "type": "text/csv", "size": len(content),
+                          "content": memoryview(content), "last_modified": dt.datetime.now()},)
+
+
+def test_uploaded_csv_fills_the_grid():
+    view = _view()
+    _upload(view, b"Timestamp,observer,Text evidence,norms-in-use\n1,Ana,3,4\n2,Ben,2,3\n")
+    assert list(view.scores().index) == ["Ana", "Ben"]
+    assert view.scores().loc["Ben", "norms-in-use"] == 3
+    assert "Loaded 2 observers" in view.message.value and "Timestamp" in view.message.value
+
+
+def test_bad_csv_lists_every_problem_and_keeps_what_was_entered():
+    view = _view(observers=("Ana",))
+    view.rows_box.children[0].boxes["text-evidence"].value = 3
+    _upload(view, b"observer,text-evidence,norms-in-use\nBen,6,3\n,2,x\n")
+    message = view.message.value
+    assert "scores.csv was not loaded" in message
+    assert "Row 2, column B" in message and "Row 3, column A" in message
+    assert "Row 3, column C" in message
+    assert list(view.scores().index) == ["Ana"]

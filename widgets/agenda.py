@@ -1,0 +1,91 @@
+"""The facilitator guide's session plan: agenda, objectives and facilitator notes as HTML.
+
+Everything comes from the module notebook through tlkit.course, so the guide and the course
+can never disagree about timings or notes. The *_html functions are plain functions (usable
+and testable without a browser); AgendaView adds the start-time box that re-times the agenda.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import mistune
+
+from tlkit.course import AgendaItem, Module, agenda
+
+# Facilitator notes are written in Markdown by the course authors; raw HTML in them is kept.
+_markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
+
+
+def agenda_html(items: list[AgendaItem]) -> str:
+    """A projector-readable table: start-end, segment, minutes, with the total at the foot."""
+    rows = "".join(
+        f"<tr><td style='white-space:nowrap;font-variant-numeric:tabular-nums'>"
+        f"{item.start}&ndash;{item.end}</td><td>{html.escape(item.title)}</td>"
+        f"<td style='text-align:right'>{item.minutes}</td></tr>"
+        for item in items
+    )
+    total = sum(item.minutes for item in items)
+    return (
+        "<table class='tlkit-agenda-table' style='font-size:1.25em;border-collapse:collapse'>"
+        "<thead><tr><th style='text-align:left'>Time</th><th style='text-align:left'>Segment"
+        "</th><th style='text-align:right'>Minutes</th></tr></thead>"
+        f"<tbody>{rows}</tbody><tfoot><tr><td></td><th style='text-align:left'>Total</th>"
+        f"<th style='text-align:right'>{total}</th></tr></tfoot></table>"
+    )
+
+
+def objectives_html(module: Module) -> str:
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in module.objectives)
+    return (f"<div class='tlkit-objectives' style='font-size:1.2em'><p>By the end of "
+            f"<b>{html.escape(module.title)}</b>, participants can:</p><ul>{items}</ul></div>")
+
+
+def facilitator_notes_html(module: Module) -> str:
+    """The module's facilitator-only notes, grouped under the section they belong to."""
+    parts = []
+    for section in module.sections:
+        if not section.facilitator_notes:
+            continue
+        notes = "".join(f"<div class='tlkit-facilitator-note'>{_markdown(note)}</div>"
+                        for note in section.facilitator_notes)
+        timing = (f"{section.live_minutes} min live" if section.live_minutes
+                  else "self-study only")
+        parts.append(f"<h4>{html.escape(section.title)} <small>({timing})</small></h4>{notes}")
+    if not parts:
+        return ("<p class='tlkit-facilitator-notes'>This module has no facilitator notes yet. "
+                "Authors add them as Markdown cells tagged <code>facilitator</code>.</p>")
+    return f"<div class='tlkit-facilitator-notes' style='font-size:1.1em'>{''.join(parts)}</div>"
+
+
+class AgendaView(widgets.VBox):
+    """The live session's agenda with a start-time box; typing a new time re-times it."""
+
+    def __init__(self, module: Module, start: str = "09:00", **kwargs):
+        super().__init__(**kwargs)
+        self.module = module
+        self.add_class("tlkit-agenda")
+        self.start_box = widgets.Text(value=start, description="Session starts at:",
+                                      placeholder="09:00", continuous_update=False,
+                                      style={"description_width": "initial"},
+                                      layout=widgets.Layout(width="260px"))
+        self.start_box.add_class("tlkit-agenda-start")
+        self.message = widgets.HTML()
+        self.message.add_class("tlkit-agenda-message")
+        self.table = widgets.HTML()
+        self.table.add_class("tlkit-agenda-items")
+        self.children = [self.start_box, self.message, self.table]
+        self.start_box.observe(lambda change: self.retime(change["new"]), names="value")
+        self.retime(start)
+
+    def retime(self, start: str) -> None:
+        try:
+            items = agenda(self.module, start)
+        except ValueError as err:
+            # Keep the last good agenda on screen; say what to type instead.
+            self.message.value = (f"<span style='color:#b71c1c;font-size:1.1em'>"
+                                  f"{html.escape(str(err))}</span>")
+            return
+        self.message.value = ""
+        self.table.value = agenda_html(items)

@@ -1,0 +1,254 @@
+"""CalibrationView: a facilitator enters (or uploads) everyone's scores for one episode and
+compares them with the reference and with each other.
+
+A thin view over tlkit.calibration. Entered scores are saved on every change, so a reload
+keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import ipywidgets as widgets
+import pandas as pd
+
+from tlkit.calibration import (SOURCES, CalibrationError, CalibrationReport, check_scores,
+                               compare, percent, read_scores_csv)
+from tlkit.observation import DEFAULT_RUBRIC, load_episode, load_rubric
+from tlkit.state import load_state, save_state
+
+DEFAULT_EPISODE = "voting-age-discussion"
+_CELL = "8.5em"
+
+
+class _ObserverRow(widgets.HBox):
+    """One observer: a name box and a score dropdown per look-for (blank allowed)."""
+
+    def __init__(self, name: str, look_for_ids: Sequence[str], options: list, on_change):
+        self.name = widgets.Text(value=name, layout=widgets.Layout(width="11em"))
+        self.name.add_class("tlkit-calibration-name")
+        self.boxes = {}
+        for lf_id in look_for_ids:
+            box = widgets.Dropdown(options=options, value=None,
+                                   layout=widgets.Layout(width=_CELL))
+            box.add_class("tlkit-calibration-score")
+            box.observe(on_change, names="value")
+            self.boxes[lf_id] = box
+        self.name.observe(on_change, names="value")
+        super().__init__([self.name, *self.boxes.values()])
+
+
+class CalibrationView(widgets.VBox):
+    """Score entry grid, CSV upload and the comparison. `observers`: names of the first rows;
+    `state_key`: where entered scores are saved (default one file per episode)."""
+
+    def __init__(self, rubric: str = DEFAULT_RUBRIC, episode: str = DEFAULT_EPISODE, *,
+                 observers: Sequence[str] = ("Observer A", "Observer B", "Observer C"),
+                 state_key: str | None = None):
+        self.rubric = load_rubric(rubric)
+        self.episode = load_episode(episode)
+        self.state_key = state_key or f"calibration-{self.episode.id}"
+        self.report: CalibrationReport | None = None
+        self._options = [("", None)] + [(str(level), level) for level in self.rubric.levels]
+        self._loading = False
+
+        head = widgets.HBox(
+            [widgets.HTML("<b>Observer</b>", layout=widgets.Layout(width="11em"))]
+            + [widgets.HTML(f"<b>{escape(lf.short)}</b>", layout=widgets.Layout(width=_CELL))
+               for lf in self.rubric.look_fors])
+        self.rows_box = widgets.VBox()
+        self.rows_box.add_class("tlkit-calibration-grid")
+        self.add_button = widgets.Button(description="Add observer")
+        self.add_button.add_class("tlkit-calibration-add")
+        self.add_button.on_click(lambda _b: self.add_observer())
+        self.upload = widgets.FileUpload(accept=".csv", multiple=False,
+                                         description="Upload CSV")
+        self.upload.add_class("tlkit-calibration-upload")
+        self.upload.observe(self._uploaded, names="value")
+        self.compare_button = widgets.Button(description="Compare scores",
+                                             button_style="primary",
+                                             layout=widgets.Layout(width="14em", height="2.6em"))
+        self.compare_button.add_class("tlkit-calibration-compare")
+        self.compare_button.on_click(lambda _b: self.compare())
+        self.message = widgets.HTML()
+        self.message.add_class("tlkit-calibration-message")
+        self.results = widgets.HTML()
+        self.results.add_class("tlkit-calibration-results")
+
+        saved = load_state(self.state_key)
+        if saved and saved.get("observers"):
+            self._set_rows([(o.get("name", ""), o.get("scores", {})) for o in saved["observers"]])
+        else:
+            self._set_rows([(name, {}) for name in observers])
+
+        super().__init__([
+            self._episode_panel(), head, self.rows_box,
+            widgets.HBox([self.add_button, self.upload, self.compare_button]),
+            self.message, self.results,
+        ])
+        self.add_class("tlkit-calibration")
+
+    # --- scores in and out -----------------------------------------------------------------
+
+    def scores(self) -> pd.DataFrame:
+        """The grid as observers x look-for ids; rows with no name and no score are skipped."""
+        rows = [(row.name.value.strip(), {lf: box.value for lf, box in row.boxes.items()})
+                for row in self.rows_box.children]
+        rows = [(name, s) for name, s in rows if name or any(v is not None for v in s.values())]
+        frame = pd.DataFrame([s for _, s in rows], index=[name for name, _ in rows],
+                             columns=list(self.rubric.look_for_ids), dtype="Int64")
+        frame.index.name = "observer"
+        return frame
+
+    def set_scores(self, scores: pd.DataFrame) -> None:
+        """Replace the grid with these scores (rows = observers, columns = look-for ids or
+        names). Scores off the rubric raise CalibrationError and leave the grid as it was."""
+        clean = check_scores(scores, self.rubric)
+        self._set_rows([(name, {lf: (None if pd.isna(v) else int(v)) for lf, v in row.items()})
+                        for name, row in clean.iterrows()])
+        self.results.value = ""     # old results no longer match the grid
+        self._save()
+
+    def add_observer(self, name: str | None = None) -> None:
+        number = len(self.rows_box.children) + 1
+        self._append_row(name or f"Observer {number}", {})
+        self._save()
+
+    def compare(self) -> CalibrationReport | None:
+        try:
+            self.report = compare(self.scores(), self.episode.reference, self.rubric)
+        except CalibrationError as exc:
+            self.report = None
+            self.results.value = _problems_html(exc.problems)
+            return None
+        self.results.value = report_html(self.report, self.episode.rationale)
+        return self.report
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _append_row(self, name: str, scores: dict) -> None:
+        row = _ObserverRow(name, self.rubric.look_for_ids, self._options, self._changed)
+        self._loading = True
+        for lf_id, value in scores.items():
+            if lf_id in row.boxes and value in self.rubric.scale:
+                row.boxes[lf_id].value = value
+        self._loading = False
+        self.rows_box.children = (*self.rows_box.children, row)
+
+    def _set_rows(self, rows: list[tuple[str, dict]]) -> None:
+        self.rows_box.children = ()
+        for name, scores in rows:
+            self._append_row(name, scores)
+
+    def _changed(self, _change=None) -> None:
+        if not self._loading:
+            self._save()
+
+    def _save(self) -> None:
+        save_state(self.state_key, {"observers": [
+            {"name": row.name.value, "scores": {lf: box.value for lf, box in row.boxes.items()}}
+            for row in self.rows_box.children]})
+
+    def _uploaded(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        try:
+            frame = read_scores_csv(bytes(upload["content"]), self.rubric)
+            self.set_scores(frame)
+        except CalibrationError as exc:
+            # The grid keeps what was there; the facilitator fixes the file and uploads again.
+            self.message.value = _problems_html(exc.problems, f"{upload['name']} was not loaded.")
+        else:
+            ignored = frame.attrs.get("ignored_columns") or []
+            note = (f" Ignored columns: {', '.join(ignored)}." if ignored else "")
+            self.message.value = (f"<p>Loaded {len(frame)} observers from "
+                                  f"{escape(upload['name'])}.{escape(note)}</p>")
+        finally:
+            self.upload.value = ()    # so the same file, once fixed, can be uploaded again
+
+    def _episode_panel(self) -> widgets.Widget:
+        notes = "".join(f"<p><b>{escape(t)}</b> {escape(text)}</p>"
+                        for t, text in self.episode.notes)
+        body = widgets.HTML(f"<p><em>{escape(self.episode.setting)}</em></p>{notes}")
+        panel = widgets.Accordion(children=[body], titles=(f"Episode: {self.episode.title}",))
+        panel.add_class("tlkit-calibration-episode")
+        return panel
+
+
+def _problems_html(problems: Sequence[str], lead: str = "Please fix these scores first.") -> str:
+    items = "".join(f"<li>{escape(p)}</li>" for p in problems)
+    return (f'<div class="tlkit-calibration-problems" style="font-size:1.1em;color:#8a1c1c">'
+            f"<p>{escape(lead)}</p><ul>{items}</ul></div>")
+
+
+def _kappa_cell(kappa) -> str:
+    if kappa.value is None:
+        return f'<span style="font-size:.9em">{escape(kappa.reason)}</span>'
+    return (f'<span style="font-size:1.5em;font-weight:bold">{kappa.value:.2f}</span> '
+            f"{escape(kappa.band)}")
+
+
+def _agreement_rows(items, label) -> str:
+    return "".join(
+        f"<tr><td>{escape(label(a))}</td><td>{a.n}</td>"
+        f'<td style="font-size:1.5em;font-weight:bold">{percent(a.exact)}</td>'
+        f'<td style="font-size:1.5em;font-weight:bold">{percent(a.within_one)}</td>'
+        f"<td>{_kappa_cell(a.kappa)}</td></tr>" for a in items)
+
+
+_TABLE_HEAD = ("<tr><th>{who}</th><th>Look-fors compared</th><th>Exact agreement</th>"
+               "<th>Within one level (includes exact)</th><th>Weighted kappa</th></tr>")
+
+
+def report_html(report: CalibrationReport, rationale: dict[str, str] | None = None) -> str:
+    """The comparison as HTML for a projector: big numbers, plain labels, sentences for
+    anything that could not be computed."""
+    rationale = rationale or {}
+    css = ("<style>.tlkit-cal table{border-collapse:collapse;margin:.4em 0 1em}"
+           ".tlkit-cal th,.tlkit-cal td{border:1px solid #999;padding:.3em .6em;"
+           "text-align:left;vertical-align:top}.tlkit-cal{font-size:1.1em}</style>")
+    out = [css, '<div class="tlkit-cal">']
+    if report.messages:
+        out.append('<ul class="tlkit-calibration-notes">'
+                   + "".join(f"<li>{escape(m)}</li>" for m in report.messages) + "</ul>")
+    if report.vs_reference:
+        out.append("<h4>Each observer against the reference</h4><table>"
+                   + _TABLE_HEAD.format(who="Observer")
+                   + _agreement_rows(report.vs_reference, lambda a: a.first)
+                   + (_agreement_rows([report.overall], lambda a: "Whole group (pooled)")
+                      if report.overall else "")
+                   + "</table>")
+    if report.pairs:
+        out.append("<h4>Observers against each other</h4><table>"
+                   + _TABLE_HEAD.format(who="Pair")
+                   + _agreement_rows(report.pairs, lambda a: f"{a.first} & {a.second}")
+                   + "</table>")
+    if not report.by_look_for.empty:
+        out.append("<h4>Each look-for</h4><table><tr><th>Look-for</th><th>Reference</th>"
+                   "<th>Observers</th><th>Exact</th><th>Within one (incl. exact)</th>"
+                   "<th>Mean distance from reference</th><th>Range of scores</th>"
+                   "<th>Why the reference score</th></tr>")
+        for row in report.by_look_for.itertuples():
+            distance = "–" if pd.isna(row.mean_abs_diff) else f"{row.mean_abs_diff:.1f}"
+            reference = "–" if pd.isna(row.reference) else str(int(row.reference))
+            exact = None if pd.isna(row.exact) else row.exact
+            within = None if pd.isna(row.within_one) else row.within_one
+            out.append(f"<tr><td>{escape(row.look_for)}</td><td>{reference}</td>"
+                       f"<td>{row.observers}</td><td>{percent(exact)}</td>"
+                       f"<td>{percent(within)}</td><td>{distance}</td>"
+                       f"<td>{row.lowest}–{row.highest}</td>"
+                       f'<td style="font-size:.9em">{escape(rationale.get(row.look_for_id, ""))}'
+                       "</td></tr>")
+        out.append("</table>")
+    if report.disagreement:
+        out.append('<h4>Where the group disagrees most</h4><ol class="tlkit-calibration-'
+                   'disagreement">' + "".join(f"<li>{escape(s)}</li>"
+                                                for s in report.disagreement) + "</ol>")
+    out.append(f'<p style="font-size:.9em">{escape(report.weights_text)} Kappa bands: '
+               "Landis &amp; Koch (1977): up to .20 slight, .21–.40 fair, .41–.60 moderate, "
+               ".61–.80 substantial, above .80 almost perfect. Sources: "
+               + "; ".join(escape(s) for s in SOURCES) + "</p></div>")
+    return "".join(out)

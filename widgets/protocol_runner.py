@@ -1,0 +1,330 @@
+"""ProtocolRunner: a projector-sized clock that walks a group through a discussion protocol.
+
+A thin view over tlkit.clock: the buttons change a RunnerState, the display is redrawn from
+it, and the state is saved after every press so a reload or a kernel restart resumes where the
+group was (the clock still counting if it was running).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import math
+import time
+from typing import Callable
+
+import ipywidgets as widgets
+
+from tlkit.clock import ProtocolClock, RunnerState
+from tlkit.protocols import Protocol
+from tlkit.state import load_state, save_state
+
+OVERTIME_COLOUR = "#b71c1c"   # deep red, with white text: readable from the back of a room
+CLOCK_COLOUR = "#1a237e"
+
+
+def format_seconds(seconds: float, *, round_up: bool = True) -> str:
+    """mm:ss; a countdown rounds up so it reads 05:00 at the start and 00:00 only at the end."""
+    whole = math.ceil(seconds) if round_up else math.floor(seconds)
+    whole = max(0, int(whole))
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def _items(title: str, lines: tuple[str, ...]) -> str:
+    if not lines:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return (f"<div style='font-size:1.25em;line-height:1.4'><b>{html.escape(title)}</b>"
+            f"<ul style='margin:0.2em 0 0.6em 0'>{items}</ul></div>")
+
+
+class ProtocolRunner(widgets.VBox):
+    """Run a protocol step by step with a big countdown.
+
+    protocol: a protocol id ("tuning") or a Protocol. slot_minutes: fit the steps into this
+    many minutes (tlkit.rescale); None uses each step's suggested minutes. state_key: where the
+    clock is saved (default "runner-<protocol id>"). now: the time source (tests pass a fake).
+    autosave: save after every button press.
+    """
+
+    def __init__(self, protocol: str | Protocol, slot_minutes: int | None = None, *,
+                 state_key: str | None = None, now: Callable[[], float] = time.time,
+                 autosave: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(protocol, str):
+            from tlkit.protocols import load_protocol  # loader lives beside the dataclasses
+            protocol = load_protocol(protocol)
+        if not protocol.steps:
+            raise ValueError(f"Protocol '{protocol.id}' has no steps to run; add steps to its file.")
+        self.protocol = protocol
+        self.state_key = state_key or f"runner-{protocol.id}"
+        self.autosave = autosave
+        self._ticker: asyncio.Task | None = None
+
+        self._build()
+        plan_message = ""
+        plan = [step.suggested_minutes for step in protocol.steps]
+        if slot_minutes is not None:
+            fitted, plan_message = self._fit(slot_minutes)
+            plan = fitted or plan
+        self.clock, resume_note = self._restore(plan, now)
+        self.slot_box.value = sum(self.clock.state.step_minutes)
+        self.slot_message.value = plan_message
+        self.note.value = resume_note
+        self.slot_box.observe(self._on_slot_change, names="value")
+        self.refresh()
+        if self.clock.state.running:
+            # Start was pressed before the reload: keep the clock moving on screen.
+            self._start_ticking()
+
+    # -- building the view ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.add_class("tlkit-runner")
+        self.layout.padding = "12px"
+        self.layout.border = "1px solid #c5cae9"
+        self.layout.max_width = "1100px"
+
+        self.title = widgets.HTML(
+            f"<div style='font-size:2em;font-weight:bold'>{html.escape(self.protocol.name)}</div>")
+        self.title.add_class("tlkit-runner-title")
+        self.step_number = widgets.HTML()
+        self.step_number.add_class("tlkit-runner-step-number")
+        self.step_name = widgets.HTML()
+        self.step_name.add_class("tlkit-runner-step-name")
+        self.roles = widgets.HTML()
+        self.roles.add_class("tlkit-runner-roles")
+        self.guidance = widgets.HTML()
+        self.guidance.add_class("tlkit-runner-prompts")
+
+        self.step_clock = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.step_clock.add_class("tlkit-runner-step-clock")
+        self.total_clock = widgets.HTML()
+        self.total_clock.add_class("tlkit-runner-total-clock")
+
+        big = {"font_size": "1.3em", "font_weight": "bold"}
+        size = widgets.Layout(height="52px", width="96px")
+        self.start_button = widgets.Button(description="Start", button_style="success",
+                                           tooltip="Start or resume the clock", style=big,
+                                           layout=size)
+        self.pause_button = widgets.Button(description="Pause", button_style="warning",
+                                           style=big, layout=size)
+        self.next_button = widgets.Button(description="Next", button_style="primary",
+                                          tooltip="Go to the next step (starts it at zero)",
+                                          style=big, layout=size)
+        self.back_button = widgets.Button(description="Back",
+                                          tooltip="Go back one step (restarts it at zero)",
+                                          style=big, layout=size)
+        self.reset_button = widgets.Button(description="Reset",
+                                           tooltip="Back to step 1, clock stopped",
+                                           style=big, layout=size)
+        for button, action in [(self.start_button, lambda: self.clock.start()),
+                               (self.pause_button, lambda: self.clock.pause()),
+                               (self.next_button, lambda: self.clock.next()),
+                               (self.back_button, lambda: self.clock.back()),
+                               (self.reset_button, lambda: self.clock.reset())]:
+            button.add_class("tlkit-runner-button")
+            button.on_click(lambda _b, act=action: self._press(act))
+        buttons = widgets.HBox([self.back_button, self.start_button, self.pause_button,
+                                self.next_button, self.reset_button],
+                               layout=widgets.Layout(flex_flow="row wrap", gap="8px"))
+
+        self.slot_box = widgets.IntText(description="Minutes available:",
+                                        style={"description_width": "initial"},
+                                        layout=widgets.Layout(width="260px"))
+        self.slot_box.add_class("tlkit-runner-slot")
+        self.slot_message = widgets.HTML()
+        self.slot_message.add_class("tlkit-runner-slot-message")
+        self.note = widgets.HTML()
+        self.note.add_class("tlkit-runner-note")
+
+        clock_panel = widgets.VBox(
+            [self.step_clock, self.total_clock, buttons],
+            layout=widgets.Layout(flex="1 1 420px", min_width="340px", align_items="center"))
+        step_panel = widgets.VBox(
+            [self.step_number, self.step_name, self.roles, self.guidance],
+            layout=widgets.Layout(flex="1 1 420px", min_width="300px"))
+        self.children = [
+            self.title,
+            widgets.HBox([clock_panel, step_panel],
+                         layout=widgets.Layout(flex_flow="row wrap", gap="24px")),
+            widgets.HBox([self.slot_box, self.slot_message],
+                         layout=widgets.Layout(align_items="center", gap="12px")),
+            self.note,
+        ]
+
+    # -- state: fitting, restoring, saving -------------------------------------------------
+
+    def _fit(self, slot_minutes: int) -> tuple[list[int] | None, str]:
+        """Steps rescaled to the slot, or None with the reason to show the facilitator."""
+        from tlkit.rescale import rescale  # imported here: the widget works without a slot
+
+        try:
+            return list(rescale(self.protocol, slot_minutes)), ""
+        except ValueError as err:  # RescaleError says why (e.g. shorter than the minimum)
+            return None, f"<span style='color:{OVERTIME_COLOUR}'>{html.escape(str(err))}</span>"
+
+    def _restore(self, plan: list[int], now: Callable[[], float]) -> tuple[ProtocolClock, str]:
+        saved = load_state(self.state_key)
+        if saved is None:
+            return ProtocolClock.fresh(self.protocol.id, plan, now=now), ""
+        try:
+            state = RunnerState.from_dict(saved)
+        except ValueError as err:
+            return (ProtocolClock.fresh(self.protocol.id, plan, now=now),
+                    _small(f"The saved clock could not be used, so this one starts fresh. ({err})"))
+        steps = len(self.protocol.steps)
+        if state.protocol_id != self.protocol.id or len(state.step_minutes) != steps:
+            return (ProtocolClock.fresh(self.protocol.id, plan, now=now),
+                    _small(f"The saved clock was for '{state.protocol_id}' with "
+                           f"{len(state.step_minutes)} steps; this protocol has {steps}, "
+                           "so the clock starts fresh."))
+        # The saved plan wins over slot_minutes: it is what the group has been working to.
+        clock = ProtocolClock(state, now=now)
+        where = "the end" if clock.finished else f"step {state.step_index + 1} of {steps}"
+        return clock, _small(f"Picked up where the group was: {where}.")
+
+    def _save(self) -> None:
+        if not self.autosave:
+            return
+        try:
+            save_state(self.state_key, self.clock.state.to_dict())
+        except OSError as err:
+            self.note.value = _small(
+                f"Could not save the clock ({err.strerror or err}). It keeps running here, "
+                "but a page reload would start it fresh.")
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _press(self, action: Callable[[], None]) -> None:
+        action()
+        self.note.value = ""
+        self._save()
+        if self.clock.state.running:
+            self._start_ticking()
+        else:
+            self._stop_ticking()
+        self.refresh()
+
+    def _on_slot_change(self, change) -> None:
+        minutes = change["new"]
+        if minutes == sum(self.clock.state.step_minutes):
+            self.slot_message.value = ""
+            return
+        fitted, message = self._fit(minutes)
+        if fitted is None:
+            self.slot_message.value = message  # keep the current plan; say why not
+            return
+        self.clock.replan(fitted)
+        self.slot_message.value = _small(
+            f"Fitted to {minutes} minutes: " + ", ".join(str(m) for m in fitted) + " per step.")
+        self._save()
+        self.refresh()
+
+    # -- ticking ----------------------------------------------------------------------------
+
+    def _start_ticking(self) -> None:
+        if self._ticker is not None and not self._ticker.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop (plain Python, unit tests): call refresh() to redraw
+        self._ticker = loop.create_task(self._tick())
+
+    def _stop_ticking(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    async def _tick(self) -> None:
+        while self.clock.state.running:
+            self.refresh()
+            # Wake just after the next whole second, so the countdown steps evenly.
+            await asyncio.sleep(1.02 - self.clock.step_elapsed() % 1.0)
+        self.refresh()
+
+    def close(self) -> None:
+        self._stop_ticking()
+        super().close()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Redraw everything from the clock (the ticker calls this about once a second)."""
+        clock, steps = self.clock, self.protocol.steps
+        state = clock.state
+        self.start_button.disabled = state.running or clock.finished
+        self.pause_button.disabled = not state.running
+        self.next_button.disabled = clock.finished
+        self.back_button.disabled = state.step_index == 0
+        self.reset_button.disabled = (state.step_index == 0 and not state.running
+                                      and clock.step_elapsed() == 0)
+
+        if clock.finished:
+            self.step_number.value = _line(f"All {len(steps)} steps done", "1.3em")
+            self.step_name.value = _line("Protocol complete", "2em", bold=True)
+            self.roles.value = ""
+            self.guidance.value = _line("Press Back to return to the last step, or Reset to "
+                                        "run the protocol again.", "1.2em")
+        else:
+            step = steps[state.step_index]
+            self.step_number.value = _line(
+                f"Step {state.step_index + 1} of {len(steps)} · "
+                f"{state.step_minutes[state.step_index]} min planned", "1.3em")
+            self.step_name.value = _line(step.name, "2em", bold=True)
+            self.roles.value = self._roles_html(step)
+            self.guidance.value = (_items("Prompts", step.prompts)
+                                   + _items("Facilitator moves", step.facilitator_moves))
+
+        self._draw_step_clock()
+        total = "Protocol complete" if clock.finished else (
+            f"Whole protocol: {format_seconds(clock.total_remaining())} left")
+        self.total_clock.value = (f"<div style='font-size:2.2em;text-align:center;"
+                                  f"font-variant-numeric:tabular-nums'>{total}</div>")
+
+    def _roles_html(self, step) -> str:
+        names = self.protocol.role_name
+        lines = []
+        if step.speakers:
+            lines.append(f"<b>Speaking:</b> {html.escape(', '.join(map(names, step.speakers)))}")
+        if step.listeners:
+            lines.append("<b>Listening in silence:</b> "
+                         f"{html.escape(', '.join(map(names, step.listeners)))}")
+        return f"<div style='font-size:1.4em;line-height:1.5'>{'<br>'.join(lines)}</div>"
+
+    def _draw_step_clock(self) -> None:
+        clock = self.clock
+        over = clock.is_step_over
+        if over:
+            self.step_clock.add_class("tlkit-runner-overtime")
+            big = "+" + format_seconds(clock.step_overtime(), round_up=False)
+            caption = "Time — move to the next step"
+            colours = f"background:{OVERTIME_COLOUR};color:#ffffff"
+        else:
+            self.step_clock.remove_class("tlkit-runner-overtime")
+            big = "--:--" if clock.finished else format_seconds(clock.step_remaining())
+            if clock.finished:
+                caption = "Done"
+            elif clock.state.running:
+                caption = "left in this step"
+            elif clock.step_elapsed() > 0:
+                caption = "Paused"
+            else:
+                caption = "Press Start to begin this step"
+            colours = f"background:#e8eaf6;color:{CLOCK_COLOUR}"
+        self.step_clock.value = (
+            f"<div role='timer' style='{colours};border-radius:12px;padding:8px 16px;"
+            "text-align:center;line-height:1.1'>"
+            f"<div style='font-size:7em;font-weight:bold;font-variant-numeric:tabular-nums'>"
+            f"{big}</div><div style='font-size:1.8em;font-weight:bold'>{caption}</div></div>")
+
+
+def _line(text: str, size: str, *, bold: bool = False) -> str:
+    weight = "bold" if bold else "normal"
+    return (f"<div style='font-size:{size};font-weight:{weight};line-height:1.25'>"
+            f"{html.escape(text)}</div>")
+
+
+def _small(text: str) -> str:
+    return f"<div style='font-size:1em;color:#444'>{html.escape(text)}</div>"
