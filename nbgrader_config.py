@@ -53,7 +53,7 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(BUILD, "gradebook.db")
 _chain = GenerateAssignment.class_traits()["preprocessors"].default()
 _chain.insert(_chain.index(IncludeHeaderFooter) + 1, TagRemovePreprocessor)
 c.GenerateAssignment.preprocessors = _chain
-c.TagRemovePreprocessor.enabled = True
+c.TagRemovePreprocessor.enabled = False
 c.TagRemovePreprocessor.remove_cell_tags = {"facilitator"}
 
 # Seconds a single cell may run while autograding before it counts as failed; graded cells

@@ -178,10 +178,10 @@ class CalibrationView(widgets.VBox):
         return panel
 
 
-def _problems_html(problems: Sequence[str], lead: str = "Please fix these scores first.") -> str:
+def _problems_html(problems: Sequence[str], heading: str = "Please fix these scores first.") -> str:
     items = "".join(f"<li>{escape(p)}</li>" for p in problems)
     return (f'<div class="tlkit-calibration-problems" style="font-size:1.1em;color:#8a1c1c">'
-            f"<p>{escape(lead)}</p><ul>{items}</ul></div>")
+            f"<p>{escape(heading)}</p><ul>{items}</ul></div>")
 
 
 def _kappa_cell(kappa) -> str:

@@ -63,9 +63,11 @@ class ObservationNotes(widgets.VBox):
             placeholder="What was said or done: quotes, counts, who spoke, what students did",
             layout=widgets.Layout(width="100%"))
         self.note_box.add_class("tlkit-observation-note-box")
-        tag_options = [("(no look-for)", None)] + [(lf.short, lf.id)
+        # A blank choice means "no look-for"; ipywidgets shows a None value as blank anyway.
+        tag_options = [("", None)] + [(lf.short, lf.id)
                                                    for lf in self.rubric.look_fors]
-        self.tag = widgets.Dropdown(options=tag_options, description="Evidence for",
+        self.tag = widgets.Dropdown(options=tag_options, description="Look-for (optional)",
+                                    style={"description_width": "initial"},
                                     value=saved.get("draft_tag")
                                     if saved.get("draft_tag") in self.rubric.look_for_ids
                                     else None)
@@ -84,7 +86,7 @@ class ObservationNotes(widgets.VBox):
         score_rows = []
         saved_scores = saved.get("scores", {})
         for lf in self.rubric.look_fors:
-            options = [("–", None)] + [(f"{level} {label}", level)
+            options = [("", None)] + [(f"{level} {label}", level)
                                        for level, label in sorted(self.rubric.scale.items())]
             value = saved_scores.get(lf.id)
             box = widgets.Dropdown(options=options,

@@ -149,7 +149,8 @@ def load_rubric(id: str = DEFAULT_RUBRIC, folder: Path | None = None) -> Rubric:
     path = Path(folder or RUBRICS_DIR) / f"{id}.yaml"
     data = _read_yaml(path, "rubric")
     name = path.name
-    scale = _levels(_need(data, "scale", name, "a mapping of level -> label", dict), name + " scale")
+    scale = _levels(_need(data, "scale", name, "a mapping of level -> label", dict),
+                    name + " scale")
     if sorted(scale) != list(range(1, len(scale) + 1)) or len(scale) < 2:
         raise ObservationError(f"{name}: 'scale' must number its levels 1, 2, 3 ... "
                                f"(found {sorted(scale)}).")
@@ -158,7 +159,8 @@ def load_rubric(id: str = DEFAULT_RUBRIC, folder: Path | None = None) -> Rubric:
     for i, raw in enumerate(raw_lfs, start=1):
         where = f"{name}, look-for {i}"
         if not isinstance(raw, dict):
-            raise ObservationError(f"{where}: each look-for must be a mapping with id, name, levels.")
+            raise ObservationError(f"{where}: each look-for must be a mapping with id, name "
+                                   "and levels.")
         lf_id = _need(raw, "id", where, "a short text id like 'text-evidence'")
         where = f"{name}, look-for '{lf_id}'"
         if lf_id in seen:
@@ -183,7 +185,8 @@ def list_episodes(folder: Path | None = None) -> list[str]:
     return sorted(p.stem for p in Path(folder or EPISODES_DIR).glob("*.yaml"))
 
 
-def load_episode(id: str, folder: Path | None = None, rubrics_folder: Path | None = None) -> Episode:
+def load_episode(id: str, folder: Path | None = None,
+                 rubrics_folder: Path | None = None) -> Episode:
     path = Path(folder or EPISODES_DIR) / f"{id}.yaml"
     data = _read_yaml(path, "episode")
     name = path.name
@@ -234,7 +237,8 @@ JUDGEMENT_WORDS = (
     "didn't care", "did not care", "doesn't care", "don't care", "clearly", "obviously",
     "seemed", "seems", "effective", "ineffective", "well done", "weak", "strong",
 )
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')   # verbatim speech is evidence, not the observer's words
+# Verbatim speech is evidence, not the observer's own words, so quoted text is skipped.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _JUDGEMENT = re.compile(
     r"(?<![\w'’-])(" + "|".join(
         re.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+").replace(r"\-", "[- ]")

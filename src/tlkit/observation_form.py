@@ -15,8 +15,9 @@ body { font-family: Georgia, 'Times New Roman', serif; font-size: 12pt; color: #
        margin: 1.5em auto; max-width: 60em; }
 h1 { font-size: 18pt; margin: 0 0 .2em; }
 h2 { font-size: 14pt; margin: 1.2em 0 .4em; border-bottom: 1px solid #444; }
-.tlkit-form-meta td { padding: .3em .6em .3em 0; }
-.tlkit-form-meta .blank { border-bottom: 1px solid #444; width: 14em; }
+.tlkit-form-meta { width: auto; }
+.tlkit-form-meta td { border: none; padding: .5em .6em .1em 0; }
+.tlkit-form-meta td.blank { border-bottom: 1px solid #444; width: 14em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #444; padding: .35em .5em; vertical-align: top; text-align: left; }
 .tlkit-form-notes td { height: 2.6em; }

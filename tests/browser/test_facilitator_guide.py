@@ -9,7 +9,14 @@ import time
 import pytest
 from voila_pages import ROOT, RecordedPage, running_voila
 
+import pandas as pd
+
+from tlkit.calibration import compare, percent
+from tlkit.observation import load_episode, load_rubric
+from tlkit.protocols import load_protocol
+
 GUIDE = "protocols.ipynb"
+GUIDE_RUBRIC, GUIDE_EPISODE = "student-led-discussion", "voting-age-discussion"  # as in the guide
 
 
 def _step_clock(page) -> str:
@@ -80,7 +87,8 @@ def test_agenda_follows_the_start_time_box(guide):
 
 def test_handout_link_carries_the_chosen_protocol(guide):
     page = guide.page
-    page.locator(".tlkit-protocol-chooser select").select_option("consultancy")
+    name = load_protocol("consultancy").name
+    page.locator(".tlkit-protocol-chooser select").select_option(label=name)
     link = page.locator(".tlkit-handout-link")
     page.wait_for_function(
         "() => document.querySelector('.tlkit-handout-link').getAttribute('download')"
@@ -88,14 +96,44 @@ def test_handout_link_carries_the_chosen_protocol(guide):
     href = link.get_attribute("href")
     assert href.startswith("data:text/html")
     handout = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
-    assert "Consultancy" in handout
-    assert page.locator(".tlkit-runner .tlkit-runner-title").inner_text().startswith("Consultancy")
+    assert name in handout
+    assert page.locator(".tlkit-runner .tlkit-runner-title").inner_text().strip() == name
+
+
+def test_calibration_compares_the_scores_entered_in_the_grid(guide):
+    page = guide.page
+    view = page.locator(".tlkit-calibration")
+    rubric, episode = load_rubric(GUIDE_RUBRIC), load_episode(GUIDE_EPISODE)
+    names = [box.input_value() for box in view.locator(".tlkit-calibration-name input").all()]
+    boxes = view.locator(".tlkit-calibration-score select")
+    look_fors = list(rubric.look_for_ids)
+    assert boxes.count() == len(names) * len(look_fors)
+    low, high = min(rubric.levels), max(rubric.levels)
+    scores = {}
+    for row, name in enumerate(names):
+        # First observer matches the reference, the others drift by `row` levels.
+        scores[name] = {lf: min(high, max(low, episode.reference[lf] + (-1) ** col * row))
+                        for col, lf in enumerate(look_fors)}
+        for col, lf in enumerate(look_fors):
+            boxes.nth(row * len(look_fors) + col).select_option(label=str(scores[name][lf]))
+    view.get_by_role("button", name="Compare scores").click()
+    results = view.locator(".tlkit-calibration-results")
+    results.locator("table").first.wait_for()
+
+    expected = compare(pd.DataFrame.from_dict(scores, orient="index"), episode.reference, rubric)
+    for agreement in expected.vs_reference:
+        row = results.locator("tr", has=page.locator(f"td:text-is('{agreement.first}')")).first
+        cells = row.locator("td").all_inner_texts()
+        assert cells[2:4] == [percent(agreement.exact), percent(agreement.within_one)], cells
+    assert percent(expected.vs_reference[0].exact) == "100%"
 
 
 def test_page_shows_no_code_no_errors_and_stays_local(guide):
     page = guide.page
     page.wait_for_timeout(500)
-    assert page.locator(".jp-InputArea, .cm-editor, .CodeMirror").count() == 0
+    # Markdown cells render inside .jp-InputArea too; code would sit in a code cell's one.
+    code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor, .CodeMirror"
+    assert page.locator(code).count() == 0
     stderr = page.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')
     assert stderr.count() == 0, stderr.first.inner_text()
     body = page.locator("body").inner_text()

@@ -26,17 +26,19 @@ def _source(cell: dict) -> str:
 
 
 def _solution_lines(notebook: dict) -> list[str]:
-    """Substantial lines between nbgrader's solution markers in the authors' notebook."""
+    """Lines only found between nbgrader's solution markers in the authors' notebook
+    (a cell may repeat the stub's lines, e.g. a variable name, outside the markers)."""
     lines = []
     for cell in _cells(notebook):
-        inside = False
+        inside, answer, stub = False, [], set()
         for line in _source(cell).splitlines():
             if "BEGIN SOLUTION" in line:
                 inside = True
             elif "END SOLUTION" in line:
                 inside = False
-            elif inside and len(line.strip()) > 12:
-                lines.append(line.strip())
+            else:
+                (answer.append if inside else stub.add)(line.strip())
+        lines += [line for line in answer if len(line) > 8 and line not in stub]
     return lines
 
 

@@ -14,7 +14,9 @@ import pandera.pandas as pa
 
 from tlkit.data.codebook import Codebook, final_dtype, check_schema, parse_schema
 
-MAX_LISTED = 25  # problems shown in one message; the full list stays on the exception
+MAX_LISTED = 25
+NOT_PARSED = {"integer": "a whole number", "number": "a number",
+              "date": "a real date written YYYY-MM-DD (for example 2017-04-03)"}  # problems shown in one message; the full list stays on the exception
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,13 @@ def check_frame(raw: pd.DataFrame, codebook: Codebook, source: str,
     # value checks in pass 2 can still run on the rest of the column.
     parse_fail = _failures(parse_schema(codebook, present), frame)
     parse_fail = parse_fail[parse_fail["check"].astype(str).str.startswith("coerce_dtype")]
+    emptied = set()
     for _, case in parse_fail.iterrows():
         spec = codebook.column(case["column"])
         problems.append(Problem(_spreadsheet_row(case["index"], first_row), spec.name,
-                                f"{case['failure_case']!r} is not {spec.describe_allowed()}."))
+                                f"{case['failure_case']!r} is not {NOT_PARSED[spec.type]}."))
         frame.loc[case["index"], spec.name] = None
+        emptied.add((case["index"], spec.name))
     frame = parse_schema(codebook, present).validate(frame)
 
     # Pass 2: values and the rules across columns.
@@ -98,6 +102,8 @@ def check_frame(raw: pd.DataFrame, codebook: Codebook, source: str,
         column = case["column"] if isinstance(case["column"], str) else None
         check = str(case["check"])
         row = _spreadsheet_row(case["index"], first_row)
+        if check == "not_nullable" and (case["index"], column) in emptied:
+            continue   # already reported as unreadable
         if check == "not_nullable":
             msg = "is empty; this column needs a value in every row."
         elif check == "field_uniqueness":

@@ -15,6 +15,7 @@ import argparse
 import gzip
 import hashlib
 import io
+import json
 import os
 import time
 from importlib import resources
@@ -27,7 +28,7 @@ from tlkit.data import synth_network, synth_observations, synth_surveys
 from tlkit.data.codebook import Codebook, write_codebook
 
 DEFAULT_SEED = 2017
-MANIFEST = "MANIFEST.sha256"
+MANIFEST = "MANIFEST.json"   # a .json file ships as package data with the rest
 
 
 def default_out() -> Path:
@@ -70,21 +71,26 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_manifest(out: Path, files: list[str]) -> Path:
-    """`sha256sum -c MANIFEST.sha256` (run in the folder) checks every file."""
-    lines = [f"{sha256(out / name)}  {name}\n" for name in sorted(files)]
+def write_manifest(out: Path, files: list[str], seed: int) -> Path:
+    """SHA-256 of every data and codebook file, so a changed or damaged file shows."""
+    manifest = {"generated_by": f"tlkit data generate --seed {seed}",
+                "sha256": {name: sha256(out / name) for name in sorted(files)}}
     path = out / MANIFEST
-    _write(path, "".join(lines).encode("utf-8"))
+    _write(path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     return path
 
 
 def read_manifest(folder: Path) -> dict[str, str]:
     """file name -> sha256 as recorded in the folder's manifest."""
-    entries = {}
-    for line in (folder / MANIFEST).read_text(encoding="utf-8").splitlines():
-        digest, name = line.split(maxsplit=1)
-        entries[name.strip()] = digest
-    return entries
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["sha256"]
+
+
+def verify(folder: Path | None = None) -> list[str]:
+    """Files in `folder` (default: the shipped datasets) that are missing or differ from the
+    manifest; an empty list means the data is exactly as generated."""
+    folder = Path(folder) if folder else default_out()
+    return [name for name, digest in read_manifest(folder).items()
+            if not (folder / name).exists() or sha256(folder / name) != digest]
 
 
 def generate(out: Path | None = None, seed: int = DEFAULT_SEED) -> dict[str, Path]:
@@ -102,7 +108,7 @@ def generate(out: Path | None = None, seed: int = DEFAULT_SEED) -> dict[str, Pat
         write_codebook(book, out / f"{name}.codebook.yaml")
         written += [book.file, f"{name}.codebook.yaml"]
         paths[name] = out / book.file
-    write_manifest(out, written)
+    write_manifest(out, written, seed)
     return paths
 
 

@@ -58,7 +58,7 @@ def build_observations(rng: np.random.Generator, net: dict[str, pd.DataFrame]
         traits.append((lean, rng.uniform(.35, .75), misread))
     rows = []
     for ep in episodes:
-        tightening = 1.0 if ep["round"] == 1 else .5      # after the first round's debrief
+        tightening = 1.0 if ep["round"] == 1 else .6      # after the first round's debrief
         for k, (lean, spread, misread) in enumerate(traits):
             row = {"episode_id": ep["episode_id"], "round": ep["round"],
                    "observer_id": f"OBS-{k + 1:02d}"}
