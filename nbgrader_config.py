@@ -23,7 +23,7 @@ BUILD = os.path.abspath(os.environ.get("TLKIT_BUILD") or os.path.join(COURSE_ROO
 if not BUILD.startswith(COURSE_ROOT + os.sep) and re.search(r"[][()*+?{}^$|\\]", BUILD):
     raise ValueError(
         f"TLKIT_BUILD={BUILD!r} contains brackets or other special characters that nbgrader "
-        "cannot handle. Choose a folder whose path has only letters, digits, '-', '_' and '.'."
+        "cannot handle. Choose a folder whose path has no brackets and none of * + ? ^ $ |."
     )
 
 
@@ -53,9 +53,14 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(BUILD, "gradebook.db")
 _chain = GenerateAssignment.class_traits()["preprocessors"].default()
 _chain.insert(_chain.index(IncludeHeaderFooter) + 1, TagRemovePreprocessor)
 c.GenerateAssignment.preprocessors = _chain
-c.TagRemovePreprocessor.enabled = False
+c.TagRemovePreprocessor.enabled = True
 c.TagRemovePreprocessor.remove_cell_tags = {"facilitator"}
 
 # Seconds a single cell may run while autograding before it counts as failed; graded cells
 # are small pandas exercises, so a minute means something is stuck (e.g. waiting on input).
 c.ExecutePreprocessor.timeout = 60
+
+# In the learner's copy an answer region becomes this comment instead of nbgrader's default
+# `raise NotImplementedError()`: each answer cell already starts with a blank template (empty
+# quotes, None) that the checks reject, so a teacher never has to delete a line of code.
+c.ClearSolutions.code_stub = {"python": "# Type your answer in the lines above, then run this cell."}

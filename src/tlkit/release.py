@@ -102,7 +102,7 @@ def generate_release(root: Path, module: str) -> Path:
         raise ReleaseError(
             f"Could not build the learner's version of module '{module}' "
             f"(modules/{module}/). nbgrader reported:\n  {detail}\n"
-            f"Fix the notebook, or run `nbgrader generate_assignment {module} --force` in "
+            f"Fix what it names, or run `nbgrader generate_assignment {module} --force` in "
             f"{root} for the full log."
         )
     return release

@@ -83,7 +83,6 @@ def voila_command(
     the kit's errors end with a plain message naming the file and the fix; without them Voila
     only says "There was an error" (the server is on loopback, so nothing leaks).
     """
-    denylist = "[" + ",".join(f"'{name}'" for name in VOILA_EXTENSION_DENYLIST) + "]"
     return [
         sys.executable, "-m", "voila",
         str(Path(folder).resolve()),
@@ -94,7 +93,7 @@ def voila_command(
         f"--template={VOILA_TEMPLATE}",
         "--strip_sources=True",
         f"--show_tracebacks={show_tracebacks}",
-        f"--VoilaConfiguration.extension_denylist={denylist}",
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in VOILA_EXTENSION_DENYLIST),
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -10,8 +9,10 @@ import sys
 from pathlib import Path
 
 import nbformat
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+WRONG_ANSWERS = Path(__file__).with_name("wrong_answers.yaml")
 
 
 def nbgrader(*args: str, root: Path, build: Path | None,
@@ -55,10 +56,12 @@ def source_notebook(module: str, root: Path = ROOT) -> Path:
     return root / "modules" / module / f"{module}.ipynb"
 
 
-def wrong_answers(module: str, root: Path = ROOT) -> dict:
-    """The module's `tlkit.wrong_answers`: {answer grade_id: {"code": ..., "message": ...}}."""
-    meta = json.loads(source_notebook(module, root).read_text(encoding="utf-8"))["metadata"]
-    return meta.get("tlkit", {}).get("wrong_answers", {})
+def wrong_answers(module: str) -> dict:
+    """The module's plausible wrong answers: {answer grade_id: {"code": ..., "message": ...}}.
+
+    They live in tests/nbgrader/wrong_answers.yaml, not in the notebook, so nothing that hints
+    at an answer ships in the learner's release."""
+    return yaml.safe_load(WRONG_ANSWERS.read_text(encoding="utf-8")).get(module) or {}
 
 
 def checking_cell_after(nb, answer_id: str):

@@ -84,7 +84,7 @@ def test_every_code_answer_has_a_plausible_wrong_answer(module):
                if nbgrader_meta(c).get("solution") and not nbgrader_meta(c).get("grade")
                and c.cell_type == "code"]
     missing = sorted(set(answers) - set(wrong_answers(module)))
-    assert not missing, f"add metadata tlkit.wrong_answers entries for {missing}"
+    assert not missing, f"add entries for {missing} to tests/nbgrader/wrong_answers.yaml"
 
 
 @pytest.mark.parametrize(("module", "answer_id"), WRONG)

@@ -53,6 +53,7 @@ class Running:
                                      stdin=subprocess.DEVNULL, stdout=self._log_handle,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.seen: dict[int, psutil.Process] = {}
+        self.commands: dict[int, str] = {}   # pid -> command line, readable after it ends
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -61,9 +62,22 @@ class Running:
         """Remember every process started so far (kernels live in their own groups)."""
         try:
             for child in psutil.Process(self.proc.pid).children(recursive=True):
-                self.seen.setdefault(child.pid, child)
-        except psutil.NoSuchProcess:
+                if child.pid not in self.seen:
+                    self.seen[child.pid] = child
+                    self.commands[child.pid] = " ".join(child.cmdline())
+        except psutil.Error:
             pass
+
+    def listening_addresses(self) -> set[str]:
+        """IP addresses the command's processes (servers and kernels) accept connections on."""
+        addresses = set()
+        for process in self.seen.values():
+            try:
+                addresses |= {c.laddr.ip for c in process.net_connections(kind="inet")
+                              if c.status == psutil.CONN_LISTEN}
+            except psutil.Error:
+                pass
+        return addresses
 
     def wait_until_ok(self, url: str, token: str | None = None,
                       timeout: float = START_TIMEOUT) -> None:

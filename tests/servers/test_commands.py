@@ -85,7 +85,13 @@ def _check_guide_page(voila_port: int) -> None:
     assert "load_module(" not in page  # no source code shown to facilitators
 
 
-def _stop_and_check(running) -> None:
+def _stop_and_check(running, servers: tuple[str, ...]) -> None:
+    running.record_descendants()
+    commands = list(running.commands.values())
+    for server in servers:
+        assert any(f"-m {server}" in cmd for cmd in commands), commands
+    assert any("ipykernel" in cmd for cmd in commands), "the guide's kernel was not seen"
+    assert running.listening_addresses() == {"127.0.0.1"}
     left = running.stop(signal.SIGTERM)
     assert not left, f"still running after stop: {[p.pid for p in left]}\n{running.output()}"
 
@@ -97,7 +103,7 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
     running.wait_until_ok(f"http://127.0.0.1:{lab_port}/api/status", TOKEN)
     running.wait_until_ok(f"http://127.0.0.1:{voila_port}/")
 
-    # JupyterLab answers only with the token, and binds to loopback only.
+    # JupyterLab answers only with the token.
     assert fetch(f"http://127.0.0.1:{lab_port}/api/contents")[0] == 403
     learner = _find_notebook(lab_port, "protocols.ipynb")
     assert learner is not None, "no protocols.ipynb in the learner's workspace"
@@ -119,7 +125,7 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
     printed = running.output()
     assert f"http://127.0.0.1:{lab_port}/lab?token={TOKEN}" in printed
     assert f"http://127.0.0.1:{voila_port}/" in printed
-    _stop_and_check(running)
+    _stop_and_check(running, ("jupyterlab", "voila"))
 
 
 def test_facilitate_serves_the_guide_alone(run_tlkit, kit_env):
@@ -128,7 +134,7 @@ def test_facilitate_serves_the_guide_alone(run_tlkit, kit_env):
     running.wait_until_ok(f"http://127.0.0.1:{port}/")
     _check_guide_page(port)
     assert f"http://127.0.0.1:{port}/voila/render/protocols.ipynb" in running.output()
-    _stop_and_check(running)
+    _stop_and_check(running, ("voila",))
 
 
 def test_a_taken_port_gets_a_plain_message(run_tlkit, kit_env):

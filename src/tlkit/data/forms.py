@@ -137,6 +137,11 @@ def import_form(source: str | Path | IO, dataset: str | Codebook,
 
 def _advice(message: str, book: Codebook, column: str | None) -> str:
     if column and column in book.column_names and "must be one of" in message:
+        if re.match(r"^'\d+'", message):
+            # A "linear scale" question exports numbers, not the words of the scale.
+            words = ", ".join(f"{i} = {w}" for i, w in enumerate(book.column(column).levels, 1))
+            return (message + " The form seems to record numbers: show the answer words in "
+                    f"the form, or replace each number with its word ({words}).")
         return message + " Correct the answer (spelling counts, case and spaces do not)."
     if "is empty" in message:
         return "is empty, but this question needs an answer: ask again or remove the row."

@@ -250,9 +250,15 @@ def codebooks(net: dict[str, pd.DataFrame]) -> dict[str, dict]:
     kind = specs.category("cohort_type", ("small cohort", "co-led", "site-based group"),
                           "Kind of cohort the teacher is in (see cohorts).")
 
-    def items(rows):
-        return [specs.likert(name, scale, question, "Answer to the question; empty when "
-                             "skipped or not reached.") for name, scale, question, _ in rows]
+    def items(rows, headlines=()):
+        cols = []
+        for name, scale, question, _ in rows:
+            meaning = "Answer to the question; empty when skipped or not reached."
+            if name in headlines:
+                meaning += (f" Published figure: {HEADLINES[name]:.0%} answer "
+                            f"{' or '.join(POSITIVE[scale])}, counting only those who answered.")
+            cols.append(specs.likert(name, scale, question, meaning))
+        return cols
 
     def teacher_book(name, title, file, first, last, rows, description):
         return specs.codebook(
@@ -272,14 +278,15 @@ def codebooks(net: dict[str, pd.DataFrame]) -> dict[str, dict]:
         "tl_survey_spring": specs.codebook(
             "tl_survey_spring", "Spring teacher-leader survey, 2017 (synthetic)",
             "tl_survey_spring.csv",
-            "Answers from 512 of the 800 teacher leaders. Empty cells are skipped questions "
+            f"Answers from {TL_RESPONDENTS} of the {len(net['teacher_leaders'])} teacher leaders. "
+            "Empty cells are skipped questions "
             "(or questions after a respondent stopped).",
             [specs.ident("response_id", r"^TLS-\d{4}$", "Synthetic response ID.", unique=True),
              specs.ident("tl_id", r"^TL-\d{4}$", "Synthetic teacher-leader ID.", unique=True,
                          references="teacher_leaders.tl_id"),
              org_ref, setting,
              specs.date("submitted", "2017-04-03", "2017-05-26", "Day the answers were sent."),
-             *items(TL_ITEMS)], row="one teacher leader's answers"),
+             *items(TL_ITEMS, HEADLINES)], row="one teacher leader's answers"),
         "teacher_survey_spring": teacher_book(
             "teacher_survey_spring", "Spring teacher survey, 2017 (synthetic)",
             "teacher_survey_spring.csv", "2017-04-03", "2017-05-26", TEACHER_SPRING_ITEMS,

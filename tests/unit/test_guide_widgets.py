@@ -1,0 +1,99 @@
+"""The facilitator guide's views: agenda re-timing, notes by section, the protocol panel."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+from tlkit.course import Module, Section
+from tlkit.protocols import list_protocols, load_protocol
+from tlkit.widgets import facilitator_guide
+from tlkit.widgets.agenda import AgendaView, facilitator_notes_html, objectives_html
+from tlkit.widgets.facilitator_guide import ProtocolPanel
+
+
+def _module() -> Module:
+    return Module(
+        name="demo", title="Demo & friends", session_minutes=50,
+        objectives=["Tell <clarifying> from probing questions"],
+        sections=[Section("Warm-up", 5, 20, ["Pair people who **rarely** work together."]),
+                  Section("Reading", 15, 0, ["Check the reading was done."]),
+                  Section("Protocol", 0, 30, [])],
+        path=Path("modules/demo/demo.ipynb"))
+
+
+def _rows(view: AgendaView) -> list[tuple[str, str, str]]:
+    return re.findall(r"<tr><td[^>]*>(\d\d:\d\d)&ndash;(\d\d:\d\d)</td><td>([^<]*)</td>",
+                      view.table.value)
+
+
+def test_agenda_retimes_from_the_start_box_and_skips_self_study():
+    view = AgendaView(_module(), start="09:00")
+    assert _rows(view) == [("09:00", "09:20", "Warm-up"), ("09:20", "09:50", "Protocol")]
+    view.start_box.value = "13:45"
+    assert _rows(view) == [("13:45", "14:05", "Warm-up"), ("14:05", "14:35", "Protocol")]
+    assert "<th style='text-align:right'>50</th>" in view.table.value  # the total
+
+
+def test_a_bad_start_time_keeps_the_last_agenda_and_says_what_to_type():
+    view = AgendaView(_module(), start="08:30")
+    before = view.table.value
+    view.start_box.value = "half past eight"
+    assert view.table.value == before
+    assert "half past eight" in view.message.value and "09:00" in view.message.value
+    view.start_box.value = "10:00"
+    assert view.message.value == "" and _rows(view)[0][0] == "10:00"
+
+
+def test_notes_are_grouped_by_section_rendered_and_text_is_escaped():
+    notes = facilitator_notes_html(_module())
+    assert notes.index("Warm-up") < notes.index("rarely") < notes.index("Reading")
+    assert "<strong>rarely</strong>" in notes
+    assert "self-study only" in notes and "Protocol" not in notes  # no notes, no heading
+    objectives = objectives_html(_module())
+    assert "&lt;clarifying&gt;" in objectives and "Demo &amp; friends" in objectives
+
+
+def test_a_module_without_notes_says_where_notes_come_from():
+    module = _module()
+    bare = Module(**{**module.__dict__, "sections": [Section("Only", 0, 50, [])]})
+    assert "facilitator" in facilitator_notes_html(bare)
+
+
+def _handout(panel: ProtocolPanel) -> str:
+    href = re.search(r"href='data:text/html;charset=utf-8;base64,([^']+)'", panel.handout.value)
+    return base64.b64decode(href.group(1)).decode("utf-8")
+
+
+def test_choosing_a_protocol_swaps_the_runner_moves_and_handout():
+    first, second = list_protocols()[:2]
+    panel = ProtocolPanel(first)
+    old_runner = panel.runner
+    panel.chooser.value = second
+    chosen = load_protocol(second)
+    assert panel.runner is not old_runner and panel.runner.protocol.id == second
+    assert panel.runner_box.children == (panel.runner,)
+    assert chosen.name in _handout(panel)
+    assert f"download='{second}-handout.html'" in panel.handout.value
+    step = next(s for s in chosen.steps if s.facilitator_moves)
+    assert step.name.replace("'", "&#x27;") in panel.moves.value
+
+
+def test_the_handout_follows_the_runner_minutes_and_explains_an_impossible_slot():
+    protocol = load_protocol("tuning")
+    panel = ProtocolPanel("tuning")
+    assert f"({protocol.total_minutes} min)" in panel.handout.value
+    fits = (protocol.min_minutes + protocol.total_minutes) // 2
+    panel.runner.slot_box.value = fits
+    assert f"({fits} min)" in panel.handout.value
+    too_short = facilitator_guide.handout_link_html(protocol, protocol.min_minutes - 5)
+    assert f"suggested {protocol.total_minutes} minutes instead" in too_short
+
+
+def test_a_broken_protocol_file_is_reported_and_the_rest_stay_usable(monkeypatch):
+    real = list_protocols()
+    monkeypatch.setattr(facilitator_guide, "list_protocols", lambda: ["no-such-protocol", *real])
+    panel = ProtocolPanel("tuning")
+    assert "no-such-protocol" in panel.problems.value
+    assert [value for _, value in panel.chooser.options] == real

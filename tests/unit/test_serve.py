@@ -1,0 +1,106 @@
+"""tlkit.serve without starting servers: the command lines as Jupyter itself parses them,
+the environment that finds the kit's template, the template's lack of outside links, and
+the plain message for a taken port."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from tlkit import serve
+
+
+def _lab_app(cmd: list[str]):
+    from jupyterlab.labapp import LabApp
+
+    assert cmd[:3] == [sys.executable, "-m", "jupyterlab"]
+    app = LabApp()
+    app.parse_command_line(cmd[3:])
+    return app
+
+
+def _voila_app(cmd: list[str]):
+    from voila.app import Voila
+
+    assert cmd[:3] == [sys.executable, "-m", "voila"]
+    app = Voila()
+    app.parse_command_line(cmd[3:])
+    return app
+
+
+def test_lab_listens_on_loopback_and_makes_no_outside_calls(tmp_path):
+    app = _lab_app(serve.lab_command(tmp_path, 8890, as_root=False))
+    server = app.config.ServerApp
+    assert (server.ip, server.port, server.port_retries) == ("127.0.0.1", 8890, 0)
+    assert Path(server.root_dir) == tmp_path.resolve()
+    assert server.open_browser is False
+    assert "allow_root" not in server
+    assert app.news_url is None
+    assert app.check_for_updates_class.__name__ == "NeverCheckForUpdate"
+    assert app.extension_manager == "readonly"
+
+
+def test_lab_gets_allow_root_only_as_root(tmp_path):
+    assert _lab_app(serve.lab_command(tmp_path, as_root=True)).config.ServerApp.allow_root is True
+    assert "--allow-root" not in serve.lab_command(tmp_path, as_root=False)
+
+
+def test_voila_uses_the_kit_template_loopback_and_safe_culling(tmp_path):
+    app = _voila_app(serve.voila_command(tmp_path, 8899, cull_idle_seconds=30,
+                                         cull_interval_seconds=5))
+    assert (app.ip, app.port, app.port_retries, app.open_browser) == ("127.0.0.1", 8899, 0, False)
+    assert app.extra_args == [str(tmp_path.resolve())]
+    voila = app.config.VoilaConfiguration
+    assert voila.template == serve.VOILA_TEMPLATE
+    assert voila.strip_sources is True
+    assert set(voila.extension_denylist) == set(serve.VOILA_EXTENSION_DENYLIST)
+    culling = app.config.MappingKernelManager
+    assert (int(culling.cull_idle_timeout), int(culling.cull_interval)) == (30, 5)
+    assert str(culling.cull_connected) == "False"  # never cull a page that is open
+
+
+def test_voila_env_puts_the_kit_template_first_and_keeps_other_paths(tmp_path):
+    env = serve.voila_env({"JUPYTER_PATH": "/somewhere/else", "PATH": "/bin"}, root=tmp_path)
+    paths = env["JUPYTER_PATH"].split(":")
+    assert paths == [str(serve.JUPYTER_DATA), "/somewhere/else"]
+    assert env["TLKIT_COURSE_ROOT"] == str(tmp_path.resolve())
+    template = Path(paths[0]) / "voila" / "templates" / serve.VOILA_TEMPLATE
+    assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
+
+
+def test_voila_finds_the_template_and_it_links_nothing_outside(monkeypatch):
+    from voila.paths import collect_template_paths
+
+    monkeypatch.setenv("JUPYTER_PATH", str(serve.JUPYTER_DATA))
+    paths = collect_template_paths(["voila", "nbconvert"], serve.VOILA_TEMPLATE, prune=True)
+    ours = Path(paths[0])
+    assert ours == serve.JUPYTER_DATA / "voila" / "templates" / serve.VOILA_TEMPLATE
+    for name in ("index.html.j2", "page.html"):
+        text = (ours / name).read_text()
+        assert not re.search(r"(src|href)=[\"']?(https?:)?//", text), name
+
+
+def test_a_taken_port_is_named_in_a_plain_message():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        message = serve.port_problem(port)
+        assert message and f"Port {port} is already in use" in message
+        assert serve.facilitate(port=port, open_browser=False) == 2
+    assert serve.port_problem(port) is None
+
+
+def test_stop_all_forces_a_process_that_ignores_the_polite_request():
+    stubborn = subprocess.Popen([sys.executable, "-c",
+                                 "import signal, time; signal.signal(signal.SIGTERM, "
+                                 "signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"],
+                                stdout=subprocess.PIPE)
+    polite = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert stubborn.stdout.readline().strip() == b"ready"  # handler installed
+    serve.stop_all([stubborn, polite], timeout=1)
+    assert stubborn.returncode == -9 and polite.returncode == -15
