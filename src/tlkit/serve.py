@@ -128,6 +128,8 @@ def voila_url(port: int, notebook: str | None = None) -> str:
 def port_problem(port: int) -> str | None:
     """A message for the teacher when `port` cannot be used, else None."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the servers do: a port left in TIME_WAIT by a server just stopped is free to use.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError as err:

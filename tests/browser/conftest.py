@@ -23,8 +23,10 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
+    # Module scope, not session: while Playwright's sync API is open, an asyncio loop counts
+    # as running in this thread, which would upset later tests that use asyncio themselves.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -35,7 +37,7 @@ def browser(chromium_path):
 
 
 @pytest.fixture(scope="module")
-def voila(tmp_path_factory):
+def voila(tmp_path_factory, chromium_path):  # no Voila to start without a browser
     """Voila on facilitator/ with tracebacks on, so a failing cell shows in the page."""
     with running_voila(ROOT / "facilitator", tmp_path_factory.mktemp("voila"),
                        show_tracebacks=True) as server:

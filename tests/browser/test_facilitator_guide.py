@@ -167,3 +167,11 @@ def test_an_open_view_survives_kernel_culling(new_page, tmp_path):
 
 def _culled(log: str) -> str:
     return "\n".join(line for line in log.splitlines() if "Culling" in line and "kernel" in line)
+
+
+def test_the_folder_listing_shows_the_guide_and_stays_local(voila, new_page):
+    listing = new_page()
+    listing.page.goto(voila.url(None))
+    listing.page.locator(".jp-DirListing-item", has_text=GUIDE).first.wait_for()
+    listing.page.wait_for_load_state("networkidle")
+    assert listing.outside_requests() == []

@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: Voila on a folder, and pages that record their requests."""
+"""What the browser tests share: Voila on a folder, and pages that record their requests."""
 
 from __future__ import annotations
 

@@ -104,3 +104,17 @@ def test_stop_all_forces_a_process_that_ignores_the_polite_request():
     assert stubborn.stdout.readline().strip() == b"ready"  # handler installed
     serve.stop_all([stubborn, polite], timeout=1)
     assert stubborn.returncode == -9 and polite.returncode == -15
+
+
+def test_a_port_just_released_by_a_stopped_server_counts_as_free():
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    accepted.close()  # the server closes first, so its port sits in TIME_WAIT (as after Ctrl-C)
+    client.close()
+    server.close()
+    assert serve.port_problem(port) is None
