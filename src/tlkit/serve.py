@@ -25,6 +25,10 @@ HOST = "127.0.0.1"
 VOILA_TEMPLATE = "tlkit"
 # A Jupyter data folder holding voila/templates/tlkit (the kit's template without CDN links).
 JUPYTER_DATA = CONTENT / "jupyter"
+# A Jupyter config folder for the learners' JupyterLab: it hides nbgrader's authoring and
+# grading panels (formgrader, create assignment, course list), which are for course staff.
+# The Validate button stays: it lets a teacher check an activity before handing it in.
+LEARNER_CONFIG = JUPYTER_DATA / "learner-config"
 
 # These JupyterLab extensions are installed for the learners' JupyterLab but fail inside Voila
 # (errors about shared modules in the browser console), so Voila must not load them.
@@ -112,6 +116,14 @@ def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> d
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     if root is not None:
         env.setdefault("TLKIT_COURSE_ROOT", str(Path(root).resolve()))
+    return env
+
+
+def lab_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for the learners' JupyterLab: the kit's learner config folder first."""
+    env = dict(os.environ if base is None else base)
+    paths = [str(LEARNER_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
     return env
 
 
@@ -234,8 +246,8 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     root = course_root()
     # Honour a token the user chose; otherwise make one and show it in the printed link.
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
-    lab_env = dict(os.environ, JUPYTER_TOKEN=token)
-    lab_env.setdefault("TLKIT_COURSE_ROOT", str(root))
+    learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
+    learner_env.setdefault("TLKIT_COURSE_ROOT", str(root))
     lab = lab_url(lab_port, token)
     guide = voila_url(voila_port, "protocols.ipynb")
     banner = (
@@ -246,7 +258,7 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
     return _launch(
-        [("JupyterLab", lab_command(Path(workspace), lab_port), lab_env,
+        [("JupyterLab", lab_command(Path(workspace), lab_port), learner_env,
           f"http://{HOST}:{lab_port}/api/status"),
          ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
           voila_url(voila_port))],

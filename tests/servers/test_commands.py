@@ -121,6 +121,14 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
     for line in solutions:
         assert line not in learner_text, f"solution line released: {line!r}"
 
+    # The learners' JupyterLab hides nbgrader's staff panels but keeps Validate.
+    status, lab_page = fetch(f"http://127.0.0.1:{lab_port}/lab", TOKEN)
+    assert status == 200
+    disabled = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">'
+                                    r'(.*?)</script>', lab_page, re.S).group(1))["disabledExtensions"]
+    assert "@jupyter/nbgrader:formgrader" in disabled
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
+
     _check_guide_page(voila_port)
     printed = running.output()
     assert f"http://127.0.0.1:{lab_port}/lab?token={TOKEN}" in printed
