@@ -8,7 +8,8 @@ STAMP  := $(VENV)/.tlkit-installed
 
 # Create .venv if missing, install the pinned set, then the kit itself (editable).
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The kit needs Python 3.11 or newer; this python3 is " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 start")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create .venv. On Debian or Ubuntu, install the venv module first: sudo apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
@@ -33,5 +34,5 @@ bench: $(STAMP)  ## print performance figures (not part of the tests)
 lock:  ## re-resolve the pinned set and environment.yml from pyproject.toml
 	$(PYTHON) tools/update_lock.py
 
-clean:
-	rm -rf build workspace .pytest_cache
+clean:  ## remove generated files; never the learner's workspace/
+	rm -rf build .pytest_cache

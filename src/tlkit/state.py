@@ -11,6 +11,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,5 +53,24 @@ def load_state(key: str) -> dict[str, Any] | None:
             raise ValueError("not a JSON object")
         return data
     except (ValueError, OSError):
-        path.replace(path.with_suffix(".unreadable.json"))
+        set_aside(key)
         return None
+
+
+def set_aside(key: str) -> Path | None:
+    """Move a state file out of the way without deleting it; returns where it went.
+
+    Each file set aside gets its own time-stamped name, so a second problem never overwrites
+    the copy kept from the first.
+    """
+    path = state_path(key)
+    if not path.exists():
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{key}.unreadable-{stamp}.json")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{key}.unreadable-{stamp}-{n}.json")
+    path.replace(target)
+    return target

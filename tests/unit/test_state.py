@@ -17,8 +17,17 @@ def test_an_unreadable_file_is_kept_aside_not_deleted():
     path = state_path("observation-x")
     path.write_text("{ half written", encoding="utf-8")
     assert load_state("observation-x") is None
-    kept = path.with_suffix(".unreadable.json")
+    (kept,) = path.parent.glob("observation-x.unreadable-*.json")
     assert kept.read_text(encoding="utf-8") == "{ half written"
+
+
+def test_a_second_unreadable_file_does_not_overwrite_the_first():
+    path = state_path("notes")
+    for text in ("first broken", "second broken"):
+        path.write_text(text, encoding="utf-8")
+        assert load_state("notes") is None
+    kept = sorted(p.read_text(encoding="utf-8") for p in path.parent.glob("notes.unreadable-*"))
+    assert kept == ["first broken", "second broken"]
 
 
 def test_a_json_value_that_is_not_an_object_is_treated_as_unreadable():
