@@ -41,6 +41,20 @@ def _handout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _observation_form(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tlkit.observation import load_episode, load_rubric
+    from tlkit.observation_form import observation_form_html
+
+    episode = load_episode(args.episode) if args.episode else None
+    html = observation_form_html(load_rubric(args.rubric), episode)
+    out = Path(args.output or f"observation-form-{args.rubric}.html")
+    out.write_text(html, encoding="utf-8")
+    print(f"Wrote {out} (open it in a browser and print it).")
+    return 0
+
+
 def _data_generate(args: argparse.Namespace) -> int:
     from tlkit.data import generate
 
@@ -71,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None)
     p.set_defaults(func=_handout)
 
+    p = sub.add_parser("observation-form", help="write a printable observation form")
+    p.add_argument("--rubric", default="student-led-discussion")
+    p.add_argument("--episode", default=None, help="a calibration episode to print with the form")
+    p.add_argument("-o", "--output", default=None)
+    p.set_defaults(func=_observation_form)
+
     data = sub.add_parser("data", help="synthetic datasets").add_subparsers(dest="data_command",
                                                                             required=True)
     p = data.add_parser("generate", help="regenerate datasets/ from the seeded generator")
@@ -84,8 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0
-    except (ValueError, FileNotFoundError) as err:  # our errors carry a human message
+    except ValueError as err:  # the kit's own errors carry a human message
         print(f"tlkit: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file that cannot be read or written: say which and why
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"tlkit: {err.strerror or err}{where}", file=sys.stderr)
         return 2
 
 

@@ -35,5 +35,20 @@ def test_impossible_slot_is_refused_with_the_shortest_slot(tmp_path, capsys):
 def test_console_script_is_installed(root):
     result = subprocess.run([sys.executable, "-m", "tlkit.cli", "--help"],
                             capture_output=True, text=True, check=True)
-    for command in ("start", "facilitate", "release", "handout", "data"):
+    for command in ("start", "facilitate", "release", "handout", "observation-form", "data"):
         assert command in result.stdout
+
+
+def test_observation_form_writes_a_printable_page(tmp_path):
+    out = tmp_path / "form.html"
+    assert main(["observation-form", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "@media print" in html and "http" not in html.split("<body", 1)[1].lower().replace(
+        "http-equiv", "")
+
+
+def test_an_unwritable_output_gets_a_message_naming_the_place(tmp_path, capsys):
+    target = tmp_path / "no-such-folder" / "x.html"
+    assert main(["handout", "tuning", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "No such file or directory" in err and str(target) in err
