@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from tlkit import serve
@@ -37,6 +38,8 @@ BARE_SLIDER = {
                                 "language": "python"}},
     "nbformat": 4, "nbformat_minor": 5,
 }
+# Seconds Voila gets to shut its kernels down before it is killed.
+STOP_TIMEOUT = 60
 
 
 def _views_folder(root: Path, folder: Path) -> Path:
@@ -58,21 +61,32 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def _running_voila(root: Path, work: Path, port: int, extra: list[str]):
+    """Voila on the benchmark's views, its state in `work` (never the user's ~/.tlkit), and
+    certainly stopped at the end: killed if it does not stop in STOP_TIMEOUT seconds."""
+    env = serve.voila_env(root=root)
+    env["TLKIT_STATE_DIR"] = str(work / f"state-{port}")
+    folder = _views_folder(root, work / f"views-{port}")
+    with open(work / f"voila-{port}.log", "wb") as log:
+        proc = subprocess.Popen(serve.voila_command(folder, port, extra=extra), cwd=root,
+                                env=env, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+        try:
+            if not serve.wait_until_answers(serve.voila_url(port), proc, timeout=120):
+                raise SystemExit(f"Voila did not start; see {log.name}")
+            yield proc
+        finally:
+            serve.stop_all([proc], timeout=STOP_TIMEOUT)
+
+
 def time_to_widget(root: Path, work: Path, runs: int, preheat: bool) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
     extra = ["--preheat_kernel=True", "--pool_size=1"] if preheat else []
-    env = serve.voila_env(root=root)
-    env["TLKIT_STATE_DIR"] = str(work / f"state-{port}")
-    log = open(work / f"voila-{port}.log", "wb")
-    folder = _views_folder(root, work / f"views-{port}")
-    proc = subprocess.Popen(serve.voila_command(folder, port, extra=extra), cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
     times: dict[str, list[float]] = {name: [] for name, _ in VIEWS}
-    try:
-        if not serve.wait_until_answers(serve.voila_url(port), proc, timeout=120):
-            raise SystemExit(f"Voila did not start; see {log.name}")
+    with _running_voila(root, work, port, extra):
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                  args=CHROMIUM_ARGS, headless=True)
@@ -90,17 +104,15 @@ def time_to_widget(root: Path, work: Path, runs: int, preheat: bool) -> dict[str
                     if preheat:
                         time.sleep(12)  # the pool refills in the background
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        log.close()
     return times
 
 
-def notebook_run_times(root: Path, runs: int) -> dict[str, list[float]]:
+def notebook_run_times(root: Path, runs: int, state_dir: Path) -> dict[str, list[float]]:
+    """Seconds per run for each module; the kernels save their state under `state_dir`."""
     import nbformat
     from nbclient import NotebookClient
 
+    env = dict(os.environ, TLKIT_STATE_DIR=str(state_dir))
     times: dict[str, list[float]] = {}
     for name in list_modules(root):
         path = module_path(name, root)
@@ -110,7 +122,7 @@ def notebook_run_times(root: Path, runs: int) -> dict[str, list[float]]:
             client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                                     resources={"metadata": {"path": str(path.parent)}})
             began = time.perf_counter()
-            client.execute()
+            client.execute(env=env)  # passed on to the kernel it starts
             times[name].append(time.perf_counter() - began)
     return times
 
@@ -146,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.skip_notebooks:
         print("\nExecuting each module notebook top to bottom (nbclient, seconds)")
-        for name, values in notebook_run_times(root, args.runs).items():
-            print(f"{name:28}{_median(values):>10.2f}")
+        with tempfile.TemporaryDirectory(prefix="tlkit-bench-") as tmp:
+            for name, values in notebook_run_times(root, args.runs, Path(tmp)).items():
+                print(f"{name:28}{_median(values):>10.2f}")
     return 0
 
 

@@ -13,8 +13,9 @@ from html import escape
 import ipywidgets as widgets
 import pandas as pd
 
-from tlkit.calibration import (SOURCES, CalibrationError, CalibrationReport, check_scores,
-                               compare, percent, read_scores_csv)
+from tlkit.calibration import (SOURCES, CalibrationError, CalibrationReport, ScoreRow,
+                               check_scores, compare, merge_score_rows, percent,
+                               read_scores_csv, scores_from_rows)
 from tlkit.observation import DEFAULT_RUBRIC, load_episode, load_rubric
 from tlkit.state import load_state, save_state
 
@@ -52,6 +53,7 @@ class CalibrationView(widgets.VBox):
         self.report: CalibrationReport | None = None
         self._options = [("", None)] + [(str(level), level) for level in self.rubric.levels]
         self._loading = False
+        self._starting_names = tuple(observers)    # unscored rows with these names are spare
 
         head = widgets.HBox(
             [widgets.HTML("<b>Observer</b>", layout=widgets.Layout(width="11em"))]
@@ -93,13 +95,7 @@ class CalibrationView(widgets.VBox):
 
     def scores(self) -> pd.DataFrame:
         """The grid as observers x look-for ids; rows with no name and no score are skipped."""
-        rows = [(row.name.value.strip(), {lf: box.value for lf, box in row.boxes.items()})
-                for row in self.rows_box.children]
-        rows = [(name, s) for name, s in rows if name or any(v is not None for v in s.values())]
-        frame = pd.DataFrame([s for _, s in rows], index=[name for name, _ in rows],
-                             columns=list(self.rubric.look_for_ids), dtype="Int64")
-        frame.index.name = "observer"
-        return frame
+        return scores_from_rows(self._rows(), self.rubric)
 
     def set_scores(self, scores: pd.DataFrame) -> None:
         """Replace the grid with these scores (rows = observers, columns = look-for ids or
@@ -136,7 +132,11 @@ class CalibrationView(widgets.VBox):
         self._loading = False
         self.rows_box.children = (*self.rows_box.children, row)
 
-    def _set_rows(self, rows: list[tuple[str, dict]]) -> None:
+    def _rows(self) -> list[ScoreRow]:
+        return [(row.name.value, {lf: box.value for lf, box in row.boxes.items()})
+                for row in self.rows_box.children]
+
+    def _set_rows(self, rows: list[ScoreRow]) -> None:
         self.rows_box.children = ()
         for name, scores in rows:
             self._append_row(name, scores)
@@ -147,8 +147,7 @@ class CalibrationView(widgets.VBox):
 
     def _save(self) -> None:
         save_state(self.state_key, {"observers": [
-            {"name": row.name.value, "scores": {lf: box.value for lf, box in row.boxes.items()}}
-            for row in self.rows_box.children]})
+            {"name": name, "scores": scores} for name, scores in self._rows()]})
 
     def _uploaded(self, change) -> None:
         files = change["new"]
@@ -156,16 +155,25 @@ class CalibrationView(widgets.VBox):
             return
         upload = files[0]
         try:
-            frame = read_scores_csv(bytes(upload["content"]), self.rubric)
-            self.set_scores(frame)
+            frame = read_scores_csv(bytes(upload["content"]), self.rubric, name=upload["name"])
         except CalibrationError as exc:
             # The grid keeps what was there; the facilitator fixes the file and uploads again.
             self.message.value = _problems_html(exc.problems, f"{upload['name']} was not loaded.")
         else:
+            # Merge rather than replace, so scores typed in the grid are not lost.
+            merged = merge_score_rows(self._rows(), frame, placeholders=self._starting_names)
+            self._set_rows(merged.rows)
+            self.results.value = ""     # old results no longer match the grid
+            self._save()
+            parts = [f"Loaded {len(frame)} observers from {upload['name']}."]
+            if merged.added:
+                parts.append(f"Added: {', '.join(merged.added)}.")
+            if merged.updated:
+                parts.append(f"Updated from the file: {', '.join(merged.updated)}.")
             ignored = frame.attrs.get("ignored_columns") or []
-            note = (f" Ignored columns: {', '.join(ignored)}." if ignored else "")
-            self.message.value = (f"<p>Loaded {len(frame)} observers from "
-                                  f"{escape(upload['name'])}.{escape(note)}</p>")
+            if ignored:
+                parts.append(f"Ignored columns: {', '.join(ignored)}.")
+            self.message.value = f"<p>{escape(' '.join(parts))}</p>"
         finally:
             self.upload.value = ()    # so the same file, once fixed, can be uploaded again
 

@@ -2,6 +2,8 @@
 
 A thin view: the protocols come from tlkit.protocols, the clock is tlkit.widgets.
 protocol_runner.ProtocolRunner and the handout is tlkit.handouts.protocol_handout.
+The guide runs in Voila, where a traceback would reach facilitators: the kit's own errors
+(ValueError, which ProtocolError and RescaleError are) are shown as plain messages instead.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ def handout_link_html(protocol: Protocol, slot_minutes: int | None = None) -> st
     from tlkit.handouts import protocol_handout
 
     note = ""
+    minutes = slot_minutes or protocol.total_minutes
     try:
         page = protocol_handout(protocol, slot_minutes=slot_minutes)
     except ValueError as err:  # the slot cannot hold the steps: print the suggested timings
         page = protocol_handout(protocol)
+        minutes = protocol.total_minutes  # the label names the minutes the handout shows
         note = (f"<br><small>{html.escape(str(err))} The handout shows the suggested "
                 f"{protocol.total_minutes} minutes instead.</small>")
     data = base64.b64encode(page.encode("utf-8")).decode("ascii")
-    minutes = slot_minutes or protocol.total_minutes
     return (f"<a class='tlkit-handout-link' download='{html.escape(protocol.id)}-handout.html' "
             f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
             f"Download the one-page handout for {html.escape(protocol.name)} ({minutes} min)"
@@ -54,54 +57,74 @@ class ProtocolPanel(widgets.VBox):
     """A protocol chooser over a ProtocolRunner.
 
     `moves` (the chosen protocol's facilitator moves) and `handout` (its download link) follow
-    the chooser and the runner's minutes; the guide shows them in their own sections.
+    the chooser and the runner's minutes; the guide shows them in their own sections. They
+    always exist: when a protocol cannot be shown they hold the reason, in plain words.
     """
 
     def __init__(self, protocol_id: str = "tuning", **kwargs):
         super().__init__(**kwargs)
         self.add_class("tlkit-protocol-panel")
-        self.protocols, problems = _load_protocols()
-        self.problems = widgets.HTML(
-            "".join(f"<p style='color:#b71c1c'>{html.escape(p)}</p>" for p in problems))
-        if not self.protocols:
-            self.children = [self.problems]
-            return
-        if protocol_id not in self.protocols:
-            protocol_id = next(iter(self.protocols))
-        self.chooser = widgets.Dropdown(
-            options=[(p.name, pid) for pid, p in self.protocols.items()], value=protocol_id,
-            description="Protocol:", style={"description_width": "initial"},
-            layout=widgets.Layout(width="420px"))
-        self.chooser.add_class("tlkit-protocol-chooser")
+        self.runner = None
         self.runner_box = widgets.VBox()
         self.handout = widgets.HTML()
         self.handout.add_class("tlkit-handout")
         self.moves = widgets.HTML()
         self.moves.add_class("tlkit-moves")
-        self.runner = None
+        self.protocols, problems = _load_protocols()
+        self.problems = widgets.HTML("".join(_problem_html(p) for p in problems))
+        self.chooser = widgets.Dropdown(
+            options=[(p.name, pid) for pid, p in self.protocols.items()],
+            description="Protocol:", style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"))
+        self.chooser.add_class("tlkit-protocol-chooser")
+        if not self.protocols:
+            self._show_problem("No protocol could be loaded, so there is nothing to run. "
+                               + " ".join(problems))
+            self.children = [self.problems]
+            return
+        if protocol_id not in self.protocols:
+            protocol_id = next(iter(self.protocols))
+        self.chooser.value = protocol_id
         self.children = [self.problems, self.chooser, self.runner_box]
         self.chooser.observe(lambda change: self.show(change["new"]), names="value")
         self.show(protocol_id)
 
     @property
-    def protocol(self) -> Protocol:
-        return self.protocols[self.chooser.value]
+    def protocol(self) -> Protocol | None:
+        return self.protocols.get(self.chooser.value)
 
     def show(self, protocol_id: str) -> None:
         from tlkit.widgets.protocol_runner import ProtocolRunner
 
         if self.runner is not None:
             self.runner.close()  # stops its clock task; the saved state stays on disk
-        self.runner = ProtocolRunner(self.protocols[protocol_id])
-        self.runner.slot_box.observe(lambda change: self._update_handout(), names="value")
-        self.runner_box.children = [self.runner]
-        self.moves.value = protocol_moves_html(self.protocol)
-        self._update_handout()
+            self.runner = None
+        try:
+            self.runner = ProtocolRunner(self.protocols[protocol_id])
+            self.runner.slot_box.observe(lambda change: self._update_handout(), names="value")
+            self.runner_box.children = [self.runner]
+            self.moves.value = protocol_moves_html(self.protocol)
+            self._update_handout()
+        except ValueError as err:
+            self._show_problem(f"{self.protocols[protocol_id].name} cannot be shown: {err}")
 
     def _update_handout(self) -> None:
         minutes = self.runner.slot_box.value
         slot = None if minutes == self.protocol.total_minutes else minutes
-        self.handout.value = handout_link_html(self.protocol, slot)
+        try:
+            self.handout.value = handout_link_html(self.protocol, slot)
+        except ValueError as err:
+            self.handout.value = _problem_html(f"The handout could not be made: {err}")
+
+    def _show_problem(self, message: str) -> None:
+        self.runner_box.children = [widgets.HTML(_problem_html(message))]
+        self.moves.value = self.handout.value = _problem_html(message)
+
+
+def _problem_html(message: str) -> str:
+    # pre-line keeps the line breaks of a message that lists several problems in a file.
+    return (f"<p class='tlkit-guide-problem' style='color:#b71c1c;font-size:1.1em;"
+            f"white-space:pre-line'>{html.escape(message)}</p>")
 
 
 def _load_protocols() -> tuple[dict[str, Protocol], list[str]]:

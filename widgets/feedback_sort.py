@@ -33,7 +33,7 @@ class FeedbackSorter(widgets.VBox):
         self.statements = sample_statements(exercise.statements, sample, seed)
         self.state_key = state_key
         self.result: SortResult | None = None
-        saved = (load_state(state_key) or {}).get("answers", {}) if state_key else {}
+        saved = _saved_answers(state_key) if state_key else {}
 
         self.toggles: dict[str, widgets.ToggleButtons] = {}
         self.verdicts: dict[str, widgets.HTML] = {}
@@ -93,7 +93,15 @@ class FeedbackSorter(widgets.VBox):
             if toggle is change["owner"]:
                 self.verdicts[sid].value = ""
         if self.state_key:
-            save_state(self.state_key, {"answers": self.answers()})
+            # Merge: with `sample`, only some statements are on screen, and answers saved
+            # earlier for the others must survive.
+            answers = _saved_answers(self.state_key) | self.answers()
+            save_state(self.state_key, {"answers": answers})
+
+
+def _saved_answers(state_key: str) -> dict:
+    answers = (load_state(state_key) or {}).get("answers")
+    return answers if isinstance(answers, dict) else {}
 
 
 def _verdict_html(item) -> str:

@@ -2,7 +2,8 @@
 
 A thin view over tlkit.observation. Everything typed is saved through tlkit.state on every
 change, so a page reload or kernel restart brings the notes, scores and even the half-written
-note back.
+note back. A saved file that cannot be read is set aside (never deleted) and the widget says
+where it went.
 """
 
 from __future__ import annotations
@@ -15,17 +16,11 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.observation import (DEFAULT_RUBRIC, Note, Observation, Rubric, judgement_words,
-                               load_rubric, to_csv)
-from tlkit.state import load_state, save_state
+from tlkit.observation import (DEFAULT_RUBRIC, Note, Observation, ObservationError, Rubric,
+                               judgement_words, load_rubric, note_stamp, to_csv)
+from tlkit.state import load_state, save_state, set_aside, state_path
 
 _BIG = "font-size:1.3em"
-
-
-def elapsed_label(seconds: float) -> str:
-    """"mm:ss" since the start; minutes keep counting past 59 (a 75-minute lesson is 75:00)."""
-    minutes, secs = divmod(max(0, int(seconds)), 60)
-    return f"{minutes:02d}:{secs:02d}"
 
 
 class ObservationNotes(widgets.VBox):
@@ -38,17 +33,17 @@ class ObservationNotes(widgets.VBox):
         self.rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
         self.state_key = state_key
         self.now = now
-        saved = load_state(state_key) or {}
-        self.notes: list[Note] = [Note(**n) for n in saved.get("notes", [])]
+        today = dt.date.fromtimestamp(now()).isoformat()
+        saved, restored, problem = self._restore(today)
+        self.notes: list[Note] = restored.notes
         self.started_at: float | None = saved.get("started_at")
         self._restoring = True
 
-        today = dt.date.fromtimestamp(now()).isoformat()
-        self.observer = widgets.Text(value=saved.get("observer", ""), description="Observer",
+        self.observer = widgets.Text(value=restored.observer, description="Observer",
                                      placeholder="Your name")
-        self.teacher = widgets.Text(value=saved.get("teacher", ""), description="Class",
+        self.teacher = widgets.Text(value=restored.teacher, description="Class",
                                     placeholder="Teacher / class, e.g. Ms Ortiz 9B")
-        self.date = widgets.Text(value=saved.get("date", today), description="Date",
+        self.date = widgets.Text(value=restored.date, description="Date",
                                  placeholder="YYYY-MM-DD")
 
         self.start_button = widgets.Button(description="Start observing", button_style="info",
@@ -59,7 +54,7 @@ class ObservationNotes(widgets.VBox):
         self.clock_status.add_class("tlkit-observation-clock")
 
         self.note_box = widgets.Textarea(
-            value=saved.get("draft", ""), rows=3,
+            value=saved.get("draft") or "", rows=3,
             placeholder="What was said or done: quotes, counts, who spoke, what students did",
             layout=widgets.Layout(width="100%"))
         self.note_box.add_class("tlkit-observation-note-box")
@@ -78,19 +73,23 @@ class ObservationNotes(widgets.VBox):
         self.undo_button.on_click(lambda _b: self.undo_last_note())
         self.message = widgets.HTML()
         self.message.add_class("tlkit-observation-message")
+        # Its own line, so a failed save stays in view while other messages come and go.
+        self.save_status = widgets.HTML()
+        self.save_status.add_class("tlkit-observation-save-status")
         self.notes_view = widgets.HTML()
         self.notes_view.add_class("tlkit-observation-notes")
 
         self.score_boxes: dict[str, widgets.Dropdown] = {}
         self.descriptors: dict[str, widgets.HTML] = {}
         score_rows = []
-        saved_scores = saved.get("scores", {})
+        saved_scores = restored.scores
         for lf in self.rubric.look_fors:
             options = [("", None)] + [(f"{level} {label}", level)
                                        for level, label in sorted(self.rubric.scale.items())]
             value = saved_scores.get(lf.id)
             box = widgets.Dropdown(options=options,
-                                   value=value if value in self.rubric.scale else None,
+                                   value=value if isinstance(value, int)
+                                   and value in self.rubric.scale else None,
                                    layout=widgets.Layout(width="14em"))
             box.add_class("tlkit-observation-score")
             box.observe(lambda change, lf_id=lf.id: self._score_changed(lf_id), names="value")
@@ -120,13 +119,41 @@ class ObservationNotes(widgets.VBox):
             header, widgets.HBox([self.observer, self.teacher, self.date]),
             widgets.HBox([self.start_button, self.clock_status]),
             self.note_box, widgets.HBox([self.tag, self.add_button, self.undo_button]),
-            self.message, self.notes_view,
+            self.message, self.save_status, self.notes_view,
             widgets.HTML(f'<h4 style="{_BIG}">Scores</h4>'), *score_rows,
             widgets.HBox([self.export_button, self.download]),
         ])
         self.add_class("tlkit-observation")
         self._restoring = False
+        if problem:
+            self._say(problem, "warning")
         self._refresh()
+
+    def _restore(self, today: str) -> tuple[dict, Observation, str]:
+        """(saved extras, saved observation, message). A saved file that cannot be read is
+        moved aside and the widget starts empty, with a message saying where the file went."""
+        empty = Observation(observer="", teacher="", date=today, rubric_id=self.rubric.id)
+        existed = state_path(self.state_key).exists()
+        saved = load_state(self.state_key)
+        if saved is None:
+            if not existed:
+                return {}, empty, ""
+            # load_state already moved the unreadable file aside; find the copy it kept.
+            kept = max(state_path(self.state_key).parent.glob(
+                f"{self.state_key}.unreadable-*.json"), key=lambda p: p.stat().st_mtime,
+                default=None)
+            return {}, empty, _unreadable_message(kept)
+        try:
+            restored = Observation.from_dict(saved)
+            started_at = saved.get("started_at")
+            if started_at is not None and not isinstance(started_at, (int, float)):
+                raise ObservationError("'started_at' should be a time in seconds.")
+            if not isinstance(saved.get("draft") or "", str):
+                raise ObservationError("'draft' should be text.")
+        except ObservationError:
+            return {}, empty, _unreadable_message(set_aside(self.state_key))
+        restored.date = restored.date or today
+        return saved, restored, ""
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -137,9 +164,7 @@ class ObservationNotes(widgets.VBox):
         self._refresh()
 
     def stamp(self) -> str:
-        if self.started_at is None:
-            return time.strftime("%H:%M:%S", time.localtime(self.now()))
-        return elapsed_label(self.now() - self.started_at)
+        return note_stamp(self.now(), self.started_at)
 
     def add_note(self) -> Note | None:
         text = self.note_box.value.strip()
@@ -198,7 +223,16 @@ class ObservationNotes(widgets.VBox):
         data = self.observation().to_dict()
         data.update(started_at=self.started_at, draft=self.note_box.value,
                     draft_tag=self.tag.value)
-        save_state(self.state_key, data)
+        try:
+            save_state(self.state_key, data)
+        except OSError as exc:
+            self.save_status.value = (
+                f'<div class="tlkit-observation-warning" style="{_BIG};color:#8a1c1c">'
+                f"Your notes could not be saved ({escape(exc.strerror or str(exc))}). "
+                "They are still on this page: keep it open, or use Export CSV to keep a "
+                "copy.</div>")
+        else:
+            self.save_status.value = ""
 
     # --- display ---------------------------------------------------------------------------
 
@@ -233,3 +267,9 @@ class ObservationNotes(widgets.VBox):
             + "</li>" for n in self.notes)
         self.notes_view.value = (f'<ol style="font-size:1.15em">{items}</ol>' if items
                                  else "<p><em>No notes yet.</em></p>")
+
+
+def _unreadable_message(kept) -> str:
+    where = f" they were kept in {kept}" if kept else " the file was left where it was"
+    return (f"Your earlier notes could not be read;{where}. You can start again here; "
+            "ask for help if you need the old notes back.")

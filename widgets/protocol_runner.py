@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import html
-import math
 import time
 from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.clock import ProtocolClock, RunnerState
+from tlkit.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
 from tlkit.protocols import Protocol
 from tlkit.state import load_state, save_state
 
 OVERTIME_COLOUR = "#b71c1c"   # deep red, with white text: readable from the back of a room
 CLOCK_COLOUR = "#1a237e"
-
-
-def format_seconds(seconds: float, *, round_up: bool = True) -> str:
-    """mm:ss; a countdown rounds up so it reads 05:00 at the start and 00:00 only at the end."""
-    whole = math.ceil(seconds) if round_up else math.floor(seconds)
-    whole = max(0, int(whole))
-    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 def _items(title: str, lines: tuple[str, ...]) -> str:
@@ -180,9 +172,15 @@ class ProtocolRunner(widgets.VBox):
                            f"{len(state.step_minutes)} steps; this protocol has {steps}, "
                            "so the clock starts fresh."))
         # The saved plan wins over slot_minutes: it is what the group has been working to.
-        clock = ProtocolClock(state, now=now)
-        where = "the end" if clock.finished else f"step {state.step_index + 1} of {steps}"
-        return clock, _small(f"Picked up where the group was: {where}.")
+        finished = state.step_index >= steps
+        where = "the end" if finished else f"step {state.step_index + 1} of {steps}"
+        stale = paused_if_stale(state, now())
+        if stale is not None:
+            return ProtocolClock(stale, now=now), _small(
+                f"The clock was left running more than 12 hours ago, so it is paused at the "
+                f"end of {where}. Press Start to carry on, Next to move on, or Reset to run "
+                "the protocol from the beginning.")
+        return ProtocolClock(state, now=now), _small(f"Picked up where the group was: {where}.")
 
     def _save(self) -> None:
         if not self.autosave:

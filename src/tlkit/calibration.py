@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tlkit.observation import Rubric, as_whole_number
+from tlkit.observation import ObservationError, Rubric, as_whole_number
 
 SOURCES = (
     "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "
@@ -169,31 +171,27 @@ def check_scores(scores: pd.DataFrame, rubric: Rubric,
                             "keep one.")
         columns[lf.id] = col
     names = [str(name).strip() for name in scores.index]
+    folded = [name.casefold() for name in names]    # "Ana" and "ana" are the same observer
     for row, name in enumerate(names, start=1):
         if not name or name.lower() == "nan":
             problems.append(f"Row {row}: the observer has no name; type one.")
-        elif names.index(name) != row - 1:
+        elif folded.index(name.casefold()) != row - 1:
             problems.append(f"Row {row}: observer name {name!r} is used twice; "
                             "give each observer their own name.")
-        elif name.lower() == REFERENCE:
+        elif name.casefold() == REFERENCE:
             problems.append(f"Row {row}: 'reference' is kept for the reference scores; "
                             "choose another name.")
     clean = pd.DataFrame(index=pd.Index(names, name="observer"),
                          columns=list(rubric.look_for_ids), dtype="Int64")
-    levels = f"{min(rubric.levels)} to {max(rubric.levels)}"
     for lf_id, col in columns.items():
         for row, (name, value) in enumerate(zip(names, scores[col]), start=1):
-            if value is None or (not isinstance(value, str) and pd.isna(value)) \
-                    or str(value).strip() == "":
+            try:
+                # The short name reads better in the message than the id.
+                number = rubric.check_score(rubric.look_for(lf_id).short, value)
+            except ObservationError as exc:
+                problems.append(f"Row {row} ({name or 'no name'}): {exc}")
                 continue
-            number = as_whole_number(value)
-            if number not in rubric.scale:
-                problems.append(f"Row {row} ({name or 'no name'}), look-for "
-                                f"'{rubric.look_for(lf_id).short}': "
-                                f"{number if number is not None else repr(value)} is not a score "
-                                f"on this rubric; use a whole number from {levels} "
-                                "or leave it blank.")
-            else:
+            if number is not None:
                 clean.iloc[row - 1, clean.columns.get_loc(lf_id)] = number
     for lf_id, value in (reference or {}).items():
         if lf_id not in rubric.look_for_ids or as_whole_number(value) not in rubric.scale:
@@ -216,34 +214,70 @@ def _column_letter(position: int) -> str:
     return letters
 
 
-def read_scores_csv(file_or_buffer: Any, rubric: Rubric) -> pd.DataFrame:
+def _csv_text(file_or_buffer: Any, name: str) -> str:
+    """The file's text: UTF-8 (with or without the byte-order mark spreadsheets add), else
+    Windows-1252, which is what Excel on Windows writes for plain 'CSV'."""
+    try:
+        if isinstance(file_or_buffer, (str, os.PathLike)):
+            data: Any = Path(file_or_buffer).read_bytes()
+        elif isinstance(file_or_buffer, (bytes, bytearray, memoryview)):
+            data = bytes(file_or_buffer)
+        else:
+            data = file_or_buffer.read()
+    except OSError as exc:
+        raise CalibrationError([f"{name} could not be opened ({exc.strerror or exc})."]) from None
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CalibrationError([f"{name} is not readable text. Save it from the spreadsheet as "
+                            "'CSV UTF-8 (comma delimited)' and try again."])
+
+
+def read_scores_csv(file_or_buffer: Any, rubric: Rubric, name: str | None = None) -> pd.DataFrame:
     """Scores from a CSV file (path, open file, or the bytes of an upload), e.g. a form's
     export: one row per observer, a column for the
     observer's name and a column per look-for headed by its id or name. Other columns
     (timestamp, e-mail, comments) are ignored and listed in `.attrs["ignored_columns"]`.
+    `name` is the file name used in messages (taken from a path or open file if not given).
 
     Every problem is reported at once, with its spreadsheet row (the header is row 1) and
-    column letter, in one CalibrationError.
+    column letter, in one CalibrationError. Blank rows are skipped but still counted, so
+    "Row N" is the row the spreadsheet shows.
     """
-    if isinstance(file_or_buffer, (bytes, bytearray, memoryview)):
-        file_or_buffer = io.BytesIO(bytes(file_or_buffer))
+    if name is None:
+        source = file_or_buffer if isinstance(file_or_buffer, (str, os.PathLike)) \
+            else getattr(file_or_buffer, "name", None)
+        name = Path(source).name if isinstance(source, (str, os.PathLike)) else "The file"
+    text = _csv_text(file_or_buffer, name)
     try:
-        # Everything as text so blanks and typos reach our own checks; utf-8-sig drops the
-        # byte-order mark spreadsheet programs put at the start.
-        raw = pd.read_csv(file_or_buffer, dtype=str, keep_default_na=False,
-                          encoding="utf-8-sig", skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise CalibrationError([f"The file could not be read as CSV ({exc}). Save it from the "
+        # header=None keeps the header row verbatim (pandas would rename a repeated header
+        # to "x.1"); everything as text so blanks and typos reach our own checks.
+        raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                          skip_blank_lines=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CalibrationError([f"{name} could not be read as CSV ({exc}). Save it from the "
                                 "spreadsheet as 'CSV (comma separated)' and try again."]) from None
+    headers = list(raw.iloc[0]) if len(raw) else []
+    raw = raw.iloc[1:]
+    raw = raw[(raw.apply(lambda column: column.str.strip()) != "").any(axis=1)]
 
     problems: list[str] = []
     observer_col, look_for_cols, ignored = None, {}, []
-    for pos, header in enumerate(raw.columns):
+    for pos, header in enumerate(headers):
         label = str(header).strip()
         inner = re.search(r"\[(.+)\]\s*$", label)   # form grids export "Question [Row label]"
         key = inner.group(1) if inner else label
-        if label.lower() in _OBSERVER_HEADERS and observer_col is None:
-            observer_col = header
+        if label.lower() in _OBSERVER_HEADERS:
+            if observer_col is None:
+                observer_col = pos
+            else:
+                problems.append(f"Column {_column_letter(pos)} ({label!r}) is a second "
+                                f"observer column after column {_column_letter(observer_col)}; "
+                                "delete one of the two columns.")
             continue
         try:
             lf = rubric.look_for(key)
@@ -254,7 +288,7 @@ def read_scores_csv(file_or_buffer: Any, rubric: Rubric) -> pd.DataFrame:
             problems.append(f"Column {_column_letter(pos)} ({label!r}) repeats look-for "
                             f"'{lf.name}'; delete one of the two columns.")
             continue
-        look_for_cols[lf.id] = (pos, header)
+        look_for_cols[lf.id] = (pos, label)
     if observer_col is None:
         problems.append("No observer column: head the column of names 'observer' (row 1).")
     if not look_for_cols:
@@ -263,27 +297,26 @@ def read_scores_csv(file_or_buffer: Any, rubric: Rubric) -> pd.DataFrame:
     if problems:
         raise CalibrationError(problems)
 
-    observer_pos = list(raw.columns).index(observer_col)
     seen: dict[str, int] = {}
     scores = pd.DataFrame(index=range(len(raw)), columns=list(rubric.look_for_ids),
                           dtype="Int64")
     names = []
     levels = f"{min(rubric.levels)} to {max(rubric.levels)}"
-    for i, record in raw.iterrows():
-        sheet_row = i + 2
-        name = record[observer_col].strip()
-        names.append(name)
-        if not name:
-            problems.append(f"Row {sheet_row}, column {_column_letter(observer_pos)}: "
+    for i, (line, record) in enumerate(raw.iterrows()):
+        sheet_row = line + 1        # raw kept the header as line 0 and every blank line
+        observer = record[observer_col].strip()
+        names.append(observer)
+        if not observer:
+            problems.append(f"Row {sheet_row}, column {_column_letter(observer_col)}: "
                             "the observer's name is blank; type a name.")
-        elif name.lower() in seen:
-            problems.append(f"Row {sheet_row}, column {_column_letter(observer_pos)}: "
-                            f"{name!r} already appears in row {seen[name.lower()]}; "
+        elif observer.casefold() in seen:
+            problems.append(f"Row {sheet_row}, column {_column_letter(observer_col)}: "
+                            f"{observer!r} already appears in row {seen[observer.casefold()]}; "
                             "give each observer one row.")
         else:
-            seen[name.lower()] = sheet_row
-        for lf_id, (pos, header) in look_for_cols.items():
-            text = record[header].strip()
+            seen[observer.casefold()] = sheet_row
+        for lf_id, (pos, _label) in look_for_cols.items():
+            text = record[pos].strip()
             if not text:
                 continue
             match = _SCORE_TEXT.match(text)
@@ -291,8 +324,8 @@ def read_scores_csv(file_or_buffer: Any, rubric: Rubric) -> pd.DataFrame:
             if number not in rubric.scale:
                 problems.append(f"Row {sheet_row}, column {_column_letter(pos)} "
                                 f"({rubric.look_for(lf_id).short}), observer "
-                                f"{name or '(no name)'}: {text!r} is not a score; use a whole "
-                                f"number from {levels} or leave it blank.")
+                                f"{observer or '(no name)'}: {text!r} is not a score; use a "
+                                f"whole number from {levels} or leave it blank.")
                 continue
             scores.iloc[i, scores.columns.get_loc(lf_id)] = number
     if problems:
@@ -300,6 +333,53 @@ def read_scores_csv(file_or_buffer: Any, rubric: Rubric) -> pd.DataFrame:
     scores.index = pd.Index(names, name="observer")
     scores.attrs["ignored_columns"] = ignored
     return scores
+
+
+# --- Rows typed in a grid -----------------------------------------------------------------
+
+ScoreRow = tuple[str, dict[str, Any]]        # (observer name, {look-for id: score or None})
+
+
+def scores_from_rows(rows: Iterable[ScoreRow], rubric: Rubric) -> pd.DataFrame:
+    """Grid rows as observers x look-for ids. A row with neither a name nor a score is an
+    unused line and is skipped; a row with scores but no name stays, so check_scores asks
+    for the name instead of the scores vanishing."""
+    kept = [(name.strip(), scores) for name, scores in rows
+            if name.strip() or any(v is not None for v in scores.values())]
+    frame = pd.DataFrame([scores for _, scores in kept], index=[name for name, _ in kept],
+                         columns=list(rubric.look_for_ids), dtype="Int64")
+    frame.index.name = "observer"
+    return frame
+
+
+@dataclass
+class ScoreMerge:
+    rows: list[ScoreRow]
+    added: list[str]        # observers new to the grid, in the file's order
+    updated: list[str]      # observers already in the grid whose scores the file replaced
+
+
+def merge_score_rows(current: Iterable[ScoreRow], uploaded: pd.DataFrame,
+                     placeholders: Collection[str] = ()) -> ScoreMerge:
+    """Uploaded scores merged into the grid by observer name (case ignored): an uploaded
+    observer replaces the row of the same name in place, new observers are added at the end,
+    and every other typed row stays. Rows with no score whose name is blank or one of
+    `placeholders` (names the grid started with) are dropped, so they don't linger."""
+    incoming = {str(name).strip().casefold(): (str(name).strip(),
+                                               {lf: None if pd.isna(v) else int(v)
+                                                for lf, v in row.items()})
+                for name, row in uploaded.iterrows()}
+    unused = {name.strip().casefold() for name in placeholders} | {""}
+    rows, updated = [], []
+    for name, scores in current:
+        key = name.strip().casefold()
+        if key in incoming:
+            rows.append(incoming.pop(key))
+            updated.append(rows[-1][0])
+        elif key not in unused or any(v is not None for v in scores.values()):
+            rows.append((name, dict(scores)))
+    rows.extend(incoming.values())
+    return ScoreMerge(rows, added=[name for name, _ in incoming.values()], updated=updated)
 
 
 # --- The comparison ------------------------------------------------------------------------
@@ -332,18 +412,6 @@ class CalibrationReport:
     by_look_for: pd.DataFrame = field(default_factory=pd.DataFrame)
     disagreement: list[str] = field(default_factory=list)    # most disagreement first
     messages: list[str] = field(default_factory=list)        # what was left out, and why
-
-    def agreement_table(self, which: str = "reference") -> pd.DataFrame:
-        """vs-reference or pairwise figures as a display table (percentages as text)."""
-        rows = self.vs_reference if which == "reference" else self.pairs
-        return pd.DataFrame([{
-            "observer" if which == "reference" else "pair":
-                a.first if which == "reference" else f"{a.first} & {a.second}",
-            "look-fors compared": a.n,
-            "exact agreement": percent(a.exact),
-            "within one (incl. exact)": percent(a.within_one),
-            "weighted kappa (linear)": str(a.kappa),
-        } for a in rows])
 
 
 def compare(scores: pd.DataFrame, reference: Mapping[str, int] | None,
@@ -382,7 +450,7 @@ def compare(scores: pd.DataFrame, reference: Mapping[str, int] | None,
             f"little and kappa needs at least {MIN_LOOK_FORS}; score more look-fors.")
 
     ref_row = [reference.get(lf) for lf in clean.columns]
-    if reference:
+    if any(lf in reference for lf in scored):     # else every figure would be over no items
         for name, row in data.items():
             report.vs_reference.append(agreement(name, row, REFERENCE, ref_row, levels))
         pooled = [(v, r) for row in data.values() for v, r in zip(row, ref_row)]
@@ -396,6 +464,10 @@ def compare(scores: pd.DataFrame, reference: Mapping[str, int] | None,
 
     report.by_look_for = _by_look_for(clean, data, reference, rubric)
     report.disagreement = _disagreement(report.by_look_for, bool(reference))
+    no_reference = [short[lf] for lf in scored if lf not in reference]
+    if reference and no_reference:
+        report.messages.append(f"The reference has no score for {_join(no_reference)}; "
+                               "there only the spread of observers' scores is shown.")
     unscored = [short[lf] for lf in clean.columns if lf not in scored]
     if unscored and len(scored) >= MIN_LOOK_FORS:
         report.messages.append(f"No one scored {_join(unscored)}.")
@@ -428,9 +500,14 @@ def _by_look_for(clean: pd.DataFrame, data: dict[str, list], reference: dict[str
             "highest": max(values),
             "spread": max(values) - min(values),
         })
-    return pd.DataFrame(rows, columns=["look_for_id", "look_for", "reference", "observers",
-                                       "exact", "within_one", "mean_abs_diff", "lowest",
-                                       "highest", "spread"])
+    table = pd.DataFrame(rows, columns=["look_for_id", "look_for", "reference", "observers",
+                                        "exact", "within_one", "mean_abs_diff", "lowest",
+                                        "highest", "spread"])
+    # Int64 so a reference prints as 3, not 3.0; a look-for without one holds <NA>.
+    table["reference"] = table["reference"].astype("Int64")
+    for column in ("exact", "within_one", "mean_abs_diff"):
+        table[column] = table[column].astype(float)
+    return table
 
 
 def _disagreement(table: pd.DataFrame, with_reference: bool) -> list[str]:
@@ -439,14 +516,16 @@ def _disagreement(table: pd.DataFrame, with_reference: bool) -> list[str]:
     if table.empty:
         return []
     keys = ["mean_abs_diff", "spread"] if with_reference else ["spread"]
-    ranked = table.sort_values(keys, ascending=False, kind="stable")
+    # Look-fors the reference does not cover (no distance) go after those it does.
+    ranked = table.sort_values(keys, ascending=False, kind="stable", na_position="last")
     sentences = []
     for row in ranked.itertuples():
-        off = with_reference and row.mean_abs_diff > 0
+        has_reference = with_reference and not pd.isna(row.reference)
+        off = has_reference and row.mean_abs_diff > 0
         if not off and row.spread == 0:
             continue
         text = f"{row.look_for}: "
-        if with_reference:
+        if has_reference:
             text += (f"on average {row.mean_abs_diff:.1f} levels from the reference "
                      f"({row.reference}); {percent(row.exact)} matched it exactly; ")
         text += (f"scores ranged from {row.lowest} to {row.highest}." if row.spread
@@ -454,5 +533,6 @@ def _disagreement(table: pd.DataFrame, with_reference: bool) -> list[str]:
         sentences.append(text)
     if not sentences:
         sentences.append("No disagreement: every observer gave the same score on every "
-                         "look-for" + (" as the reference." if with_reference else "."))
+                         "look-for" + (" as the reference." if with_reference
+                                       and table.reference.notna().all() else "."))
     return sentences

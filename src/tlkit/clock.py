@@ -12,10 +12,13 @@ Decisions (the facilitator's buttons):
   not restored); running or paused is kept. On the first step it does nothing.
 - total_remaining() is the planned minutes of the current and later steps minus the time spent
   in the current step, so overtime in one step eats into the time for the rest.
+- A clock saved as running more than 12 hours ago was left behind, not paused: it comes back
+  paused at the end of its step (paused_if_stale) rather than days into overtime.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Callable
@@ -74,7 +77,9 @@ class RunnerState:
 
 def _is_number(value: Any) -> bool:
     # bool is a subclass of int in Python; a saved `true` is never a valid count or time.
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # Python's json reads NaN and Infinity, which would poison every reading: refuse them.
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 def _validate(data: dict[str, Any]) -> None:
@@ -102,6 +107,33 @@ def _validate(data: dict[str, Any]) -> None:
     elapsed = data["step_elapsed_before"]
     if not _is_number(elapsed) or elapsed < 0:
         raise bad("step_elapsed_before", f"it should be seconds (0 or more), got {elapsed!r}")
+
+
+STALE_AFTER_SECONDS = 12 * 60 * 60
+
+
+def paused_if_stale(state: RunnerState, now: float) -> RunnerState | None:
+    """A copy of a running state started more than 12 hours ago, paused at the end of its step
+    (or at the time already spent there, if that was more); None when the state can resume
+    as saved.
+
+    No session lasts 12 hours, so such a clock was left running when the group went home;
+    resuming it would show days of overtime.
+    """
+    if not state.running or state.started_at is None \
+            or now - state.started_at <= STALE_AFTER_SECONDS:
+        return None
+    planned = state.step_minutes[state.step_index] * 60.0
+    return RunnerState(state.protocol_id, list(state.step_minutes), state.step_index,
+                       running=False, started_at=None,
+                       step_elapsed_before=max(state.step_elapsed_before, planned))
+
+
+def format_seconds(seconds: float, *, round_up: bool = True) -> str:
+    """mm:ss; a countdown rounds up so it reads 05:00 at the start and 00:00 only at the end."""
+    whole = math.ceil(seconds) if round_up else math.floor(seconds)
+    whole = max(0, int(whole))
+    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 @dataclass

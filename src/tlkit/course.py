@@ -157,6 +157,10 @@ def _read_notebook(path: Path, name: str, root) -> dict:
         raise ModuleError(f"{path.name} ({path}) is not a readable notebook: {err.msg} at line "
                           f"{err.lineno}. Restore it from the course release or version "
                           f"history.") from err
+    except UnicodeDecodeError as err:
+        raise ModuleError(f"{path.name} ({path}) is not a readable notebook: it is not saved as "
+                          f"UTF-8 text. Restore it from the course release or version "
+                          f"history.") from err
     if not isinstance(notebook, dict):
         raise ModuleError(f"{path.name} ({path}) is not a notebook (expected a JSON object).")
     return notebook

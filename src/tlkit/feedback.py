@@ -86,6 +86,11 @@ def load_exercise(path: Path | str | None = None) -> Exercise:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FeedbackContentError(f"The statements file {path} is missing.") from None
+    except UnicodeDecodeError:
+        raise FeedbackContentError(
+            f"The statements file {path} is not plain text (UTF-8). Open it in a text editor "
+            "and save it as UTF-8."
+        ) from None
     except yaml.YAMLError as error:
         raise FeedbackContentError(
             f"{path.name} is not valid YAML ({error}). Check quotes and indentation there."

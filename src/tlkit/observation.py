@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import numbers
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,12 +69,15 @@ class Rubric:
 
     def check_score(self, look_for_id: str, score: Any) -> int | None:
         """The score as an int (None for blank); a clear ObservationError if off the scale."""
-        if score is None or (not isinstance(score, str) and pd.isna(score)) or score == "":
+        if score is None or (not isinstance(score, str) and pd.isna(score)) \
+                or (isinstance(score, str) and not score.strip()):
             return None
         value = as_whole_number(score)
         if value not in self.scale:
+            # str() for numbers: the repr of a numpy value reads "np.int64(5)".
+            shown = repr(score) if isinstance(score, str) else str(score)
             raise ObservationError(
-                f"Score {score!r} for look-for {look_for_id!r} is not on the rubric's scale; "
+                f"Score {shown} for look-for {look_for_id!r} is not on the rubric's scale; "
                 f"use a whole number from {min(self.levels)} to {max(self.levels)} "
                 "or leave it blank."
             )
@@ -99,7 +103,8 @@ def as_whole_number(value: Any) -> int | None:
         return int(value)
     if isinstance(value, numbers.Real) and float(value).is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    # isdecimal, not isdigit: "²".isdigit() is True but int("²") fails.
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     return None
 
@@ -117,6 +122,9 @@ def _read_yaml(path: Path, kind: str) -> dict:
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ObservationError(f"{path.name} is not saved as UTF-8 text. Open it in a text "
+                               "editor and save it as UTF-8, then try again.") from None
     except yaml.YAMLError as exc:
         raise ObservationError(f"{path.name} is not valid YAML ({exc}). Check indentation "
                                "and quotes near the line shown.") from exc
@@ -179,10 +187,6 @@ def load_rubric(id: str = DEFAULT_RUBRIC, folder: Path | None = None) -> Rubric:
                   practice=data.get("practice", ""), purpose=data.get("purpose", ""),
                   scale=scale, look_fors=tuple(look_fors),
                   sources=tuple(data.get("sources") or ()))
-
-
-def list_episodes(folder: Path | None = None) -> list[str]:
-    return sorted(p.stem for p in Path(folder or EPISODES_DIR).glob("*.yaml"))
 
 
 def load_episode(id: str, folder: Path | None = None,
@@ -265,6 +269,20 @@ def judgement_words(text: str) -> list[str]:
 
 # --- An observer's record ------------------------------------------------------------------
 
+def elapsed_label(seconds: float) -> str:
+    """"mm:ss" since the start; minutes keep counting past 59 (a 75-minute lesson is 75:00)."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def note_stamp(now: float, started_at: float | None) -> str:
+    """A note's time: elapsed "mm:ss" once the observer has started the clock, otherwise the
+    local clock time "HH:MM:SS" (both in seconds since the epoch)."""
+    if started_at is None:
+        return time.strftime("%H:%M:%S", time.localtime(now))
+    return elapsed_label(now - started_at)
+
+
 @dataclass
 class Note:
     time: str                      # elapsed "mm:ss" since the observer started, or "HH:MM:SS"
@@ -296,11 +314,27 @@ class Observation:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Observation":
-        notes = [Note(**n) for n in data.get("notes", [])]
-        return cls(observer=data.get("observer", ""), teacher=data.get("teacher", ""),
-                   date=data.get("date", ""), rubric_id=data.get("rubric_id", DEFAULT_RUBRIC),
-                   scores=dict(data.get("scores", {})), notes=notes,
-                   observation_id=data.get("observation_id", ""))
+        """Rebuild from `to_dict` output. Missing, null and unknown keys are tolerated (files
+        saved by other versions still load); a field of the wrong kind raises ObservationError."""
+        if not isinstance(data, dict):
+            raise ObservationError("A saved observation must be a mapping of field -> value.")
+        text = {}
+        for key in ("observer", "teacher", "date", "rubric_id", "observation_id"):
+            value = data.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ObservationError(f"Saved observation: '{key}' should be text, "
+                                       f"not {value!r}.")
+            text[key] = value or ""
+        scores = data.get("scores") or {}
+        if not isinstance(scores, dict):
+            raise ObservationError("Saved observation: 'scores' should map look-for ids to "
+                                   "scores.")
+        notes = [Note(time=str(n.get("time") or ""), text=str(n.get("text") or ""),
+                      look_for=n.get("look_for") if isinstance(n.get("look_for"), str) else None)
+                 for n in (data.get("notes") or []) if isinstance(n, dict)]
+        return cls(observer=text["observer"], teacher=text["teacher"], date=text["date"],
+                   rubric_id=text["rubric_id"] or DEFAULT_RUBRIC, scores=dict(scores),
+                   notes=notes, observation_id=text["observation_id"])
 
 
 def check_observation(observation: Observation, rubric: Rubric) -> dict[str, int | None]:

@@ -11,11 +11,14 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from jsonschema import Draft202012Validator, ValidationError
 
 from tlkit.paths import CONTENT, PROTOCOLS_DIR
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
 
 
 class ProtocolError(ValueError):
@@ -90,6 +93,10 @@ _TYPE_WORDS = {
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Imported here, not at the top: jsonschema takes most of a second to import, and every
+    # widget imports this module for the dataclasses without ever validating a file.
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -292,22 +299,24 @@ def _describe(error: ValidationError) -> tuple[list, str, str]:
         return (parts, f"'{value}' cannot be used as an id.",
                 "use only lower-case letters and digits, with single hyphens between words, "
                 "e.g. looking-at-data.")
-    # Every keyword the schema uses is handled above (a unit test checks this); this is a
-    # safety net if the schema grows a new one.
+    # Every keyword the schema uses is handled above (a unit test feeds a failing file for
+    # each one); this is a safety net if the schema grows a new one.
     return parts, "this value is not in the form the kit expects.", \
         f"compare it with the same field in {PROTOCOLS_DIR / 'tuning.yaml'}."
 
-
-HANDLED_SCHEMA_KEYWORDS = frozenset(
-    {"required", "additionalProperties", "type", "minimum", "minLength", "minItems",
-     "uniqueItems", "pattern"})
 
 _MAX_LISTED = 5
 
 
 def _check_schema(path: Path, data, tree) -> None:
-    errors = sorted(_validator().iter_errors(data),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    # Report in file order: by line, then by field path with positions kept as numbers
+    # (as text, steps[10] would sort before steps[2]).
+    def file_order(error: ValidationError):
+        node = _node_at(tree, error.absolute_path)
+        line = node.start_mark.line if node is not None else 0
+        return line, [(isinstance(p, str), p) for p in error.absolute_path]
+
+    errors = sorted(_validator().iter_errors(data), key=file_order)
     if not errors:
         return
     problems = [_describe(error) for error in errors]
@@ -396,11 +405,3 @@ def who_speaks(protocol: Protocol, step: Step) -> str:
 
 def who_listens(protocol: Protocol, step: Step) -> str:
     return _names(protocol, step.listeners)
-
-
-def step_who(protocol: Protocol, step: Step) -> str:
-    """One line for a step, e.g. "Speaking: Participants. Listening in silence: Presenter."."""
-    text = f"Speaking: {who_speaks(protocol, step)}."
-    if step.listeners:
-        text += f" Listening in silence: {who_listens(protocol, step)}."
-    return text

@@ -76,16 +76,16 @@ def voila_command(
     folder: Path,
     port: int = 8866,
     *,
-    show_tracebacks: bool = True,
+    show_tracebacks: bool = False,
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
     cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
     extra: list[str] | tuple[str, ...] = (),
 ) -> list[str]:
     """`voila` on a folder of views, loopback only, with the kit's template and no code shown.
 
-    Run it with `voila_env()` so Voila finds the kit's template. Tracebacks are shown because
-    the kit's errors end with a plain message naming the file and the fix; without them Voila
-    only says "There was an error" (the server is on loopback, so nothing leaks).
+    Run it with `voila_env()` so Voila finds the kit's template. Tracebacks are off by default:
+    facilitators should not meet Python internals, and the guide's widgets show their own
+    plain messages. Tests turn them on to see why a page failed.
     """
     return [
         sys.executable, "-m", "voila",
@@ -120,8 +120,13 @@ def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> d
 
 
 def lab_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for the learners' JupyterLab: the kit's learner config folder first."""
+    """Environment for the learners' JupyterLab: the kit's learner config folder first.
+
+    TLKIT_COURSE_ROOT is left out: it points at the authors' notebooks (with solutions),
+    and nothing a learner runs needs them.
+    """
     env = dict(os.environ if base is None else base)
+    env.pop("TLKIT_COURSE_ROOT", None)
     paths = [str(LEARNER_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
     return env
@@ -247,7 +252,6 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     # Honour a token the user chose; otherwise make one and show it in the printed link.
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
     learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
-    learner_env.setdefault("TLKIT_COURSE_ROOT", str(root))
     lab = lab_url(lab_port, token)
     guide = voila_url(voila_port, "protocols.ipynb")
     banner = (

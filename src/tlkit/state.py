@@ -29,12 +29,30 @@ def state_path(key: str) -> Path:
     return state_dir() / f"{key}.json"
 
 
+def _plain(value: Any) -> Any:
+    """JSON for the numpy/pandas scalars a widget may hand over (np.int64, pd.NA, NaT)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        return value.item()  # a numpy scalar, read without importing numpy here
+    raise TypeError(f"{type(value).__name__} values cannot be saved ({value!r}).")
+
+
 def save_state(key: str, data: dict[str, Any]) -> Path:
     path = state_path(key)
+    # Serialise before touching the disk: a value JSON cannot hold raises here, and the
+    # previous save stays as it was.
+    text = json.dumps(data, indent=2, sort_keys=True, default=_plain)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, sort_keys=True)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before the rename, so a power cut cannot
+        os.replace(tmp, path)          # leave an empty file under the real name
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 

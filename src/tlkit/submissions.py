@@ -31,8 +31,9 @@ def _read(path: Path) -> nbformat.NotebookNode:
 def check_submission(path: Path | str, released: Path | str) -> list[str]:
     """Problems with the learner's notebook `path`, compared with the `released` original.
 
-    Returns an empty list when the notebook can be graded. Never raises for a bad submission;
-    every message names the file and says what to do.
+    Returns an empty list when the notebook can be graded. Never raises, whether the
+    submission or the released original is bad; every message names the file and says what
+    to do.
     """
     path, released = Path(path), Path(released)
     if not path.is_file():
@@ -53,7 +54,20 @@ def check_submission(path: Path | str, released: Path | str) -> list[str]:
         return [f"{path.name} cannot be opened as a notebook ({reason}). Restore an earlier "
                 f"version or copy your answers into a fresh copy of {released.name}."]
 
-    missing = [gid for gid in _graded_ids(_read(released)) if gid not in present]
+    # The released original is the course's file, not the learner's; if it is missing or
+    # damaged the fix is to release the course again, so the message says that instead.
+    fix = (f"Release the course again (tlkit release), or pass the path of the released "
+           f"{released.name}.")
+    if not released.is_file():
+        return [f"There is no released notebook at {released} to check {path.name} against. "
+                + fix]
+    try:
+        expected = _graded_ids(_read(released))
+    except Exception as err:  # the same ways of failing as the learner's copy above
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return [f"The released notebook {released} cannot be opened ({reason}), so "
+                f"{path.name} cannot be checked against it. " + fix]
+    missing = [gid for gid in expected if gid not in present]
     return [
         f"{path.name} is missing the cell '{gid}' (an answer or check cell, probably deleted "
         f"by accident). Open a fresh copy of {released.name}, copy that cell back into your "

@@ -19,8 +19,32 @@ GUIDE = "protocols.ipynb"
 GUIDE_RUBRIC, GUIDE_EPISODE = "student-led-discussion", "voting-age-discussion"  # as in the guide
 
 
-def _step_clock(page) -> str:
-    return page.locator(".tlkit-runner-step-clock").first.inner_text()
+STEP_CLOCK = ".tlkit-runner-step-clock"
+# The big countdown: "04:59", or "+00:12" once a step runs over.
+CLOCK_DIGITS = re.compile(r"\+?\d{2,}:\d{2}")
+
+
+def _clock_digits(page) -> str:
+    """Only the mm:ss of the step clock: its caption changes on a press, the digits on a tick."""
+    text = page.locator(STEP_CLOCK).first.inner_text()
+    match = CLOCK_DIGITS.search(text)
+    assert match, f"no mm:ss in the step clock: {text!r}"
+    return match.group()
+
+
+def _seconds(digits: str) -> int:
+    minutes, seconds = digits.lstrip("+").split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def _assert_counts_down(page) -> None:
+    """After Start: once the caption says the clock runs, the digits must drop within 1.5 s,
+    which only the once-a-second tick can do."""
+    page.locator(STEP_CLOCK, has_text="left in this step").wait_for(timeout=15_000)
+    before = _clock_digits(page)
+    time.sleep(1.5)
+    after = _clock_digits(page)
+    assert _seconds(after) < _seconds(before), f"clock stuck: {before} then {after}"
 
 
 def _changes_within(read, seconds: float) -> bool:
@@ -58,16 +82,18 @@ def guide(voila, browser):
 
 def test_runner_clock_runs_after_start_and_holds_on_pause(guide):
     page = guide.page
-    idle = _step_clock(page)
-    assert not _changes_within(lambda: _step_clock(page), 1.5), "clock moved before Start"
+    assert not _changes_within(lambda: _clock_digits(page), 1.5), "clock moved before Start"
     _runner_button(page, "Start").click()
-    assert _changes_within(lambda: _step_clock(page), 3.0), f"clock stuck at {idle!r}"
+    _assert_counts_down(page)
+
     _runner_button(page, "Pause").click()
-    time.sleep(1.2)  # let the last tick before the pause land
-    paused = _step_clock(page)
-    time.sleep(2.0)
-    assert _step_clock(page) == paused
-    assert "Paused" in paused
+    # The kernel redraws the paused clock after stopping its ticker, so once the page shows
+    # it paused no later tick can arrive.
+    page.locator(STEP_CLOCK, has_text="Paused").wait_for(timeout=15_000)
+    assert _runner_button(page, "Pause").is_disabled()
+    paused = _clock_digits(page)
+    assert not _changes_within(lambda: _clock_digits(page), 2.0), f"clock moved after {paused}"
+    assert "Paused" in page.locator(STEP_CLOCK).first.inner_text()
 
 
 def test_agenda_follows_the_start_time_box(guide):
@@ -161,7 +187,7 @@ def test_an_open_view_survives_kernel_culling(new_page, tmp_path):
 
         # The open page sat idle well past the timeout and still works.
         _runner_button(page, "Start").click()
-        assert _changes_within(lambda: _step_clock(page), 3.0)
+        _assert_counts_down(page)
         assert page.locator(".tlkit-runner").count() == 1
 
 

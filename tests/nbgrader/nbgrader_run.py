@@ -52,6 +52,21 @@ def is_manual_answer(cell) -> bool:
     return bool(meta.get("grade")) and bool(meta.get("solution"))
 
 
+# nbgrader's blank for a written (markdown) answer; nbgrader_config.py keeps the default.
+WRITTEN_ANSWER_BLANK = "YOUR ANSWER HERE"
+
+
+def unblanked_written_answers(source, release) -> list[str]:
+    """grade_ids of manually graded markdown answers whose released text is not nbgrader's blank.
+
+    A model answer written outside the SOLUTION markers would ship to learners, and the
+    marker-based checks would not see it."""
+    released = cells_by_grade_id(release)
+    return [gid for gid, cell in cells_by_grade_id(source).items()
+            if is_manual_answer(cell) and cell.cell_type == "markdown"
+            and released[gid].source.strip() != WRITTEN_ANSWER_BLANK]
+
+
 def source_notebook(module: str, root: Path = ROOT) -> Path:
     return root / "modules" / module / f"{module}.ipynb"
 

@@ -7,7 +7,8 @@ import re
 import nbformat
 import pytest
 from nbgrader_run import (ROOT, cells_by_grade_id, checking_cell_after, is_autograded_test,
-                          is_manual_answer, nbgrader_meta, read_nb, source_notebook, wrong_answers)
+                          is_manual_answer, nbgrader_meta, read_nb, source_notebook,
+                          unblanked_written_answers, wrong_answers)
 
 from tlkit.release import module_ids
 from tlkit.submissions import check_submission
@@ -51,6 +52,10 @@ def test_release_is_the_learner_version(graded, module):
                   for ln in _meaningful_lines(block) if ln not in outside]
         for line in hidden:
             assert line not in released_cells[gid].source, f"{gid}: {line!r} reached learners"
+
+    # A written answer's example (e.g. a model plan) may sit outside any marker: only
+    # nbgrader's blank may reach learners.
+    assert not unblanked_written_answers(source, release), "an example answer reached learners"
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -85,6 +85,13 @@ def _check_guide_page(voila_port: int) -> None:
     assert "load_module(" not in page  # no source code shown to facilitators
 
 
+def _server_process(running, server: str):
+    running.record_descendants()
+    found = [running.seen[pid] for pid, cmd in running.commands.items() if f"-m {server}" in cmd]
+    assert len(found) == 1, running.commands
+    return found[0]
+
+
 def _stop_and_check(running, servers: tuple[str, ...]) -> None:
     running.record_descendants()
     commands = list(running.commands.values())
@@ -128,6 +135,12 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
                                     r'(.*?)</script>', lab_page, re.S).group(1))["disabledExtensions"]
     assert "@jupyter/nbgrader:formgrader" in disabled
     assert "@jupyter/nbgrader:validate-assignment" not in disabled
+
+    # kit_env sets TLKIT_COURSE_ROOT; the learners' server must not pass it on to notebooks.
+    lab_process = _server_process(running, "jupyterlab")
+    assert "TLKIT_COURSE_ROOT" not in lab_process.environ()
+    assert "TLKIT_COURSE_ROOT" in _server_process(running, "voila").environ()
+    assert "--show_tracebacks=False" in running.commands[_server_process(running, "voila").pid]
 
     _check_guide_page(voila_port)
     printed = running.output()

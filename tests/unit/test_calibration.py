@@ -7,9 +7,10 @@ import io
 import pandas as pd
 import pytest
 
-from tlkit.calibration import (CalibrationError, cohen_kappa, compare, contingency_table,
-                               exact_agreement, landis_koch, linear_weights, read_scores_csv,
-                               weights_text, within_one_agreement)
+from tlkit.calibration import (CalibrationError, check_scores, cohen_kappa, compare,
+                               contingency_table, exact_agreement, landis_koch, linear_weights,
+                               merge_score_rows, read_scores_csv, scores_from_rows, weights_text,
+                               within_one_agreement)
 from tlkit.observation import load_episode, load_rubric
 
 RUBRIC = load_rubric("student-led-discussion")
@@ -200,8 +201,6 @@ def test_everyone_all_threes_gives_sentences_and_no_nan():
         assert item.exact == 1.0
     assert report.disagreement == ["No disagreement: every observer gave the same score on "
                                    "every look-for as the reference."]
-    shown = report.agreement_table().to_string()
-    assert "nan" not in shown.lower() and "Kappa cannot be computed" in shown
 
 
 def test_missing_scores_are_excluded_and_reported():
@@ -243,6 +242,51 @@ def test_group_only_comparison_without_reference():
     assert report.vs_reference == [] and report.overall is None
     assert report.pairs[0].exact == pytest.approx(5 / 6)
     assert report.disagreement == ["Norms in use: scores ranged from 1 to 3."]
+
+
+def test_partial_reference_ranks_covered_look_fors_first_and_never_prints_nan():
+    # Reference only for text-evidence (3) and build-challenge (4).
+    report = compare(_scores({"Ana": [3, 4, 2, 2, 3, 3], "Ben": [4, 2, 3, 2, 3, 1]}),
+                     {"text-evidence": 3, "build-challenge": 4}, RUBRIC)
+    assert report.disagreement == [
+        "Build / challenge: on average 1.0 levels from the reference (4); 50% matched it "
+        "exactly; scores ranged from 2 to 4.",
+        "Text evidence: on average 0.5 levels from the reference (3); 50% matched it exactly; "
+        "scores ranged from 3 to 4.",
+        "Norms in use: scores ranged from 1 to 3.",
+        "Shared talk: scores ranged from 2 to 3.",
+    ]
+    table = report.by_look_for.set_index("look_for_id")
+    assert str(table.reference.dtype) == "Int64"
+    assert pd.isna(table.loc["norms-in-use"].reference)
+    assert any("no score for 'Shared talk'" in m for m in report.messages)
+    assert report.vs_reference[0].n == 2          # only the two covered look-fors
+
+
+def test_reference_covering_no_scored_look_for_gives_group_figures_only():
+    scores = _scores({"Ana": [None, None, 2, 2, 3, 3], "Ben": [None, None, 3, 2, 3, 1]})
+    report = compare(scores, {"text-evidence": 3}, RUBRIC)
+    assert report.vs_reference == [] and report.overall is None
+    assert report.pairs[0].n == 4
+    assert report.disagreement == ["Norms in use: scores ranged from 1 to 3.",
+                                   "Shared talk: scores ranged from 2 to 3."]
+    assert not any("nan" in m.lower() for m in report.messages + report.disagreement)
+
+
+def test_observer_names_differing_only_in_case_are_duplicates():
+    with pytest.raises(CalibrationError) as caught:
+        check_scores(pd.DataFrame({"text-evidence": [3, 2]}, index=["Ana", "ANA"]), RUBRIC)
+    assert "Row 2: observer name 'ANA' is used twice" in caught.value.problems[0]
+
+
+def test_check_scores_treats_spaces_as_blank_and_names_bad_text():
+    clean = check_scores(pd.DataFrame({"text-evidence": ["  ", "3"]}, index=["Ana", "Ben"]),
+                         RUBRIC)
+    assert pd.isna(clean.loc["Ana", "text-evidence"]) and clean.loc["Ben", "text-evidence"] == 3
+    with pytest.raises(CalibrationError) as caught:
+        check_scores(pd.DataFrame({"norms-in-use": ["²", 2]}, index=["Ana", "Ben"]), RUBRIC)
+    (problem,) = caught.value.problems
+    assert problem.startswith("Row 1 (Ana)") and "'²'" in problem and "Norms in use" in problem
 
 
 def test_reference_episode_is_on_the_rubric_scale():
@@ -295,3 +339,76 @@ def test_read_scores_csv_without_observer_or_look_for_columns():
     assert "observer" in caught.value.problems[0]
     assert "text-evidence" in caught.value.problems[1]
 
+
+
+def test_repeated_headers_are_reported_not_ignored():
+    csv = "observer,text-evidence,text-evidence,Observer\nAna,3,4,Ana\n"
+    with pytest.raises(CalibrationError) as caught:
+        read_scores_csv(io.StringIO(csv), RUBRIC)
+    problems = caught.value.problems
+    assert len(problems) == 2
+    assert problems[0].startswith("Column C ('text-evidence') repeats look-for")
+    assert problems[1].startswith("Column D ('Observer') is a second observer column")
+
+
+def test_blank_lines_are_skipped_and_row_numbers_match_the_sheet():
+    csv = "observer,text-evidence\n\nAna,3\n,\n\nBen,9\n"
+    with pytest.raises(CalibrationError) as caught:
+        read_scores_csv(io.StringIO(csv), RUBRIC)
+    (problem,) = caught.value.problems            # blank rows 2, 4, 5 are not problems
+    assert problem.startswith("Row 6, column B")
+    scores = read_scores_csv(io.StringIO(csv.replace("9", "2")), RUBRIC)
+    assert list(scores.index) == ["Ana", "Ben"]
+
+
+def test_repeated_observer_in_another_case_is_reported():
+    with pytest.raises(CalibrationError, match=r"Row 3, column A: 'ANA' already appears in row 2"):
+        read_scores_csv(io.StringIO("observer,text-evidence\nAna,3\nANA,2\n"), RUBRIC)
+
+
+def test_windows_1252_file_from_excel_is_accepted(tmp_path):
+    path = tmp_path / "scores.csv"
+    path.write_bytes("observer,text-evidence\nJosé,3\nZoë,4\n".encode("cp1252"))
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")         # the file really is not UTF-8
+    scores = read_scores_csv(path, RUBRIC)
+    assert list(scores.index) == ["José", "Zoë"]
+
+
+def test_unreadable_csv_names_the_file(tmp_path):
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("observer,text-evidence\nAna,3,4,5\n", encoding="utf-8")
+    with pytest.raises(CalibrationError, match=r"ragged\.csv could not be read as CSV"):
+        read_scores_csv(ragged, RUBRIC)
+    with pytest.raises(CalibrationError, match=r"upload\.csv could not be read as CSV"):
+        read_scores_csv(b"", RUBRIC, name="upload.csv")
+
+
+# --- Grid rows -----------------------------------------------------------------------------
+
+def test_scores_from_rows_skips_only_rows_with_neither_name_nor_score():
+    frame = scores_from_rows([("Ana ", {"text-evidence": 3}), ("", {"text-evidence": None}),
+                              ("", {"norms-in-use": 2}), ("Ben", {})], RUBRIC)
+    assert list(frame.index) == ["Ana", "", "Ben"]
+    assert frame.loc["Ana", "text-evidence"] == 3 and list(frame.columns) == IDS
+    with pytest.raises(CalibrationError, match="Row 2: the observer has no name"):
+        check_scores(frame, RUBRIC)
+
+
+def test_merge_keeps_typed_rows_and_replaces_same_named_observers():
+    current = [("Observer A", {}), ("Ana", {"text-evidence": 2}), ("Cy", {"text-evidence": 1}),
+               ("", {})]
+    uploaded = pd.DataFrame({"text-evidence": [4, 3], "norms-in-use": [None, 2]},
+                            index=["ANA", "Dee"], dtype="Int64")
+    merged = merge_score_rows(current, uploaded, placeholders=("Observer A",))
+    assert merged.rows == [("ANA", {"text-evidence": 4, "norms-in-use": None}),
+                           ("Cy", {"text-evidence": 1}),
+                           ("Dee", {"text-evidence": 3, "norms-in-use": 2})]
+    assert merged.updated == ["ANA"] and merged.added == ["Dee"]
+
+
+def test_merge_keeps_a_placeholder_row_that_has_scores():
+    merged = merge_score_rows([("Observer A", {"text-evidence": 2})],
+                              pd.DataFrame({"text-evidence": [3]}, index=["Ana"]),
+                              placeholders=("Observer A",))
+    assert [name for name, _ in merged.rows] == ["Observer A", "Ana"]

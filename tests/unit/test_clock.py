@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tlkit.clock import ProtocolClock, RunnerState
+from tlkit.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
 
 
 class FakeTime:
@@ -210,6 +210,10 @@ def test_a_restarted_clock_resumes_where_the_group_was(clock, fake):
         ({"running": True, "started_at": None}, "started_at"),
         ({"step_elapsed_before": -3}, "step_elapsed_before"),
         ({"protocol_id": ""}, "protocol_id"),
+        ({"running": True, "started_at": float("nan")}, "started_at"),
+        ({"running": True, "started_at": float("-inf")}, "started_at"),
+        ({"step_elapsed_before": float("inf")}, "step_elapsed_before"),
+        ({"step_elapsed_before": float("nan")}, "step_elapsed_before"),
     ],
 )
 def test_a_corrupt_dict_names_the_bad_field(clock, change, expected):
@@ -226,3 +230,59 @@ def test_a_dict_of_another_shape_says_what_is_missing(clock):
         RunnerState.from_dict(data)
     with pytest.raises(ValueError, match="JSON object, not list"):
         RunnerState.from_dict([1, 2])
+
+
+def test_json_nan_and_infinity_are_refused():
+    # Python's json reads these words, so a hand-edited or damaged file can contain them.
+    text = ('{"protocol_id": "tuning", "step_minutes": [5], "step_index": 0, "running": true, '
+            '"started_at": NaN, "step_elapsed_before": Infinity}')
+    with pytest.raises(ValueError, match="bad 'started_at'"):
+        RunnerState.from_dict(json.loads(text))
+
+
+@pytest.mark.parametrize(("seconds", "round_up", "shown"), [
+    (300, True, "05:00"), (299.2, True, "05:00"), (0.4, True, "00:01"), (0, True, "00:00"),
+    (59.9, False, "00:59"), (61, False, "01:01"), (-3, True, "00:00"),
+    (100 * 60 + 5, True, "100:05"),
+])
+def test_format_seconds(seconds, round_up, shown):
+    assert format_seconds(seconds, round_up=round_up) == shown
+
+
+HOUR = 3600.0
+
+
+def _running(fake, hours_ago: float, elapsed_before: float = 30.0) -> RunnerState:
+    # Step 2 of three (10 minutes planned), started `hours_ago`.
+    return RunnerState("tuning", [5, 10, 2], step_index=1, running=True,
+                       started_at=fake() - hours_ago * HOUR, step_elapsed_before=elapsed_before)
+
+
+def test_a_clock_left_running_overnight_is_paused_at_the_end_of_its_step(fake):
+    stale = paused_if_stale(_running(fake, hours_ago=13), fake())
+    assert stale == RunnerState("tuning", [5, 10, 2], step_index=1, running=False,
+                                started_at=None, step_elapsed_before=600.0)
+    clock = ProtocolClock(stale, now=fake)
+    assert clock.step_remaining() == 0 and clock.step_overtime() == 0
+    assert clock.total_remaining() == 2 * 60
+
+
+def test_a_stale_clock_already_over_keeps_its_time_spent(fake):
+    stale = paused_if_stale(_running(fake, hours_ago=48, elapsed_before=700.0), fake())
+    assert stale.step_elapsed_before == 700.0 and not stale.running
+
+
+def test_the_saved_state_itself_is_left_alone(fake):
+    state = _running(fake, hours_ago=13)
+    paused_if_stale(state, fake())
+    assert state.running and state.step_elapsed_before == 30.0
+
+
+@pytest.mark.parametrize("hours_ago", [0.5, 11.9, 12.0])
+def test_a_clock_running_within_12_hours_resumes_as_saved(fake, hours_ago):
+    assert paused_if_stale(_running(fake, hours_ago), fake()) is None
+
+
+def test_a_paused_clock_is_never_stale(fake):
+    state = RunnerState("tuning", [5, 10, 2], step_index=1, step_elapsed_before=90.0)
+    assert paused_if_stale(state, fake() + 100 * HOUR) is None

@@ -116,6 +116,11 @@ def test_missing_or_corrupt_notebook(tmp_path):
     (tmp_path / "modules" / "tiny" / "tiny.ipynb").write_text('{"cells": [', encoding="utf-8")
     with pytest.raises(ModuleError, match=r"tiny\.ipynb.*not a readable notebook"):
         load_module("tiny", root=tmp_path)
+    # Saved by an editor in a Windows encoding: an accent that is not UTF-8.
+    notebook = tmp_path / "modules" / "tiny" / "tiny.ipynb"
+    notebook.write_bytes(b'{"cells": [], "r\xe9vis\xe9": 1}')
+    with pytest.raises(ModuleError, match=r"tiny\.ipynb.*not saved as UTF-8"):
+        load_module("tiny", root=tmp_path)
 
 
 def _module(*live, self_study=0):

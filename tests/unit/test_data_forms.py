@@ -108,3 +108,30 @@ def test_excel_files_and_windows_encodings(tmp_path):
     path = write(tmp_path, f"{Q_MAT},Comment\nAgree,très bien\n", encoding="cp1252")
     result = import_form(path, "tl_survey_spring")
     assert result.ok and result.data.loc[2, "q_find_materials"] == "Agree"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"{Q_MAT},Comment\nAgree,fine\nAgree,fine, really\n",          # row 3: unquoted comma
+     r"line 3 of the file has 3 cells but the header row has 2"),
+    (f'{Q_MAT},Comment\nAgree,"fine\nAgree,fine\n', r"quote mark .* never closes"),
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_damaged_csv_is_named_with_what_to_do(tmp_path, text, expected, encoding):
+    # A Windows accent sends the file down the second (cp1252) reading attempt.
+    extra = "Très\n" if encoding == "cp1252" else ""
+    path = write(tmp_path, text + extra, encoding=encoding)
+    with pytest.raises(FormsError, match=expected) as caught:
+        import_form(path, "tl_survey_spring")
+    assert "responses.csv" in str(caught.value) and "Export the responses" in str(caught.value)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"\r\n\r\n\xa0", "is empty"),          # blank lines and a Windows non-breaking space
+    (b"\x81\x8d\n", "Save it as CSV UTF-8"),  # bytes neither UTF-8 nor Windows text
+])
+def test_unreadable_bytes_on_the_windows_retry_are_named(tmp_path, data, expected):
+    path = tmp_path / "responses.csv"
+    path.write_bytes(data)
+    with pytest.raises(FormsError, match=expected) as caught:
+        import_form(path, "tl_survey_spring")
+    assert "responses.csv" in str(caught.value)

@@ -4,11 +4,13 @@ which file, row and column, and what to do."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
-from tlkit.data import DataError, codebook, data_dir, load, names
+from tlkit.data import Codebook, DataError, codebook, data_dir, load, names
 from tlkit.data.generate import default_out
 from tlkit.data.loading import read_text_table
 
@@ -140,3 +142,43 @@ def test_a_broken_codebook_names_the_field(copy):
     path.write_text(path.read_text().replace("type: integer", "type: whole"))
     with pytest.raises(DataError, match="schools_in_partnership.*type 'whole'"):
         load("districts")
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda text: text.replace("  message: 'attended", "  note: 'attended"),
+     r"sessions\.codebook\.yaml: rule 1 has no 'message'"),
+    (lambda text: text.replace("- check: attended", "- when: attended"),
+     r"sessions\.codebook\.yaml: rule 1 has no 'check'"),
+    (lambda text: text.replace("rules:", "rules: attended <= enrolled\nold_rules:"),
+     r"sessions\.codebook\.yaml: 'rules' must be a list"),
+    (lambda text: "", r"sessions\.codebook\.yaml: a codebook must be a YAML mapping"),
+])
+def test_a_broken_codebook_rule_or_an_empty_codebook_names_file_and_field(copy, change,
+                                                                         expected):
+    path = copy / "sessions.codebook.yaml"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(DataError, match=expected):
+        load("sessions")
+
+
+def test_a_codebook_not_saved_as_utf8_says_so(copy):
+    path = copy / "sessions.codebook.yaml"
+    path.write_bytes(path.read_bytes() + b"# r\xe9vis\xe9\n")     # Windows "Latin" text
+    with pytest.raises(DataError, match=r"sessions\.codebook\.yaml: not saved as UTF-8"):
+        load("sessions")
+
+
+def test_codebook_stays_the_function_after_its_module_of_the_same_name_is_imported():
+    # tlkit.data names are imported on first use; importing the tlkit.data.codebook module
+    # first (as the forms importer does) must not replace the codebook() function.
+    code = ("import tlkit.data.forms\n"
+            "from tlkit.data import codebook, Codebook\n"
+            "assert isinstance(codebook('sessions'), Codebook)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("data", [None, [], "name: x"])
+def test_a_codebook_that_is_not_a_mapping_is_refused_in_words(data):
+    with pytest.raises(DataError, match="must be a YAML mapping"):
+        Codebook.from_dict(data)

@@ -16,6 +16,7 @@ from tlkit.feedback import (
     load_statements,
     sample_statements,
 )
+from tlkit.state import load_state, save_state
 from tlkit.widgets.feedback_sort import FeedbackSorter
 
 STATEMENTS = load_statements()
@@ -167,3 +168,32 @@ def test_statement_text_is_escaped():
     html = "".join(child.value for row in sorter.children[1:-3] for child in row.children[:1])
     assert quoted.text not in html
     assert "&quot;" in html
+
+
+def test_a_sampled_round_keeps_answers_saved_for_statements_not_shown():
+    shown_later = {s.id for s in sample_statements(STATEMENTS, 3, seed=2)}
+    first = FeedbackSorter(sample=3, seed=1, state_key="feedback-rounds")
+    earlier = next(s for s in first.statements if s.id not in shown_later)
+    first.toggles[earlier.id].value = "evaluative"
+    second = FeedbackSorter(sample=3, seed=2, state_key="feedback-rounds")
+    later = next(s for s in second.statements if s.id != earlier.id)
+    second.toggles[later.id].value = "descriptive"
+    saved = load_state("feedback-rounds")["answers"]
+    assert saved[earlier.id] == "evaluative" and saved[later.id] == "descriptive"
+
+
+def test_saved_answers_of_the_wrong_shape_start_the_sorting_fresh():
+    save_state("feedback-odd", {"answers": ["not", "a", "mapping"]})
+    sorter = FeedbackSorter(state_key="feedback-odd")
+    assert all(toggle.value is None for toggle in sorter.toggles.values())
+    sorter.toggles[sorter.statements[0].id].value = "descriptive"
+    assert load_state("feedback-odd")["answers"][sorter.statements[0].id] == "descriptive"
+
+
+def test_a_statements_file_not_saved_as_utf8_says_so(tmp_path):
+    path = tmp_path / "statements.yaml"
+    path.write_bytes("statements:\n  - {id: a, text: caf\u00e9, label: descriptive, why: W}\n"
+                     .encode("latin-1"))
+    with pytest.raises(FeedbackContentError, match="save it as UTF-8") as caught:
+        load_exercise(path)
+    assert str(path) in str(caught.value)

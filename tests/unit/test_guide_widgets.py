@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tlkit.course import Module, Section
-from tlkit.protocols import list_protocols, load_protocol
+from tlkit.protocols import ProtocolError, list_protocols, load_protocol
 from tlkit.widgets import facilitator_guide
 from tlkit.widgets.agenda import AgendaView, facilitator_notes_html, objectives_html
 from tlkit.widgets.facilitator_guide import ProtocolPanel
@@ -89,6 +89,9 @@ def test_the_handout_follows_the_runner_minutes_and_explains_an_impossible_slot(
     assert f"({fits} min)" in panel.handout.value
     too_short = facilitator_guide.handout_link_html(protocol, protocol.min_minutes - 5)
     assert f"suggested {protocol.total_minutes} minutes instead" in too_short
+    # The link names the minutes the handout really shows, not the slot typed.
+    assert f"({protocol.total_minutes} min)</a>" in too_short
+    assert f"({protocol.min_minutes - 5} min)" not in too_short
 
 
 def test_a_broken_protocol_file_is_reported_and_the_rest_stay_usable(monkeypatch):
@@ -97,3 +100,29 @@ def test_a_broken_protocol_file_is_reported_and_the_rest_stay_usable(monkeypatch
     panel = ProtocolPanel("tuning")
     assert "no-such-protocol" in panel.problems.value
     assert [value for _, value in panel.chooser.options] == real
+
+
+def test_when_no_protocol_loads_moves_and_handout_still_say_why(monkeypatch):
+    def broken(protocol_id):
+        raise ProtocolError(f"Protocol file {protocol_id}.yaml has a layout (YAML) error.")
+
+    monkeypatch.setattr(facilitator_guide, "load_protocol", broken)
+    panel = ProtocolPanel("tuning")  # no exception: the guide's later cells still run
+    for shown in (panel.moves.value, panel.handout.value, panel.problems.value):
+        assert "tuning.yaml has a layout (YAML) error" in shown
+    assert "nothing to run" in panel.moves.value
+    assert "Traceback" not in panel.moves.value
+    assert panel.protocol is None and panel.runner is None
+
+
+def test_a_protocol_that_cannot_be_run_is_explained_in_place(monkeypatch):
+    import tlkit.widgets.protocol_runner as runner_module
+
+    def refuse(protocol, *args, **kwargs):
+        raise ValueError(f"Protocol '{protocol.id}' has no steps to run; add steps to its file.")
+
+    monkeypatch.setattr(runner_module, "ProtocolRunner", refuse)
+    panel = ProtocolPanel("tuning")
+    assert "has no steps to run" in panel.moves.value
+    assert "has no steps to run" in panel.handout.value
+    assert "has no steps to run" in panel.runner_box.children[0].value

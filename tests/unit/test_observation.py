@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -10,8 +11,8 @@ import pandas as pd
 import pytest
 
 from tlkit.observation import (EPISODES_DIR, Note, Observation, ObservationError,
-                               judgement_words, list_episodes, load_episode, load_rubric,
-                               to_csv, to_tidy)
+                               as_whole_number, elapsed_label, judgement_words, load_episode,
+                               load_rubric, note_stamp, to_csv, to_tidy)
 from tlkit.observation_form import observation_form_html
 from tlkit.paths import RUBRICS_DIR
 
@@ -33,8 +34,9 @@ def test_shipped_rubric_has_five_or_six_look_fors_with_four_described_levels(rub
 
 
 def test_shipped_episodes_load_and_score_every_look_for(rubric):
-    assert list_episodes()
-    for episode_id in list_episodes():
+    episode_ids = [p.stem for p in EPISODES_DIR.glob("*.yaml")]
+    assert episode_ids
+    for episode_id in episode_ids:
         episode = load_episode(episode_id)
         assert set(episode.reference) == set(rubric.look_for_ids)
         assert all(episode.rationale[lf] for lf in rubric.look_for_ids)
@@ -86,6 +88,20 @@ def test_bad_yaml_says_it_is_not_valid_yaml(tmp_path):
     folder = _rubric_copy(tmp_path, lambda t: t + "\n  : [unclosed\n")
     with pytest.raises(ObservationError, match="broken.yaml is not valid YAML"):
         load_rubric("broken", folder=folder)
+
+
+def test_rubric_not_saved_as_utf8_says_so(tmp_path):
+    text = (RUBRICS_DIR / "student-led-discussion.yaml").read_text(encoding="utf-8")
+    (tmp_path / "latin.yaml").write_bytes((text + "\n# café\n").encode("cp1252"))
+    with pytest.raises(ObservationError, match="latin.yaml is not saved as UTF-8.*save it as "
+                                               "UTF-8"):
+        load_rubric("latin", folder=tmp_path)
+
+
+@pytest.mark.parametrize("value, whole", [
+    (3, 3), (3.0, 3), (" 3 ", 3), ("²", None), ("3.5", None), (True, None), ("", None)])
+def test_as_whole_number(value, whole):
+    assert as_whole_number(value) == whole
 
 
 def _episode_copy(tmp_path, edit):
@@ -184,6 +200,34 @@ def test_unknown_look_for_in_scores_is_rejected(rubric):
 def test_observation_survives_a_dict_round_trip():
     obs = _observation(**{"text-evidence": 3})
     assert Observation.from_dict(obs.to_dict()) == obs
+
+
+def test_from_dict_tolerates_null_extra_and_odd_entries():
+    data = _observation().to_dict()
+    data["notes"] = [{"time": "01:00", "text": "S2 asks", "look_for": None, "mood": "x"},
+                     "not a note", None]
+    data["colour"] = "blue"
+    obs = Observation.from_dict(data)
+    assert obs.notes == [Note("01:00", "S2 asks")]
+    assert Observation.from_dict({"observer": "Ana", "notes": None, "scores": None}).notes == []
+
+
+@pytest.mark.parametrize("broken", [{"observer": 5}, {"scores": [1, 2]}, ["a", "list"]])
+def test_from_dict_rejects_fields_of_the_wrong_kind(broken):
+    with pytest.raises(ObservationError, match="should|mapping"):
+        Observation.from_dict(broken)
+
+
+def test_elapsed_label_counts_minutes_past_an_hour():
+    assert elapsed_label(0) == "00:00"
+    assert elapsed_label(65.9) == "01:05"
+    assert elapsed_label(75 * 60 + 2) == "75:02"
+
+
+def test_note_stamp_is_clock_time_before_start_and_elapsed_after():
+    now = dt.datetime(2026, 3, 4, 9, 14, 30).timestamp()
+    assert note_stamp(now, None) == "09:14:30"
+    assert note_stamp(now, now - 125) == "02:05"
 
 
 # --- Printable form ------------------------------------------------------------------------

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from tlkit.observation import load_episode, load_rubric
-from tlkit.state import load_state
+from tlkit.state import load_state, save_state, state_path
+from tlkit.widgets import observation_notes
 from tlkit.widgets.calibration_view import CalibrationView
-from tlkit.widgets.observation_notes import ObservationNotes, elapsed_label
+from tlkit.widgets.observation_notes import ObservationNotes
 
 RUBRIC = load_rubric("student-led-discussion")
 IDS = list(RUBRIC.look_for_ids)
@@ -33,12 +34,6 @@ def _click(button) -> None:
 
 
 # --- ObservationNotes ----------------------------------------------------------------------
-
-def test_elapsed_label_counts_minutes_past_an_hour():
-    assert elapsed_label(0) == "00:00"
-    assert elapsed_label(65.9) == "01:05"
-    assert elapsed_label(75 * 60 + 2) == "75:02"
-
 
 def test_notes_are_stamped_with_elapsed_time_after_start():
     clock = FakeTime()
@@ -105,6 +100,58 @@ def test_notes_scores_and_draft_survive_a_reload():
     again.note_box.value = "next"
     _click(again.add_button)
     assert again.notes[-1].time == "01:00"      # the clock kept its start across the reload
+
+
+@pytest.mark.parametrize("saved", [
+    {"observer": "Ana", "notes": [{"time": "00:10", "text": "kept"}], "started_at": "soon"},
+    {"observer": ["not", "text"], "notes": []},
+])
+def test_unreadable_saved_notes_are_set_aside_with_a_plain_message(saved):
+    save_state("obs-bad", saved)
+    notes = ObservationNotes(state_key="obs-bad", now=FakeTime())
+    message = html.unescape(notes.message.value)
+    assert "Your earlier notes could not be read; they were kept in" in message
+    assert "Traceback" not in message
+    kept = list(state_path("obs-bad").parent.glob("obs-bad.unreadable-*.json"))
+    assert len(kept) == 1 and str(kept[0]) in message
+    assert notes.notes == [] and notes.observer.value == ""
+    notes.note_box.value = "S1 reads aloud"          # the widget works and saves afresh
+    _click(notes.add_button)
+    assert load_state("obs-bad")["notes"][0]["text"] == "S1 reads aloud"
+
+
+def test_saved_notes_that_are_not_json_are_kept_and_reported():
+    state_path("obs-json").write_text("{not json", encoding="utf-8")
+    notes = ObservationNotes(state_key="obs-json", now=FakeTime())
+    assert "could not be read; they were kept in" in html.unescape(notes.message.value)
+    (kept,) = state_path("obs-json").parent.glob("obs-json.unreadable-*.json")
+    assert kept.read_text(encoding="utf-8") == "{not json"
+
+
+def test_saved_notes_with_extra_keys_still_load():
+    save_state("obs-extra", {"observer": "Ana", "mood": "fine", "notes": None,
+                             "scores": {"norms-in-use": 3}})
+    notes = ObservationNotes(state_key="obs-extra", now=FakeTime())
+    assert notes.observer.value == "Ana" and notes.score_boxes["norms-in-use"].value == 3
+    assert notes.message.value == ""
+
+
+def test_a_failed_save_says_so_and_keeps_the_typing(monkeypatch):
+    notes = ObservationNotes(state_key="obs-full", now=FakeTime())
+
+    def disk_full(key, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(observation_notes, "save_state", disk_full)
+    notes.note_box.value = "S2 asks why"
+    assert notes.note_box.value == "S2 asks why"
+    assert "could not be saved (No space left on device)" in notes.save_status.value
+    _click(notes.add_button)
+    assert [n.text for n in notes.notes] == ["S2 asks why"]
+    assert "could not be saved" in notes.save_status.value      # still shown after the add
+    monkeypatch.undo()
+    notes.note_box.value = "next"
+    assert notes.save_status.value == ""
 
 
 def test_choosing_a_score_shows_that_levels_descriptor():
@@ -216,6 +263,21 @@ def test_uploaded_csv_fills_the_grid():
     assert list(view.scores().index) == ["Ana", "Ben"]
     assert view.scores().loc["Ben", "norms-in-use"] == 3
     assert "Loaded 2 observers" in view.message.value and "Timestamp" in view.message.value
+
+
+def test_uploaded_csv_merges_with_scores_typed_in_the_grid():
+    view = _view(state_key="cal-merge")               # starts with Observer A, B, C
+    view.rows_box.children[1].name.value = "Cy"
+    view.rows_box.children[1].boxes["text-evidence"].value = 1
+    view.rows_box.children[2].name.value = "ben"
+    view.rows_box.children[2].boxes["text-evidence"].value = 4
+    _upload(view, b"observer,text-evidence\nAna,3\nBen,2\n")
+    scores = view.scores()
+    assert list(scores.index) == ["Cy", "Ben", "Ana"]    # the unused Observer A row is gone
+    assert scores.loc["Cy", "text-evidence"] == 1 and scores.loc["Ben", "text-evidence"] == 2
+    message = html.unescape(view.message.value)
+    assert "Added: Ana." in message and "Updated from the file: Ben." in message
+    assert [o["name"] for o in load_state("cal-merge")["observers"]] == ["Cy", "Ben", "Ana"]
 
 
 def test_bad_csv_lists_every_problem_and_keeps_what_was_entered():

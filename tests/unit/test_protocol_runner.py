@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-import types
 
 import pytest
 
@@ -166,44 +164,28 @@ def test_a_corrupt_saved_clock_starts_fresh_with_a_note(fake):
     assert "step_index" in runner.note.value
 
 
-@pytest.fixture
-def stub_rescale(monkeypatch):
-    """A stand-in for tlkit.rescale: refuses under 8 minutes, else puts all spare time on step 2."""
-    def rescale(protocol, minutes):
-        if minutes < 8:
-            raise ValueError(f"{protocol.name} needs at least 8 minutes.")
-        return (2, minutes - 3, 1)
+# The demo steps' minimums add up to 2 + 5 + 1 = 8 minutes; their suggestions to 17.
 
-    module = types.ModuleType("tlkit.rescale")
-    module.rescale = rescale
-    monkeypatch.setitem(sys.modules, "tlkit.rescale", module)
-
-
-def test_slot_box_refuses_an_impossible_slot_plainly(runner, stub_rescale):
-    runner.slot_box.value = 4
-    assert "needs at least 8 minutes" in runner.slot_message.value
+def test_slot_box_refuses_a_slot_below_the_minimum_plainly(runner):
+    runner.slot_box.value = 7
+    assert "Demo protocol needs at least 8 minutes" in runner.slot_message.value
+    assert "7 minutes is not enough" in runner.slot_message.value
     assert runner.clock.state.step_minutes == [5, 10, 2]  # the plan in use is kept
 
 
-def test_slot_box_rescales_and_saves(runner, stub_rescale):
+def test_slot_box_rescales_and_saves(runner):
+    # 13 minutes shared 5:10:2 is 3.82, 7.65, 1.53: floors 3, 7, 1, and the two spare
+    # minutes go to the largest remainders (steps 1 and 2).
     runner.slot_box.value = 13
-    assert runner.clock.state.step_minutes == [2, 10, 1]
-    assert "02:00" in runner.step_clock.value
+    assert runner.clock.state.step_minutes == [4, 8, 1]
+    assert "04:00" in runner.step_clock.value
     assert "13:00" in runner.total_clock.value
-    assert load_state("runner-demo")["step_minutes"] == [2, 10, 1]
+    assert load_state("runner-demo")["step_minutes"] == [4, 8, 1]
 
 
-def test_an_impossible_slot_at_construction_falls_back_to_suggested(fake, stub_rescale):
+def test_an_impossible_slot_at_construction_falls_back_to_suggested(fake):
     runner = ProtocolRunner(_protocol(), slot_minutes=3, now=fake)
     assert "needs at least 8 minutes" in runner.slot_message.value
-    assert runner.clock.state.step_minutes == [5, 10, 2]
-
-
-def test_real_rescale_refuses_a_slot_below_the_minimum(fake):
-    pytest.importorskip("tlkit.rescale")
-    runner = ProtocolRunner(_protocol(), now=fake)
-    runner.slot_box.value = runner.protocol.min_minutes - 1
-    assert runner.slot_message.value.strip()
     assert runner.clock.state.step_minutes == [5, 10, 2]
 
 
@@ -247,3 +229,29 @@ def test_a_resumed_running_clock_keeps_ticking(fake):
         await asyncio.sleep(0)
 
     asyncio.run(scenario())
+
+
+def _saved_running(started_at: float, step_index: int = 1, elapsed_before: float = 30.0):
+    save_state("runner-demo", {"protocol_id": "demo", "step_minutes": [5, 10, 2],
+                               "step_index": step_index, "running": True,
+                               "started_at": started_at, "step_elapsed_before": elapsed_before})
+
+
+def test_a_clock_left_running_days_ago_comes_back_paused_at_the_end_of_its_step(fake):
+    _saved_running(started_at=fake.t - 7 * 24 * 3600)  # a week ago, in step 2
+    runner = ProtocolRunner(_protocol(), now=fake)
+    assert "Step 2 of 3" in runner.step_number.value
+    assert not runner.clock.state.running and runner._ticker is None
+    assert "+00:00" in runner.step_clock.value  # at the end of the step, not days over
+    assert "left running more than 12 hours ago" in runner.note.value
+    assert "paused at the end of step 2 of 3" in runner.note.value
+    fake.advance(60)
+    runner.refresh()
+    assert "+00:00" in runner.step_clock.value  # and it stays paused
+
+
+def test_a_clock_running_for_an_hour_resumes_as_saved(fake):
+    _saved_running(started_at=fake.t - 3600)
+    runner = ProtocolRunner(_protocol(), now=fake)
+    assert runner.clock.state.running
+    assert "Picked up where the group was" in runner.note.value

@@ -11,14 +11,12 @@ import yaml
 
 from tlkit.paths import CONTENT, PROTOCOLS_DIR
 from tlkit.protocols import (
-    HANDLED_SCHEMA_KEYWORDS,
     Protocol,
     ProtocolError,
     Step,
     list_protocols,
     load_all,
     load_protocol,
-    step_who,
     who_listens,
     who_speaks,
 )
@@ -114,15 +112,12 @@ def test_who_speaks_and_listens_use_role_names():
     protocol, step = _one_step(("presenter",), ("facilitator", "participants"))
     assert who_speaks(protocol, step) == "Presenter"
     assert who_listens(protocol, step) == "Facilitator, Participants"
-    assert step_who(protocol, step) == (
-        "Speaking: Presenter. Listening in silence: Facilitator, Participants.")
 
 
 def test_who_says_everyone_and_no_one():
     protocol, step = _one_step(("facilitator", "presenter", "participants"), ())
     assert who_speaks(protocol, step) == "Everyone"
     assert who_listens(protocol, step) == "No one"
-    assert step_who(protocol, step) == "Speaking: Everyone."
 
 
 # --- Every validation message --------------------------------------------------------------
@@ -393,20 +388,84 @@ def test_missing_file(tmp_path):
         load_protocol(tmp_path / "missing.yaml")
 
 
-def test_every_schema_keyword_has_a_plain_message():
-    # Annotations and containers never fail on their own; every other keyword must be one
-    # the loader translates, or a teacher would see the fallback message.
+# One file that breaks each keyword the schema uses. A keyword added to the schema without an
+# entry here fails the first test below; an entry whose message falls back to the loader's
+# catch-all fails the second.
+def _set(path, value):
+    def change(data):
+        *parents, last = path
+        for part in parents:
+            data = data[part]
+        data[last] = value
+    return change
+
+
+def _delete_suggested_minutes(data):
+    del data["steps"][2]["suggested_minutes"]
+
+
+BREAKS = {
+    "additionalProperties": _set(["steps", 0, "speaker"], ["presenter"]),
+    "type": _set(["group_size", "max"], "eight"),
+    "minimum": _set(["group_size", "min"], 1),
+    "minLength": _set(["norms", 1], ""),
+    "minItems": _set(["roles"], []),
+    "uniqueItems": _set(["steps", 1, "listeners"], ["presenter", "presenter"]),
+    "pattern": _set(["id"], "Tuning Protocol"),
+    "required": _delete_suggested_minutes,
+}
+CATCH_ALL = "this value is not in the form the kit expects"
+
+
+def _schema_keywords(node):
+    # Annotations and containers never fail on their own.
     quiet = {"$schema", "$id", "title", "description", "properties", "items"}
-
-    def keywords(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key != "properties":
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties":
+                for sub in value.values():
+                    yield from _schema_keywords(sub)
+            else:
+                if key not in quiet:
                     yield key
-                    yield from keywords(value)
-                else:
-                    for sub in value.values():
-                        yield from keywords(sub)
+                yield from _schema_keywords(value)
 
+
+def test_every_schema_keyword_has_a_broken_file_below():
     schema = json.loads((CONTENT / "protocol.schema.json").read_text(encoding="utf-8"))
-    assert set(keywords(schema)) - quiet <= HANDLED_SCHEMA_KEYWORDS
+    assert set(_schema_keywords(schema)) <= set(BREAKS)
+
+
+@pytest.mark.parametrize("keyword", BREAKS)
+def test_every_schema_keyword_has_a_plain_message(tmp_path, keyword):
+    from jsonschema import Draft202012Validator
+
+    data = _tuning_data()
+    BREAKS[keyword](data)
+    schema = json.loads((CONTENT / "protocol.schema.json").read_text(encoding="utf-8"))
+    failed = {e.validator for e in Draft202012Validator(schema).iter_errors(data)}
+    assert failed == {keyword}, "the broken file trips exactly this keyword"
+    assert CATCH_ALL not in str(_error(tmp_path, data))
+
+
+def test_the_first_problem_reported_is_the_first_in_the_file(tmp_path):
+    data = _tuning_data()
+    while len(data["steps"]) < 11:
+        data["steps"].append(dict(data["steps"][0], name=f"Extra {len(data['steps'])}"))
+    data["steps"][10]["min_minutes"] = "x"   # steps[11]: as text, "10" sorts before "2"
+    data["steps"][2]["min_minutes"] = "x"    # steps[3]
+    error = _error(tmp_path, data)
+    assert error.field == "steps[3].min_minutes"
+    assert str(error).index("steps[3]") < str(error).index("steps[11]")
+
+
+def test_importing_a_widget_does_not_load_the_schema_checker():
+    # jsonschema takes most of a second to import; only validating a file needs it.
+    import subprocess
+    import sys
+
+    code = ("import sys, tlkit.widgets.protocol_runner; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jsonschema'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

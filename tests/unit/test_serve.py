@@ -5,6 +5,7 @@ the plain message for a taken port."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -118,3 +119,39 @@ def test_a_port_just_released_by_a_stopped_server_counts_as_free():
     client.close()
     server.close()
     assert serve.port_problem(port) is None
+
+
+def _launched(monkeypatch, command, *args) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """What `start`/`facilitate` would launch: server name -> (command line, environment)."""
+    seen = {}
+
+    def fake_launch(servers, cwd, open_url, banner):
+        seen.update({name: (cmd, env) for name, cmd, env, _probe in servers})
+        return 0
+
+    monkeypatch.setattr(serve, "_launch", fake_launch)
+    monkeypatch.setattr(serve, "port_problem", lambda port: None)
+    assert command(*args, open_browser=False) == 0
+    return seen
+
+
+def test_voila_for_facilitators_hides_python_tracebacks(monkeypatch, tmp_path):
+    for servers in (_launched(monkeypatch, serve.facilitate, 8899),
+                    _launched(monkeypatch, serve.start, tmp_path, 8898, 8899)):
+        cmd, _env = servers["Voila"]
+        assert _voila_app(cmd).config.VoilaConfiguration.show_tracebacks is False
+    # Tests still ask for them to see why a page failed.
+    shown = _voila_app(serve.voila_command(tmp_path, show_tracebacks=True))
+    assert shown.config.VoilaConfiguration.show_tracebacks is True
+
+
+def test_learners_lab_is_not_told_where_the_authors_notebooks_are(monkeypatch, tmp_path):
+    # Even when the teacher's shell sets it, the learners' JupyterLab must not inherit it.
+    monkeypatch.setenv("TLKIT_COURSE_ROOT", str(serve.course_root()))
+    servers = _launched(monkeypatch, serve.start, tmp_path, 8898, 8899)
+    _cmd, lab = servers["JupyterLab"]
+    assert "TLKIT_COURSE_ROOT" not in lab
+    assert lab["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(serve.LEARNER_CONFIG)
+    # Voila keeps it: the facilitator views read modules/.
+    _cmd, voila = servers["Voila"]
+    assert voila["TLKIT_COURSE_ROOT"] == str(serve.course_root())

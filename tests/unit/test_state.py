@@ -46,3 +46,50 @@ def test_saving_leaves_no_temporary_files(tmp_path, monkeypatch):
     save_state("a", {"x": 1})
     save_state("a", {"x": 2})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+
+
+def test_numpy_and_pandas_scalars_are_saved_as_plain_json():
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    save_state("scores", {"n": np.int64(3), "ok": np.bool_(True), "mean": np.float64(2.5),
+                          "missing": pd.NA, "when": pd.NaT, "list": [np.int32(4)]})
+    assert load_state("scores") == {"n": 3, "ok": True, "mean": 2.5, "missing": None,
+                                    "when": None, "list": [4]}
+
+
+def test_a_value_json_cannot_hold_keeps_the_last_save_and_leaves_no_temp_file(tmp_path,
+                                                                              monkeypatch):
+    monkeypatch.setenv("TLKIT_STATE_DIR", str(tmp_path))
+    save_state("notes", {"text": "typed before"})
+    with pytest.raises(TypeError, match="object values cannot be saved"):
+        save_state("notes", {"text": object()})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.json"]
+    assert load_state("notes") == {"text": "typed before"}
+
+
+def test_a_failed_write_removes_its_temp_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("TLKIT_STATE_DIR", str(tmp_path))
+    save_state("notes", {"text": "typed before"})
+
+    def disk_full(_src, _dst):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch, pytest.raises(OSError):
+        patch.setattr("tlkit.state.os.replace", disk_full)
+        save_state("notes", {"text": "new"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.json"]
+    assert load_state("notes") == {"text": "typed before"}
+
+
+def test_the_data_reaches_the_disk_before_the_rename(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("TLKIT_STATE_DIR", str(tmp_path))
+    calls = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr("tlkit.state.os.fsync",
+                        lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr("tlkit.state.os.replace",
+                        lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
+    save_state("a", {"x": 1})
+    assert calls == ["fsync", "replace"]

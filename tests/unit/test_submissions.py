@@ -69,3 +69,17 @@ def test_json_damage_says_where(released, tmp_path):
 def test_a_missing_file_is_reported(released, tmp_path):
     [message] = check_submission(tmp_path / "nope.ipynb", released)
     assert "no notebook" in message.lower() and "nope.ipynb" in message
+
+
+@pytest.mark.parametrize(("damage", "expected"), [
+    (lambda path: path.unlink(), "no released notebook"),
+    (lambda path: path.write_text('{"cells": [', encoding="utf-8"), "cannot be opened"),
+    (lambda path: path.write_bytes(b"\xff\xfe not text"), "cannot be opened"),
+])
+def test_a_missing_or_damaged_released_notebook_is_named_not_raised(released, tmp_path,
+                                                                    damage, expected):
+    nbformat.write(nbformat.read(released, as_version=4), tmp_path / "protocols.ipynb")
+    damage(released)
+    [message] = check_submission(tmp_path / "protocols.ipynb", released)
+    assert expected in message and str(released) in message
+    assert "tlkit release" in message

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -189,7 +192,9 @@ def test_total_at_or_above_threshold_survives_when_everything_else_is_small():
 
 
 @pytest.mark.parametrize("value, words", [(-2, "holds -2"), (2.5, "holds 2.5"),
-                                          (None, "is empty"), ("12", "holds '12'")])
+                                          (None, "is empty"), ("12", "holds '12'"),
+                                          (float("inf"), "holds inf"),
+                                          (np.float32("inf"), "holds inf")])
 def test_bad_count_names_the_cell(value, words):
     table = pd.DataFrame({"yes": [12, value]}, index=["a", "b"], dtype=object)
     with pytest.raises(SuppressionError, match=words) as caught:
@@ -253,3 +258,11 @@ def test_group_errors_name_the_column():
         suppress_groups(RESPONSES, "grade", "score")
     with pytest.raises(SuppressionError, match=r"'score' holds 2.0 \(row 1\)"):
         suppress_groups(RESPONSES, "school", "score", agg="percent")
+
+
+def test_importing_suppression_alone_leaves_pandera_out():
+    # Suppressing a table needs pandas only; pandera (for checking datasets) loads on use.
+    code = "import sys, tlkit.data.suppression; print('pandera' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -9,7 +9,37 @@ The data is a made-up network of 13 partner organizations, about 800 teacher lea
 datasets folder for what each file holds and how the headline figures are computed.
 """
 
-from tlkit.data.codebook import Codebook, ColumnSpec, DataError
-from tlkit.data.loading import codebook, data_dir, load, names
+import importlib
+import sys
+import types
 
-__all__ = ["Codebook", "ColumnSpec", "DataError", "codebook", "data_dir", "load", "names"]
+# These names come from modules that import pandera (a few tenths of a second), so they are
+# imported on first use: `import tlkit.data.suppression` stays light.
+_LAZY = {"Codebook": "codebook", "ColumnSpec": "codebook", "DataError": "codebook",
+         "codebook": "loading", "data_dir": "loading", "load": "loading", "names": "loading"}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    # Importing the submodule tlkit.data.codebook sets the package attribute `codebook` to
+    # that module, which would hide the codebook() function of the same name.
+    def __setattr__(self, name, value):
+        if name == "codebook" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

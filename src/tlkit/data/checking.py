@@ -14,9 +14,9 @@ import pandera.pandas as pa
 
 from tlkit.data.codebook import Codebook, final_dtype, check_schema, parse_schema
 
-MAX_LISTED = 25
+MAX_LISTED = 25  # kinds of problem listed in one message; the full list stays on the exception
 NOT_PARSED = {"integer": "a whole number", "number": "a number",
-              "date": "a real date written YYYY-MM-DD (for example 2017-04-03)"}  # problems shown in one message; the full list stays on the exception
+              "date": "a real date written YYYY-MM-DD (for example 2017-04-03)"}
 
 
 @dataclass(frozen=True)

@@ -107,13 +107,19 @@ class Codebook:
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "") -> "Codebook":
-        where = source or data.get("name", "codebook")
         if not isinstance(data, dict):
-            raise DataError(f"{where}: a codebook must be a YAML mapping with name, file, columns.")
+            raise DataError(f"{source or 'codebook'}: a codebook must be a YAML mapping with "
+                            "name, file, columns.")
+        where = source or data.get("name", "codebook")
         for key in ("name", "file", "columns"):
             if key not in data:
                 raise DataError(f"{where}: the codebook has no '{key}' field. Add it "
                                 "(see any *.codebook.yaml in the datasets folder).")
+        rule_list = data.get("rules") or []          # an empty "rules:" means none
+        for key, value in (("columns", data["columns"]), ("rules", rule_list)):
+            if not isinstance(value, list):
+                raise DataError(f"{where}: '{key}' must be a list, one '- ' entry per "
+                                f"{key[:-1]}.")
         columns = []
         for i, col in enumerate(data["columns"]):
             if not isinstance(col, dict) or "name" not in col:
@@ -135,7 +141,13 @@ class Codebook:
                 pattern=col.get("pattern"), question=col.get("question"),
                 references=col.get("references"),
             ))
-        rules = tuple(Rule(r["check"], r["message"]) for r in data.get("rules", ()))
+        for i, rule in enumerate(rule_list, start=1):
+            for key in ("check", "message"):
+                if not isinstance(rule, dict) or not isinstance(rule.get(key), str):
+                    raise DataError(f"{where}: rule {i} has no '{key}'. Each rule needs a "
+                                    "'check' (an expression such as attended <= enrolled) "
+                                    "and a 'message' saying what is wrong with a row.")
+        rules = tuple(Rule(r["check"], r["message"]) for r in rule_list)
         known = {"name", "title", "file", "description", "columns", "rules"}
         return cls(name=data["name"], title=data.get("title", data["name"]), file=data["file"],
                    description=data.get("description", ""), columns=tuple(columns),
@@ -171,6 +183,9 @@ def read_codebook(path: Path) -> Codebook:
     except yaml.YAMLError as err:
         raise DataError(f"{path}: not readable as YAML ({err}). Fix the file or regenerate it "
                         "with `tlkit data generate`.") from err
+    except UnicodeDecodeError as err:
+        raise DataError(f"{path}: not saved as UTF-8 text. Open it in a text editor and save "
+                        "it as UTF-8, or regenerate it with `tlkit data generate`.") from err
     return Codebook.from_dict(data, source=str(path))
 
 

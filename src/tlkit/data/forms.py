@@ -80,16 +80,36 @@ def read_export(source: str | Path | IO) -> pd.DataFrame:
                          "Save As > CSV UTF-8), then import the .csv file.")
     read = dict(dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
     try:
-        raw = pd.read_csv(source, encoding="utf-8-sig", **read)
-    except UnicodeDecodeError:
-        if hasattr(source, "seek"):
-            source.seek(0)
-        raw = pd.read_csv(source, encoding="cp1252", **read)   # Excel's "CSV" on Windows
+        try:
+            raw = pd.read_csv(source, encoding="utf-8-sig", **read)
+        except UnicodeDecodeError:
+            if hasattr(source, "seek"):
+                source.seek(0)
+            raw = pd.read_csv(source, encoding="cp1252", **read)   # Excel's "CSV" on Windows
     except pd.errors.EmptyDataError as err:
         raise FormsError(f"{name} is empty: export the responses again.") from err
+    except pd.errors.ParserError as err:
+        raise FormsError(f"{name} is not a well-formed CSV file: {_csv_damage(str(err))} "
+                         "Export the responses from the form again, or open the file in a "
+                         "spreadsheet, fix that row and save it as CSV UTF-8.") from err
+    except UnicodeDecodeError as err:
+        raise FormsError(f"{name} is not text the course can read. Save it as CSV UTF-8 (in "
+                         "Excel: File > Save As > CSV UTF-8) and import it again.") from err
     raw.index = raw.index + 2                     # header is spreadsheet row 1
     raw = raw.apply(lambda col: col.str.strip())
     return raw.dropna(how="all")                  # fully blank rows are not responses
+
+
+def _csv_damage(message: str) -> str:
+    """pandas' tokenizer message in plain words (its line numbers count file lines)."""
+    ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if ragged:
+        want, line, saw = ragged.groups()
+        return (f"line {line} of the file has {saw} cells but the header row has {want} "
+                "(often a comma inside an answer that is not in quotes).")
+    if "EOF inside string" in message:
+        return "a quote mark (\") opens a cell and never closes."
+    return message.splitlines()[0] + "."
 
 
 def import_form(source: str | Path | IO, dataset: str | Codebook,

@@ -159,7 +159,8 @@ def _check_counts(table) -> pd.DataFrame:
                 )
     for column in table.columns:
         for row, value in table[column].items():
-            ok = isinstance(value, Real) and not isinstance(value, bool) and not pd.isna(value)
+            ok = (isinstance(value, Real) and not isinstance(value, bool) and not pd.isna(value)
+                  and not (isinstance(value, (float, np.floating)) and np.isinf(value)))
             if not ok or value < 0 or float(value) != int(value):
                 what = "is empty" if _is_missing(value) else f"holds {_plain(value)!r}"
                 raise SuppressionError(

@@ -1,0 +1,195 @@
+"""The protocols module as learners and facilitators meet it: its checks' messages, its widget
+cells, and the facts in its text held against the kit's content files and sources."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+
+import pytest
+import yaml
+from nbgrader_run import ROOT, cells_by_grade_id, read_nb, source_notebook
+
+from tlkit.paths import CONTENT
+from tlkit.protocols import load_protocol
+
+MODULE = source_notebook("protocols")
+GUIDE = ROOT / "facilitator" / "protocols.ipynb"
+RUN_FIRST = "Run the answer cell above first, then this one."
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _cell(path, starts: str, tag: str | None = None) -> str:
+    """The one markdown cell (optionally with `tag`) whose text starts with, or for a tagged
+    note contains, `starts`."""
+    cells = [c.source for c in read_nb(path).cells if c.cell_type == "markdown"
+             and (tag in c.metadata.get("tags", []) and starts in c.source if tag
+                  else c.source.startswith(starts))]
+    assert len(cells) == 1, f"expected one cell for {starts!r} in {path.name}, found {len(cells)}"
+    return cells[0]
+
+
+def _paragraph(text: str, starts: str) -> str:
+    [para] = [p for p in text.split("\n\n") if p.startswith(starts)]
+    return _flat(para)
+
+
+def _sentences_with(text: str, word: str) -> list[str]:
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z*])", _flat(text))
+    found = [s for s in sentences if word in s]
+    assert found, f"no sentence mentions {word!r}"
+    return found
+
+
+# --- the visible checks, as released to learners --------------------------------------------
+
+def _check_message(release, grade_id: str, answers: dict) -> str:
+    """Run a released check cell after `answers` (none: the answer cell was never run).
+    Returns the message the learner sees, or "" when the check passes."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            exec(cells_by_grade_id(release)[grade_id].source, dict(answers))
+        except AssertionError as failed:
+            return str(failed)
+    return ""
+
+
+LABELS = {"Q1": "clarifying", "Q2": "probing", "Q3": "advice", "Q4": "clarifying",
+          "Q5": "probing"}
+
+
+@pytest.mark.parametrize(("grade_id", "answers"), [
+    ("clarify_probe_tests", {}),
+    ("agreement_tests", {}),
+    ("agreement_tests", {"exact_agreement_percent": 50}),
+])
+def test_a_check_run_before_its_answer_cell_says_so(graded, grade_id, answers):
+    assert _check_message(read_nb(graded("protocols").release), grade_id, answers) == RUN_FIRST
+
+
+@pytest.mark.parametrize("misspelt", ["calrifying", "advise", "porbing"])
+def test_a_misspelt_label_is_named_as_a_spelling_problem(graded, misspelt):
+    release = read_nb(graded("protocols").release)
+    answers = {"clarifying_or_probing": {**LABELS, "Q2": misspelt}}
+    message = _check_message(release, "clarify_probe_tests", answers)
+    assert "Q2" in message and repr(misspelt) in message
+    assert "not one of the three labels" in message and "spelling" in message
+    assert "label yet" not in message
+
+
+def test_a_blank_label_and_a_complete_answer(graded):
+    release = read_nb(graded("protocols").release)
+    blank = _check_message(release, "clarify_probe_tests",
+                           {"clarifying_or_probing": {**LABELS, "Q4": "  "}})
+    assert blank.startswith("Q4 does not have a label yet")
+    assert _check_message(release, "clarify_probe_tests", {"clarifying_or_probing": LABELS}) == ""
+
+
+# --- widget cells ---------------------------------------------------------------------------
+
+def _state_keys(path) -> dict[str, str | None]:
+    """Run a notebook's code cells in order and collect the state_key of every widget that its
+    cells leave for display (searching inside containers), by class name."""
+    namespace: dict = {}
+    shown = []
+    for cell in read_nb(path).cells:
+        if cell.cell_type != "code" or "nbgrader" in cell.metadata:
+            continue
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, path.name, "exec"), namespace)
+        if last is not None:
+            shown.append(eval(compile(ast.Expression(last.value), path.name, "eval"), namespace))
+    keys: dict[str, str | None] = {}
+    while shown:
+        widget = shown.pop()
+        if hasattr(widget, "state_key"):
+            keys[type(widget).__name__] = widget.state_key
+        shown.extend(getattr(widget, "children", ()))
+    return keys
+
+
+def test_module_widgets_save_apart_from_the_facilitator_guide():
+    # Module and guide often run on the same laptop; a shared key would mix a learner's
+    # practice run with the group's live session.
+    module, guide = _state_keys(MODULE), _state_keys(GUIDE)
+    for widget in ("ProtocolRunner", "CalibrationView", "FeedbackSorter"):
+        assert module.get(widget), f"the module's {widget} does not save its state"
+    assert {"ProtocolRunner", "CalibrationView"} <= guide.keys()
+    shared = set(module.values()) & set(guide.values())
+    assert not shared, f"module and facilitator guide share saved state {shared}"
+
+
+# --- facts in the text ----------------------------------------------------------------------
+
+def test_tuning_table_matches_the_protocol_the_runner_uses():
+    tuning = load_protocol("tuning")
+    section = _cell(MODULE, "## Running a tuning protocol")
+    rows = [[c.strip(" *") for c in line.strip("|").split("|")]
+            for line in section.splitlines()
+            if line.startswith("|") and not set(line) <= set("|- ")]
+    header, *steps, total = rows
+    assert header[-1] == "Minutes" and total[0] == "Total"
+    assert [int(minutes) for *_, minutes in steps] == [s.suggested_minutes for s in tuning.steps]
+    for (name, *_), step in zip(steps, tuning.steps):
+        assert name.startswith(step.name), (name, step.name)
+    assert int(total[-1]) == sum(s.suggested_minutes for s in tuning.steps)
+    size = re.search(r"Groups of (\d+) to (\d+)", section)
+    assert size and tuple(map(int, size.groups())) == tuning.group_size
+
+
+def test_showers_and_joyce_advised_dropping_all_spoken_feedback():
+    background = yaml.safe_load((CONTENT / "feedback_statements.yaml").read_text("utf-8"))
+    for text in (_cell(MODULE, "## Describe before you judge"), background["background"]):
+        for sentence in _sentences_with(text, "Showers"):
+            assert "feedback" in sentence and "evaluative" not in sentence, sentence
+
+
+def test_north_carolina_figures_are_only_the_verified_ones():
+    section = _cell(MODULE, "## Calibrating observers")
+    caution = _paragraph(section, "**A caution from North Carolina.**")
+    for figure in ("68.7%", "87.6%", ".49", ".67", "Holcomb"):
+        assert figure in caution
+    # Study design details (numbers of evaluators, profiles, ratings) could not be checked.
+    rest = caution
+    for verified in ("68.7%", "87.6%", ".49", ".67", "2022"):
+        rest = rest.replace(verified, "")
+    assert not re.search(r"\d|\bten\b", rest), caution
+    text = _flat(section)
+    assert "Cohen's kappa** (Cohen, 1960)" in text and "Weighted kappa** (Cohen, 1968)" in text
+    sources = _flat(_cell(MODULE, "### Sources"))
+    assert "Cohen, J. (1960). A coefficient of agreement for nominal scales." in sources
+    assert "Cohen, J. (1968). Weighted kappa: Nominal scale agreement" in sources
+
+
+def test_walkthrough_authors_are_named_correctly_in_both_sources_lists():
+    guide, module = _flat(_cell(GUIDE, "## Sources")), _flat(_cell(MODULE, "### Sources"))
+    assert "Donald S. Kachur, Judith A. Stout and Claudia L. Edwards" in guide
+    assert "Kachur, D. S., Stout, J. A., & Edwards, C. L. (2010)" in module
+    for text in (guide, module):
+        assert "Carl" not in text and "Eye On Education" in text
+
+
+def test_claims_carry_only_what_their_sources_say():
+    why = _cell(MODULE, "## Why protocols?")
+    awkward = _paragraph(why, "**Expect some awkwardness at first.**")
+    for sentence in _sentences_with(awkward, "McDonald"):
+        assert not re.search(r"\b(two|three|\d+) uses\b", sentence), sentence
+    [figures] = _sentences_with(why, "12,000")
+    assert "2016–17" in figures and "Teachers leading the way" in figures
+    [westeds] = [s for s in _flat(_cell(MODULE, "### Sources")).split(" - ")
+                 if s.startswith("WestEd")]
+    assert "Teachers leading the way" in westeds and "2016–17" in westeds
+
+
+def test_calibration_note_allows_for_learners_who_saw_the_reference():
+    note = _flat(_cell(MODULE, "voting-age episode", tag="facilitator"))
+    assert "only after the group" not in note
+    assert "already" in note and "own notebook" in note
+    # In the live session: observers against each other first, the reference after.
+    assert note.index("each other") < note.index("press Compare scores")
