@@ -168,9 +168,9 @@ def test_a_codebook_not_saved_as_utf8_says_so(copy):
         load("sessions")
 
 
-def test_codebook_stays_the_function_after_its_module_of_the_same_name_is_imported():
-    # tlkit.data names are imported on first use; importing the tlkit.data.codebook module
-    # first (as the forms importer does) must not replace the codebook() function.
+def test_lazy_names_work_after_a_submodule_was_imported_first():
+    # tlkit.data names are imported on first use; importing a submodule first (as the forms
+    # importer does) must still give the codebook() function and the Codebook class.
     code = ("import tlkit.data.forms\n"
             "from tlkit.data import codebook, Codebook\n"
             "assert isinstance(codebook('sessions'), Codebook)\n")

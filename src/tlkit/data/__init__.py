@@ -10,12 +10,10 @@ datasets folder for what each file holds and how the headline figures are comput
 """
 
 import importlib
-import sys
-import types
 
 # These names come from modules that import pandera (a few tenths of a second), so they are
 # imported on first use: `import tlkit.data.suppression` stays light.
-_LAZY = {"Codebook": "codebook", "ColumnSpec": "codebook", "DataError": "codebook",
+_LAZY = {"Codebook": "codebooks", "ColumnSpec": "codebooks", "DataError": "codebooks",
          "codebook": "loading", "data_dir": "loading", "load": "loading", "names": "loading"}
 
 __all__ = sorted(_LAZY)
@@ -31,15 +29,3 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
-
-
-class _Package(types.ModuleType):
-    # Importing the submodule tlkit.data.codebook sets the package attribute `codebook` to
-    # that module, which would hide the codebook() function of the same name.
-    def __setattr__(self, name, value):
-        if name == "codebook" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

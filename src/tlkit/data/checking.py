@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from tlkit.data.codebook import Codebook, final_dtype, check_schema, parse_schema
+from tlkit.data.codebooks import Codebook, final_dtype, check_schema, parse_schema
 
 MAX_LISTED = 25  # kinds of problem listed in one message; the full list stays on the exception
 NOT_PARSED = {"integer": "a whole number", "number": "a number",

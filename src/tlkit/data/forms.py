@@ -23,7 +23,7 @@ from typing import IO
 import pandas as pd
 
 from tlkit.data.checking import Problem, check_frame
-from tlkit.data.codebook import Codebook, DataError
+from tlkit.data.codebooks import Codebook, DataError
 from tlkit.data.loading import codebook as load_codebook
 
 # Time-stamp headers the two form tools write, and columns that identify a person: those are

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from tlkit.data import synth_network, synth_observations, synth_surveys
-from tlkit.data.codebook import Codebook, write_codebook
+from tlkit.data.codebooks import Codebook, write_codebook
 
 DEFAULT_SEED = 2017
 MANIFEST = "MANIFEST.json"   # a .json file ships as package data with the rest

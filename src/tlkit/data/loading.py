@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from tlkit.data.checking import check_frame, column_problems, summarize
-from tlkit.data.codebook import Codebook, DataError, read_codebook
+from tlkit.data.codebooks import Codebook, DataError, read_codebook
 
 CODEBOOK_SUFFIX = ".codebook.yaml"
 
