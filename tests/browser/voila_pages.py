@@ -45,7 +45,10 @@ def running_voila(folder: Path, tmp: Path, **options):
     port = free_port()
     log = tmp / f"voila-{port}.log"
     env = serve.voila_env(root=ROOT)
-    env.update(TLKIT_STATE_DIR=str(tmp / "state"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+    # Every folder the server and its kernels write to is temporary: the user's own Jupyter
+    # and IPython files are neither used nor touched.
+    env.update(TLKIT_STATE_DIR=str(tmp / "state"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+               JUPYTER_DATA_DIR=str(tmp / "data"), IPYTHONDIR=str(tmp / "ipython"))
     with open(log, "wb") as handle:
         proc = subprocess.Popen(serve.voila_command(folder, port, **options), cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=handle,

@@ -1,0 +1,143 @@
+"""The learner's JupyterLab, started as `tlkit start` starts it, in headless Chromium: the
+course notebook opens, the kit's widgets render, and the page asks nothing of the internet."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import expect
+from voila_pages import ROOT, free_port
+
+from tlkit import release, serve
+
+TOKEN = "tlkit-learner-lab-test"
+NOTEBOOK = Path("protocols") / "protocols.ipynb"
+RUNNER_CALL = "ProtocolRunner("
+
+
+def _source(cell: dict) -> str:
+    text = cell["source"]
+    return "".join(text) if isinstance(text, list) else text
+
+
+def _private_env(tmp: Path) -> dict[str, str]:
+    """Every folder Jupyter, JupyterLab, IPython and the kit write to, inside `tmp`, so the
+    user's own Jupyter settings are neither read nor changed."""
+    folders = {
+        "TLKIT_STATE_DIR": "state",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",  # the notebook trust database lives here
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+        "IPYTHONDIR": "ipython",  # the kernel's history database
+    }
+    env = {}
+    for name, folder in folders.items():
+        (tmp / folder).mkdir()
+        env[name] = str(tmp / folder)
+    return env
+
+
+def _stop(proc: subprocess.Popen) -> list[psutil.Process]:
+    """Stop JupyterLab as `tlkit start` does; return any of its processes still alive."""
+    try:
+        # Kernels run in sessions of their own, so note them while the server still knows them.
+        started = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        started = []
+    serve.stop_all([proc])  # SIGTERM: JupyterLab shuts its kernels down before it exits
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # anything left in the server's own group
+    except ProcessLookupError:
+        pass
+    _, alive = psutil.wait_procs(started, timeout=serve.STOP_TIMEOUT_SECONDS)
+    for process in alive:
+        process.kill()
+    return alive
+
+
+@contextmanager
+def running_lab(workspace: Path, env: dict[str, str], log: Path):
+    """JupyterLab on `workspace` with the kit's command line; yields its port."""
+    port = free_port()
+    with open(log, "wb") as handle:
+        # From the course root, as `tlkit start` runs it (Jupyter also reads config from there).
+        proc = subprocess.Popen(serve.lab_command(workspace, port), cwd=ROOT, env=env,
+                                stdin=subprocess.DEVNULL, stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            if not serve.wait_until_answers(f"http://127.0.0.1:{port}/api/status", proc, 120):
+                pytest.fail(f"JupyterLab did not start:\n{log.read_text(errors='replace')[-4000:]}")
+            yield port
+        finally:
+            alive = _stop(proc)
+    assert not alive, f"processes left running after JupyterLab stopped: {alive}"
+
+
+@pytest.fixture(scope="module")
+def learner_lab(tmp_path_factory, chromium_path):  # no server to start without a browser
+    tmp = tmp_path_factory.mktemp("learner-lab")
+    env = _private_env(tmp)
+    with pytest.MonkeyPatch.context() as patch:
+        # nbgrader's build and the learner's copy go to temporary folders, as in `tlkit start`
+        # with TLKIT_BUILD and TLKIT_WORKSPACE set.
+        patch.setenv("TLKIT_BUILD", str(tmp / "build"))
+        patch.setenv("TLKIT_WORKSPACE", str(tmp / "workspace"))
+        for name, value in env.items():
+            patch.setenv(name, value)
+        workspace = release.prepare_workspace(root=ROOT)
+        lab_env = serve.lab_env(dict(os.environ, JUPYTER_TOKEN=TOKEN))
+    with running_lab(workspace, lab_env, tmp / "lab.log") as port:
+        yield workspace, port
+
+
+def test_learner_notebook_runs_the_protocol_runner_offline(learner_lab, new_page):
+    workspace, port = learner_lab
+    learner_copy = json.loads((workspace / NOTEBOOK).read_text(encoding="utf-8"))
+    heading = _source(learner_copy["cells"][0]).splitlines()[0].lstrip("# ").strip()
+
+    recorded = new_page()
+    page = recorded.page
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.as_posix()}?token={TOKEN}")
+    page.locator(".jp-Notebook .jp-RenderedMarkdown h1", has_text=heading).wait_for(
+        state="visible", timeout=60_000)
+
+    # JupyterLab attaches cells a few at a time after the first screenful: wait for them all.
+    expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(learner_copy["cells"]),
+                                                                timeout=30_000)
+    cell = page.locator(".jp-Notebook .jp-CodeCell", has_text=RUNNER_CALL)
+    assert cell.count() == 1, f"expected one cell calling {RUNNER_CALL} in {NOTEBOOK}"
+    # Clicking the editor puts the cell in edit mode; Shift+Enter runs that cell alone, as a
+    # teacher would (Run All would also run the activity checks, which fail while blank).
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".tlkit-runner").wait_for(state="visible", timeout=60_000)
+
+    errors = cell.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert errors.count() == 0, errors.first.inner_text()
+    assert cell.locator(".tlkit-runner .tlkit-runner-step-clock").is_visible()
+
+    # Fonts load lazily once text uses them: let the page finish asking before we look.
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert recorded.urls, "no requests recorded"
+    assert recorded.outside_requests() == []
+
+
+def test_learner_copy_has_no_facilitator_notes(learner_lab):
+    workspace, _ = learner_lab
+    source = json.loads((ROOT / "modules" / NOTEBOOK).read_text(encoding="utf-8"))
+    # The first line of each note is enough to spot it, even if the rest were cut or edited.
+    notes = [_source(c).strip().splitlines()[0] for c in source["cells"]
+             if "facilitator" in c["metadata"].get("tags", [])]
+    assert notes, "the module has no facilitator notes to look for"
+    learner = "\n".join(_source(c) for c in
+                        json.loads((workspace / NOTEBOOK).read_text(encoding="utf-8"))["cells"])
+    assert [note for note in notes if note in learner] == []
