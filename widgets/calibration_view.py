@@ -17,7 +17,7 @@ from tlkit.calibration import (SOURCES, CalibrationError, CalibrationReport, Sco
                                check_scores, compare, merge_score_rows, percent,
                                read_scores_csv, scores_from_rows)
 from tlkit.observation import DEFAULT_RUBRIC, load_episode, load_rubric
-from tlkit.state import load_state, save_state
+from tlkit.state import read_state, save_state
 
 DEFAULT_EPISODE = "voting-age-discussion"
 _CELL = "8.5em"
@@ -78,7 +78,10 @@ class CalibrationView(widgets.VBox):
         self.results = widgets.HTML()
         self.results.add_class("tlkit-calibration-results")
 
-        saved = load_state(self.state_key)
+        saved, kept = read_state(self.state_key)
+        if kept:
+            self.message.value = (f"<p>The scores saved earlier could not be read; they were "
+                                  f"kept in {escape(str(kept))}. Enter them again here.</p>")
         if saved and saved.get("observers"):
             self._set_rows([(o.get("name", ""), o.get("scores", {})) for o in saved["observers"]])
         else:

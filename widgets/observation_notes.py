@@ -18,7 +18,7 @@ import ipywidgets as widgets
 
 from tlkit.observation import (DEFAULT_RUBRIC, Note, Observation, ObservationError, Rubric,
                                judgement_words, load_rubric, note_stamp, to_csv)
-from tlkit.state import load_state, save_state, set_aside, state_path
+from tlkit.state import read_state, save_state, set_aside
 
 _BIG = "font-size:1.3em"
 
@@ -133,16 +133,9 @@ class ObservationNotes(widgets.VBox):
         """(saved extras, saved observation, message). A saved file that cannot be read is
         moved aside and the widget starts empty, with a message saying where the file went."""
         empty = Observation(observer="", teacher="", date=today, rubric_id=self.rubric.id)
-        existed = state_path(self.state_key).exists()
-        saved = load_state(self.state_key)
+        saved, kept = read_state(self.state_key)
         if saved is None:
-            if not existed:
-                return {}, empty, ""
-            # load_state already moved the unreadable file aside; find the copy it kept.
-            kept = max(state_path(self.state_key).parent.glob(
-                f"{self.state_key}.unreadable-*.json"), key=lambda p: p.stat().st_mtime,
-                default=None)
-            return {}, empty, _unreadable_message(kept)
+            return {}, empty, _unreadable_message(kept) if kept else ""
         try:
             restored = Observation.from_dict(saved)
             started_at = saved.get("started_at")

@@ -56,23 +56,27 @@ def save_state(key: str, data: dict[str, Any]) -> Path:
     return path
 
 
-def load_state(key: str) -> dict[str, Any] | None:
-    """The saved dict, or None when nothing was saved yet.
+def read_state(key: str) -> tuple[dict[str, Any] | None, Path | None]:
+    """(the saved dict or None, where an unreadable file was kept or None).
 
     A file that cannot be read is moved aside (never deleted) so the widget can start fresh
-    while the old content stays on disk for someone to recover.
+    while the old content stays on disk; the second value lets the widget say where it is.
     """
     path = state_path(key)
     if not path.exists():
-        return None
+        return None, None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        return data
+        return data, None
     except (ValueError, OSError):
-        set_aside(key)
-        return None
+        return None, set_aside(key)
+
+
+def load_state(key: str) -> dict[str, Any] | None:
+    """The saved dict, or None when nothing readable was saved (see read_state)."""
+    return read_state(key)[0]
 
 
 def set_aside(key: str) -> Path | None:

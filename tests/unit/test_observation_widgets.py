@@ -289,3 +289,13 @@ def test_bad_csv_lists_every_problem_and_keeps_what_was_entered():
     assert "Row 2, column B" in message and "Row 3, column A" in message
     assert "Row 3, column C" in message
     assert list(view.scores().index) == ["Ana"]
+
+
+def test_calibration_view_says_where_unreadable_saved_scores_were_kept():
+    from tlkit.state import state_path
+    from tlkit.widgets.calibration_view import CalibrationView
+
+    state_path("calibration-broken").write_text("{ half", encoding="utf-8")
+    view = CalibrationView(state_key="calibration-broken")
+    assert "could not be read" in view.message.value
+    assert "calibration-broken.unreadable-" in view.message.value

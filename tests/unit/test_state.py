@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tlkit.state import load_state, save_state, state_path
+from tlkit.state import load_state, read_state, save_state, state_path
 
 
 def test_round_trip_and_nothing_saved_yet():
@@ -93,3 +93,11 @@ def test_the_data_reaches_the_disk_before_the_rename(tmp_path, monkeypatch):
                         lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
     save_state("a", {"x": 1})
     assert calls == ["fsync", "replace"]
+
+
+def test_read_state_says_where_an_unreadable_file_was_kept():
+    assert read_state("scores") == (None, None)          # nothing saved yet
+    state_path("scores").write_text("not json", encoding="utf-8")
+    data, kept = read_state("scores")
+    assert data is None and kept.read_text(encoding="utf-8") == "not json"
+    assert not state_path("scores").exists()
