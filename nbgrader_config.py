@@ -8,15 +8,18 @@ Run nbgrader from this folder, e.g. `nbgrader generate_assignment protocols`.
 
 import os
 import re
+from pathlib import Path
 
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import IncludeHeaderFooter
 
+from tlkit.settings import build_dir
+
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
 COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
-BUILD = os.path.abspath(os.environ.get("TLKIT_BUILD") or os.path.join(COURSE_ROOT, "build"))
+BUILD = str(build_dir(Path(COURSE_ROOT)))  # the one rule, shared with the kit (tlkit.settings)
 
 # nbgrader builds regular expressions from these folder names without escaping them, so
 # regex characters in a build path outside the course folder would silently match nothing.

@@ -21,9 +21,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from tlkit import serve
-from tlkit.course import list_modules, module_path
-from tlkit.paths import course_root
+from tlkit.serve import servers as serve
+from tlkit.course.module import list_modules, module_path
+from tlkit.settings import course_root
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,6 +1,6 @@
 """Teacher Leader Kit: course logic for teacher leaders' professional learning.
 
-Plain logic lives in this package (tlkit.protocols, tlkit.clock, tlkit.calibration, ...);
+Plain logic lives in this package (tlkit.practice.protocols, tlkit.practice.clock, tlkit.practice.calibration, ...);
 the ipywidgets components that sit on it live in tlkit.widgets.
 """
 

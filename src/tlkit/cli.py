@@ -7,7 +7,8 @@ import sys
 
 
 def _start(args: argparse.Namespace) -> int:
-    from tlkit import release, serve
+    from tlkit.ops import release
+    from tlkit.serve import servers as serve
 
     workspace = release.prepare_workspace()
     return serve.start(workspace, lab_port=args.port, voila_port=args.voila_port,
@@ -15,13 +16,13 @@ def _start(args: argparse.Namespace) -> int:
 
 
 def _facilitate(args: argparse.Namespace) -> int:
-    from tlkit import serve
+    from tlkit.serve import servers as serve
 
     return serve.facilitate(port=args.port, open_browser=not args.no_browser)
 
 
 def _release(args: argparse.Namespace) -> int:
-    from tlkit import release
+    from tlkit.ops import release
 
     workspace = release.prepare_workspace()
     print(f"The learner's copy of the course is in {workspace}")
@@ -31,8 +32,8 @@ def _release(args: argparse.Namespace) -> int:
 def _handout(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from tlkit.handouts import protocol_handout
-    from tlkit.protocols import load_protocol
+    from tlkit.printables.handouts import protocol_handout
+    from tlkit.practice.protocols import load_protocol
 
     html = protocol_handout(load_protocol(args.protocol), slot_minutes=args.minutes)
     out = Path(args.output or f"{args.protocol}-handout.html")
@@ -44,8 +45,8 @@ def _handout(args: argparse.Namespace) -> int:
 def _observation_form(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from tlkit.observation import load_episode, load_rubric
-    from tlkit.observation_form import observation_form_html
+    from tlkit.practice.observation import load_episode, load_rubric
+    from tlkit.printables.observation_form import observation_form_html
 
     episode = load_episode(args.episode) if args.episode else None
     html = observation_form_html(load_rubric(args.rubric), episode)

@@ -1,6 +1,6 @@
 """Headless Chromium (Debian's, driven by Playwright) and Voila serving facilitator/.
 
-Voila is started with the same command line `tlkit facilitate` uses (tlkit.serve), in its own
+Voila is started with the same command line `tlkit facilitate` uses (tlkit.serve.servers), in its own
 process group, with its state kept in a temporary folder.
 """
 

@@ -11,9 +11,9 @@ from voila_pages import ROOT, RecordedPage, running_voila
 
 import pandas as pd
 
-from tlkit.calibration import compare, percent
-from tlkit.observation import load_episode, load_rubric
-from tlkit.protocols import load_protocol
+from tlkit.practice.calibration import compare, percent
+from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.practice.protocols import load_protocol
 
 GUIDE = "protocols.ipynb"
 GUIDE_RUBRIC, GUIDE_EPISODE = "student-led-discussion", "voting-age-discussion"  # as in the guide

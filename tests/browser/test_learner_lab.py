@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import expect
 from voila_pages import ROOT, free_port
 
-from tlkit import release, serve
+from tlkit.ops import release
+from tlkit.serve import servers as serve
 
 TOKEN = "tlkit-learner-lab-test"
 NOTEBOOK = Path("protocols") / "protocols.ipynb"

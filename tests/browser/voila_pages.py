@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tlkit import serve
+from tlkit.serve import servers as serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,7 +41,7 @@ class Voila:
 
 @contextmanager
 def running_voila(folder: Path, tmp: Path, **options):
-    """Voila on `folder` until the block ends; `options` go to tlkit.serve.voila_command."""
+    """Voila on `folder` until the block ends; `options` go to tlkit.serve.servers.voila_command."""
     port = free_port()
     log = tmp / f"voila-{port}.log"
     env = serve.voila_env(root=ROOT)

@@ -10,8 +10,8 @@ from nbgrader_run import (ROOT, cells_by_grade_id, checking_cell_after, is_autog
                           is_manual_answer, nbgrader_meta, read_nb, source_notebook,
                           unblanked_written_answers, wrong_answers)
 
-from tlkit.release import module_ids
-from tlkit.submissions import check_submission
+from tlkit.ops.release import module_ids
+from tlkit.ops.submissions import check_submission
 
 MODULES = module_ids(ROOT)
 WRONG = [(m, gid) for m in MODULES for gid in sorted(wrong_answers(m))]

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from nbgrader_run import ROOT, cells_by_grade_id, read_nb, source_notebook
 
-from tlkit.paths import CONTENT
-from tlkit.protocols import load_protocol
+from tlkit.settings import CONTENT
+from tlkit.practice.protocols import load_protocol
 
 MODULE = source_notebook("protocols")
 GUIDE = ROOT / "facilitator" / "protocols.ipynb"

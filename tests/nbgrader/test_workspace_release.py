@@ -1,4 +1,4 @@
-"""nbgrader_config.py and tlkit.release.prepare_workspace, on a small demo course in tmp.
+"""nbgrader_config.py and tlkit.ops.release.prepare_workspace, on a small demo course in tmp.
 
 The demo course (see nbgrader_run.write_demo_course) carries a facilitator note, a solution,
 a hidden test and a data file, so these tests hold whatever the real modules contain.
@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbgrader_run import nbgrader, read_nb, unblanked_written_answers, write_demo_course
 
-from tlkit.release import ReleaseError, prepare_workspace
+from tlkit.ops.release import ReleaseError, prepare_workspace
 
 
 @pytest.fixture

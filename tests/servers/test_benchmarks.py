@@ -24,7 +24,7 @@ def test_module_notebooks_run_with_their_own_state_folder(tmp_path):
     (course / "modules" / "probe").mkdir(parents=True)
     probe = {"cells": [{"cell_type": "code", "execution_count": None, "id": "save",
                         "metadata": {}, "outputs": [],
-                        "source": "from tlkit.state import save_state\n"
+                        "source": "from tlkit.store.files import save_state\n"
                                   "save_state('bench-probe', {'ran': True})"}],
              "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                          "language": "python"}},

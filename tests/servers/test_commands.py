@@ -10,7 +10,7 @@ import urllib.parse
 
 from kit_processes import ROOT, TOKEN, fetch, free_port
 
-from tlkit.course import load_module
+from tlkit.course.module import load_module
 
 SOURCE = ROOT / "modules" / "protocols" / "protocols.ipynb"
 GUIDE = ROOT / "facilitator" / "protocols.ipynb"

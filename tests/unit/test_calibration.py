@@ -7,11 +7,11 @@ import io
 import pandas as pd
 import pytest
 
-from tlkit.calibration import (CalibrationError, check_scores, cohen_kappa, compare,
+from tlkit.practice.calibration import (CalibrationError, check_scores, cohen_kappa, compare,
                                contingency_table, exact_agreement, landis_koch, linear_weights,
                                merge_score_rows, read_scores_csv, scores_from_rows, weights_text,
                                within_one_agreement)
-from tlkit.observation import load_episode, load_rubric
+from tlkit.practice.observation import load_episode, load_rubric
 
 RUBRIC = load_rubric("student-led-discussion")
 IDS = list(RUBRIC.look_for_ids)   # six look-fors, levels 1-4

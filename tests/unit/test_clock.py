@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tlkit.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
+from tlkit.practice.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
 
 
 class FakeTime:

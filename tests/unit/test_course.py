@@ -1,4 +1,4 @@
-"""tlkit.course: module records read from notebook metadata, and the live-session agenda."""
+"""tlkit.course.module: module records read from notebook metadata, and the live-session agenda."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from tlkit.course import AgendaItem, Module, ModuleError, Section, agenda, load_module
+from tlkit.course.module import AgendaItem, Module, ModuleError, Section, agenda, load_module
 
 
 def heading(title, self_study, live):

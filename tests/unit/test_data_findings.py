@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tlkit.data import load
-from tlkit.observation import load_rubric
+from tlkit.practice.observation import load_rubric
 
 # Spring 2017 teacher-leader survey (WestEd, Teacher Practice Networks): 91% and 93%.
 PUBLISHED = {"q_confident_standards": (91, ["More confident", "Much more confident"]),

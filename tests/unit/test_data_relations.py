@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tlkit.data import codebook, load, names
-from tlkit.observation import load_rubric
+from tlkit.practice.observation import load_rubric
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from html import escape
 import ipywidgets as widgets
 import pytest
 
-from tlkit.feedback import (
+from tlkit.practice.feedback import (
     LABELS,
     FeedbackContentError,
     check_sorting,
@@ -16,8 +16,8 @@ from tlkit.feedback import (
     load_statements,
     sample_statements,
 )
-from tlkit.state import load_state, save_state
-from tlkit.widgets.feedback_sort import FeedbackSorter
+from tlkit.store.files import load_state, save_state
+from tlkit.widgets.practice.feedback_sort import FeedbackSorter
 
 STATEMENTS = load_statements()
 OTHER = {"descriptive": "evaluative", "evaluative": "descriptive"}

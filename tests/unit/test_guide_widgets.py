@@ -6,11 +6,11 @@ import base64
 import re
 from pathlib import Path
 
-from tlkit.course import Module, Section
-from tlkit.protocols import ProtocolError, list_protocols, load_protocol
-from tlkit.widgets import facilitator_guide
-from tlkit.widgets.agenda import AgendaView, facilitator_notes_html, objectives_html
-from tlkit.widgets.facilitator_guide import ProtocolPanel
+from tlkit.course.module import Module, Section
+from tlkit.practice.protocols import ProtocolError, list_protocols, load_protocol
+from tlkit.widgets.course import guide as facilitator_guide
+from tlkit.widgets.course.agenda import AgendaView, facilitator_notes_html, objectives_html
+from tlkit.widgets.course.guide import ProtocolPanel
 
 
 def _module() -> Module:
@@ -116,7 +116,7 @@ def test_when_no_protocol_loads_moves_and_handout_still_say_why(monkeypatch):
 
 
 def test_a_protocol_that_cannot_be_run_is_explained_in_place(monkeypatch):
-    import tlkit.widgets.protocol_runner as runner_module
+    import tlkit.widgets.practice.protocol_runner as runner_module
 
     def refuse(protocol, *args, **kwargs):
         raise ValueError(f"Protocol '{protocol.id}' has no steps to run; add steps to its file.")

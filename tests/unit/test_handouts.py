@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tlkit.handouts import protocol_handout
-from tlkit.protocols import load_all, load_protocol, who_listens, who_speaks
-from tlkit.rescale import RescaleError
+from tlkit.printables.handouts import protocol_handout
+from tlkit.practice.protocols import load_all, load_protocol, who_listens, who_speaks
+from tlkit.practice.rescale import RescaleError
 
 
 class _Cells(HTMLParser):

@@ -10,11 +10,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from tlkit.observation import (EPISODES_DIR, Note, Observation, ObservationError,
+from tlkit.practice.observation import (EPISODES_DIR, Note, Observation, ObservationError,
                                as_whole_number, elapsed_label, judgement_words, load_episode,
                                load_rubric, note_stamp, to_csv, to_tidy)
-from tlkit.observation_form import observation_form_html
-from tlkit.paths import RUBRICS_DIR
+from tlkit.printables.observation_form import observation_form_html
+from tlkit.settings import RUBRICS_DIR
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ import re
 import pandas as pd
 import pytest
 
-from tlkit.observation import load_episode, load_rubric
-from tlkit.state import load_state, save_state, state_path
-from tlkit.widgets import observation_notes
-from tlkit.widgets.calibration_view import CalibrationView
-from tlkit.widgets.observation_notes import ObservationNotes
+from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.store.files import load_state, save_state, state_path
+from tlkit.widgets.practice import observation_notes
+from tlkit.widgets.practice.calibration_view import CalibrationView
+from tlkit.widgets.practice.observation_notes import ObservationNotes
 
 RUBRIC = load_rubric("student-led-discussion")
 IDS = list(RUBRIC.look_for_ids)
@@ -292,8 +292,8 @@ def test_bad_csv_lists_every_problem_and_keeps_what_was_entered():
 
 
 def test_calibration_view_says_where_unreadable_saved_scores_were_kept():
-    from tlkit.state import state_path
-    from tlkit.widgets.calibration_view import CalibrationView
+    from tlkit.store.files import state_path
+    from tlkit.widgets.practice.calibration_view import CalibrationView
 
     state_path("calibration-broken").write_text("{ half", encoding="utf-8")
     view = CalibrationView(state_key="calibration-broken")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tlkit import paths
+from tlkit import settings as paths
 
 
 def test_content_ships_inside_the_package():

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from tlkit.protocols import Protocol, Role, Step
-from tlkit.state import load_state, save_state
-from tlkit.widgets.protocol_runner import ProtocolRunner
+from tlkit.practice.protocols import Protocol, Role, Step
+from tlkit.store.files import load_state, save_state
+from tlkit.widgets.practice.protocol_runner import ProtocolRunner
 
 
 class FakeTime:
@@ -190,7 +190,7 @@ def test_an_impossible_slot_at_construction_falls_back_to_suggested(fake):
 
 
 def test_loads_a_shipped_protocol_by_id(fake):
-    from tlkit.protocols import list_protocols
+    from tlkit.practice.protocols import list_protocols
 
     protocol_id = list_protocols()[0]
     runner = ProtocolRunner(protocol_id, now=fake)

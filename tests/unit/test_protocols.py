@@ -9,8 +9,8 @@ import json
 import pytest
 import yaml
 
-from tlkit.paths import CONTENT, PROTOCOLS_DIR
-from tlkit.protocols import (
+from tlkit.settings import CONTENT, PROTOCOLS_DIR
+from tlkit.practice.protocols import (
     Protocol,
     ProtocolError,
     Step,
@@ -464,7 +464,7 @@ def test_importing_a_widget_does_not_load_the_schema_checker():
     import subprocess
     import sys
 
-    code = ("import sys, tlkit.widgets.protocol_runner; "
+    code = ("import sys, tlkit.widgets.practice.protocol_runner; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jsonschema'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

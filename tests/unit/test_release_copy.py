@@ -1,10 +1,10 @@
-"""tlkit.release.copy_release: a learner's workspace files are never overwritten."""
+"""tlkit.ops.release.copy_release: a learner's workspace files are never overwritten."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from tlkit.release import MANIFEST, copy_release
+from tlkit.ops.release import MANIFEST, copy_release
 
 DAY = dt.date(2026, 11, 22)
 

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from tlkit.protocols import Protocol, Role, Step, load_all, load_protocol
-from tlkit.rescale import RescaleError, rescale, step_starts
+from tlkit.practice.protocols import Protocol, Role, Step, load_all, load_protocol
+from tlkit.practice.rescale import RescaleError, rescale, step_starts
 
 SHIPPED = load_all()
 

@@ -1,4 +1,4 @@
-"""tlkit.serve without starting servers: the command lines as Jupyter itself parses them,
+"""tlkit.serve.servers without starting servers: the command lines as Jupyter itself parses them,
 the environment that finds the kit's template, the template's lack of outside links, and
 the plain message for a taken port."""
 
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tlkit import serve
+from tlkit.serve import servers as serve
 
 
 def _lab_app(cmd: list[str]):

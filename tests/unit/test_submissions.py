@@ -1,4 +1,4 @@
-"""tlkit.submissions.check_submission: plain messages for notebooks nbgrader cannot grade fairly."""
+"""tlkit.ops.submissions.check_submission: plain messages for notebooks nbgrader cannot grade fairly."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from tlkit.submissions import check_submission
+from tlkit.ops.submissions import check_submission
 
 
 def _graded(grade_id, **flags):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
 
@@ -10,21 +9,14 @@ import pandas as pd
 
 from tlkit.data.checking import check_frame, column_problems, summarize
 from tlkit.data.codebooks import Codebook, DataError, read_codebook
+from tlkit.settings import data_override
 
 CODEBOOK_SUFFIX = ".codebook.yaml"
 
 
 def data_dir() -> Path:
     """TLKIT_DATA when set (a teacher's own copy), else the datasets shipped with the kit."""
-    env = os.environ.get("TLKIT_DATA")
-    if env:
-        folder = Path(env).expanduser()
-        if not folder.is_dir():
-            raise FileNotFoundError(f"TLKIT_DATA is set to {folder}, which is not a folder. "
-                                    "Point it at a folder of datasets, or unset it to use "
-                                    "the course's own data.")
-        return folder
-    return Path(str(resources.files("tlkit.datasets")))
+    return data_override() or Path(str(resources.files("tlkit.datasets")))
 
 
 def names() -> list[str]:

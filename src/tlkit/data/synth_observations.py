@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from tlkit.data import specs
-from tlkit.paths import RUBRICS_DIR
+from tlkit.settings import RUBRICS_DIR
 
 RUBRIC = "student-led-discussion"
 EPISODES_PER_ROUND, OBSERVERS = 6, 10

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tlkit.paths import state_dir
+from tlkit.settings import state_dir
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 

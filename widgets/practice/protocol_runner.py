@@ -1,6 +1,6 @@
 """ProtocolRunner: a projector-sized clock that walks a group through a discussion protocol.
 
-A thin view over tlkit.clock: the buttons change a RunnerState, the display is redrawn from
+A thin view over tlkit.practice.clock: the buttons change a RunnerState, the display is redrawn from
 it, and the state is saved after every press so a reload or a kernel restart resumes where the
 group was (the clock still counting if it was running).
 """
@@ -14,9 +14,9 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
-from tlkit.protocols import Protocol
-from tlkit.state import load_state, save_state
+from tlkit.practice.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
+from tlkit.practice.protocols import Protocol
+from tlkit.store.files import load_state, save_state
 
 OVERTIME_COLOUR = "#b71c1c"   # deep red, with white text: readable from the back of a room
 CLOCK_COLOUR = "#1a237e"
@@ -34,7 +34,7 @@ class ProtocolRunner(widgets.VBox):
     """Run a protocol step by step with a big countdown.
 
     protocol: a protocol id ("tuning") or a Protocol. slot_minutes: fit the steps into this
-    many minutes (tlkit.rescale); None uses each step's suggested minutes. state_key: where the
+    many minutes (tlkit.practice.rescale); None uses each step's suggested minutes. state_key: where the
     clock is saved (default "runner-<protocol id>"). now: the time source (tests pass a fake).
     autosave: save after every button press.
     """
@@ -44,7 +44,7 @@ class ProtocolRunner(widgets.VBox):
                  autosave: bool = True, **kwargs):
         super().__init__(**kwargs)
         if isinstance(protocol, str):
-            from tlkit.protocols import load_protocol  # loader lives beside the dataclasses
+            from tlkit.practice.protocols import load_protocol  # loader lives beside the dataclasses
             protocol = load_protocol(protocol)
         if not protocol.steps:
             raise ValueError(f"Protocol '{protocol.id}' has no steps to run; add steps to its file.")
@@ -149,7 +149,7 @@ class ProtocolRunner(widgets.VBox):
 
     def _fit(self, slot_minutes: int) -> tuple[list[int] | None, str]:
         """Steps rescaled to the slot, or None with the reason to show the facilitator."""
-        from tlkit.rescale import rescale  # imported here: the widget works without a slot
+        from tlkit.practice.rescale import rescale  # imported here: the widget works without a slot
 
         try:
             return list(rescale(self.protocol, slot_minutes)), ""

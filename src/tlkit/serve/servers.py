@@ -19,7 +19,7 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
-from tlkit.paths import CONTENT, course_root
+from tlkit.settings import CONTENT, course_root
 
 HOST = "127.0.0.1"
 VOILA_TEMPLATE = "tlkit"

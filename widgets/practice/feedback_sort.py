@@ -1,6 +1,6 @@
 """FeedbackSorter: sort an observer's statements into descriptive and evaluative, then check.
 
-A thin view over tlkit.feedback, which holds the statements and does the marking.
+A thin view over tlkit.practice.feedback, which holds the statements and does the marking.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from tlkit.feedback import (
+from tlkit.practice.feedback import (
     LABELS,
     Exercise,
     SortResult,
@@ -17,7 +17,7 @@ from tlkit.feedback import (
     load_exercise,
     sample_statements,
 )
-from tlkit.state import load_state, save_state
+from tlkit.store.files import load_state, save_state
 
 _CHOICES = [(label.capitalize(), label) for label in LABELS]
 

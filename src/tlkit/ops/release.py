@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tlkit.paths import course_root
+from tlkit.settings import build_dir, course_root, workspace_dir
 
 # What was last copied from the release, per workspace file. It is how we tell "the release
 # changed" (new version goes beside the learner's file) from "the learner edited their copy
@@ -53,15 +53,6 @@ class WorkspaceReport:
                 f"'{new.relative_to(self.workspace)}'. Your own copy was left exactly as it was."
             )
         return lines
-
-
-def build_dir(root: Path) -> Path:
-    # Same rule as nbgrader_config.py, which nbgrader reads on its own.
-    return Path(os.environ.get("TLKIT_BUILD") or root / "build").resolve()
-
-
-def workspace_dir(root: Path) -> Path:
-    return Path(os.environ.get("TLKIT_WORKSPACE") or root / "workspace").resolve()
 
 
 def module_ids(root: Path) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tlkit.observation import ObservationError, Rubric, as_whole_number
+from tlkit.practice.observation import ObservationError, Rubric, as_whole_number
 
 SOURCES = (
     "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "

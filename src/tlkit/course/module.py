@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tlkit.paths import course_root
+from tlkit.settings import course_root
 
 FACILITATOR_TAG = "facilitator"
 _METADATA_HINT = (
@@ -81,7 +81,7 @@ def list_modules(root: Path | str | None = None) -> list[str]:
 
 
 def load_module(name: str, root: Path | str | None = None) -> Module:
-    """Read modules/<name>/<name>.ipynb under `root` (default: tlkit.paths.course_root())."""
+    """Read modules/<name>/<name>.ipynb under `root` (default: tlkit.settings.course_root())."""
     path = module_path(name, root)
     notebook = _read_notebook(path, name, root)
     where = f"{path.name} ({path})"

@@ -1,7 +1,7 @@
 """The facilitator guide's protocol panel: choose a protocol, run it, print its handout.
 
-A thin view: the protocols come from tlkit.protocols, the clock is tlkit.widgets.
-protocol_runner.ProtocolRunner and the handout is tlkit.handouts.protocol_handout.
+A thin view: the protocols come from tlkit.practice.protocols, the clock is tlkit.widgets.
+protocol_runner.ProtocolRunner and the handout is tlkit.printables.handouts.protocol_handout.
 The guide runs in Voila, where a traceback would reach facilitators: the kit's own errors
 (ValueError, which ProtocolError and RescaleError are) are shown as plain messages instead.
 """
@@ -13,13 +13,13 @@ import html
 
 import ipywidgets as widgets
 
-from tlkit.protocols import Protocol, list_protocols, load_protocol
+from tlkit.practice.protocols import Protocol, list_protocols, load_protocol
 
 
 def handout_link_html(protocol: Protocol, slot_minutes: int | None = None) -> str:
     """A download link holding the printable handout itself (a data: URI), so it works with
     no file on the server and no outside request."""
-    from tlkit.handouts import protocol_handout
+    from tlkit.printables.handouts import protocol_handout
 
     note = ""
     minutes = slot_minutes or protocol.total_minutes
@@ -94,7 +94,7 @@ class ProtocolPanel(widgets.VBox):
         return self.protocols.get(self.chooser.value)
 
     def show(self, protocol_id: str) -> None:
-        from tlkit.widgets.protocol_runner import ProtocolRunner
+        from tlkit.widgets.practice.protocol_runner import ProtocolRunner
 
         if self.runner is not None:
             self.runner.close()  # stops its clock task; the saved state stays on disk

@@ -1,6 +1,6 @@
 """The facilitator guide's session plan: agenda, objectives and facilitator notes as HTML.
 
-Everything comes from the module notebook through tlkit.course, so the guide and the course
+Everything comes from the module notebook through tlkit.course.module, so the guide and the course
 can never disagree about timings or notes. The *_html functions are plain functions (usable
 and testable without a browser); AgendaView adds the start-time box that re-times the agenda.
 """
@@ -12,7 +12,7 @@ import html
 import ipywidgets as widgets
 import mistune
 
-from tlkit.course import AgendaItem, Module, agenda
+from tlkit.course.module import AgendaItem, Module, agenda
 
 # Facilitator notes are written in Markdown by the course authors; raw HTML in them is kept.
 _markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])

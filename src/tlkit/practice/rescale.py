@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from tlkit.protocols import Protocol
+from tlkit.practice.protocols import Protocol
 
 
 class RescaleError(ValueError):

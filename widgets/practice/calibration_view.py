@@ -1,7 +1,7 @@
 """CalibrationView: a facilitator enters (or uploads) everyone's scores for one episode and
 compares them with the reference and with each other.
 
-A thin view over tlkit.calibration. Entered scores are saved on every change, so a reload
+A thin view over tlkit.practice.calibration. Entered scores are saved on every change, so a reload
 keeps them.
 """
 
@@ -13,11 +13,11 @@ from html import escape
 import ipywidgets as widgets
 import pandas as pd
 
-from tlkit.calibration import (SOURCES, CalibrationError, CalibrationReport, ScoreRow,
+from tlkit.practice.calibration import (SOURCES, CalibrationError, CalibrationReport, ScoreRow,
                                check_scores, compare, merge_score_rows, percent,
                                read_scores_csv, scores_from_rows)
-from tlkit.observation import DEFAULT_RUBRIC, load_episode, load_rubric
-from tlkit.state import read_state, save_state
+from tlkit.practice.observation import DEFAULT_RUBRIC, load_episode, load_rubric
+from tlkit.store.files import read_state, save_state
 
 DEFAULT_EPISODE = "voting-age-discussion"
 _CELL = "8.5em"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from tlkit.observation import Episode, Rubric
+from tlkit.practice.observation import Episode, Rubric
 
 _CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; font-size: 12pt; color: #111;

@@ -1,6 +1,6 @@
 """ObservationNotes: time-stamped low-inference notes and look-for scores during a visit.
 
-A thin view over tlkit.observation. Everything typed is saved through tlkit.state on every
+A thin view over tlkit.practice.observation. Everything typed is saved through tlkit.store.files on every
 change, so a page reload or kernel restart brings the notes, scores and even the half-written
 note back. A saved file that cannot be read is set aside (never deleted) and the widget says
 where it went.
@@ -16,9 +16,9 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.observation import (DEFAULT_RUBRIC, Note, Observation, ObservationError, Rubric,
+from tlkit.practice.observation import (DEFAULT_RUBRIC, Note, Observation, ObservationError, Rubric,
                                judgement_words, load_rubric, note_stamp, to_csv)
-from tlkit.state import read_state, save_state, set_aside
+from tlkit.store.files import read_state, save_state, set_aside
 
 _BIG = "font-size:1.3em"
 

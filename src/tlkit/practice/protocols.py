@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from tlkit.paths import CONTENT, PROTOCOLS_DIR
+from tlkit.settings import CONTENT, PROTOCOLS_DIR
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError

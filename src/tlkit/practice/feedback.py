@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from tlkit.paths import CONTENT
+from tlkit.settings import CONTENT
 
 STATEMENTS_FILE = CONTENT / "feedback_statements.yaml"
 LABELS = ("descriptive", "evaluative")

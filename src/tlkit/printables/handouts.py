@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from tlkit.protocols import Protocol, load_protocol, who_listens, who_speaks
-from tlkit.rescale import rescale, step_starts
+from tlkit.practice.protocols import Protocol, load_protocol, who_listens, who_speaks
+from tlkit.practice.rescale import rescale, step_starts
 
 # Prompts per step on the handout; the rest stay in the runner, so the page fits on one sheet.
 KEY_PROMPTS = 2
@@ -54,7 +54,7 @@ def _clock(minutes: int) -> str:
 def protocol_handout(protocol: Protocol | str, slot_minutes: int | None = None) -> str:
     """A complete HTML page for one protocol, timed for slot_minutes when given.
 
-    Raises RescaleError (from tlkit.rescale) when the slot is too short for the protocol.
+    Raises RescaleError (from tlkit.practice.rescale) when the slot is too short for the protocol.
     """
     if isinstance(protocol, str):
         protocol = load_protocol(protocol)

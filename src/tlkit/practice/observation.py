@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from tlkit.paths import CONTENT, RUBRICS_DIR
+from tlkit.settings import CONTENT, RUBRICS_DIR
 
 EPISODES_DIR = CONTENT / "episodes"
 DEFAULT_RUBRIC = "student-led-discussion"

@@ -1,0 +1,1 @@
+"""Course operations through nbgrader: the learner's release, checking submissions."""

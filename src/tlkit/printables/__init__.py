@@ -1,0 +1,1 @@
+"""Printable pages: protocol handouts and the peer-observation form."""

@@ -1,0 +1,114 @@
+"""Every setting of the kit, read in this one place.
+
+Each setting is an environment variable with a default; the README's *Settings* table lists
+them. Nothing else in the kit reads a TLKIT_* variable.
+
+| variable            | default                         | what it is                                  |
+| TLKIT_COURSE_ROOT   | searched upwards from the cwd   | the folder holding modules/ and facilitator/ |
+| TLKIT_STATE_DIR     | ~/.tlkit/state                  | saved widget state (clocks, notes, scores)   |
+| TLKIT_BUILD         | <course root>/build             | nbgrader's generated files and gradebook     |
+| TLKIT_WORKSPACE     | <course root>/workspace         | the learner's copy of the course             |
+| TLKIT_DATA          | the datasets shipped with the kit | a different folder of datasets             |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+CONTENT = Path(str(resources.files("tlkit") / "content"))
+PROTOCOLS_DIR = CONTENT / "protocols"
+RUBRICS_DIR = CONTENT / "rubrics"
+
+
+@dataclass(frozen=True)
+class Setting:
+    variable: str
+    default: str
+    meaning: str
+
+
+SETTINGS = (
+    Setting("TLKIT_COURSE_ROOT", "searched upwards from the current folder",
+            "the folder holding modules/ and facilitator/"),
+    Setting("TLKIT_STATE_DIR", "~/.tlkit/state",
+            "where widgets keep their saved state (clocks, notes, scores)"),
+    Setting("TLKIT_BUILD", "<course root>/build",
+            "nbgrader's generated files and the gradebook"),
+    Setting("TLKIT_WORKSPACE", "<course root>/workspace", "the learner's copy of the course"),
+    Setting("TLKIT_DATA", "the datasets shipped with the kit", "a different folder of datasets"),
+)
+
+
+class SettingError(ValueError):
+    """A setting points somewhere unusable; the message names the variable and the fix."""
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def course_root(start: Path | None = None) -> Path:
+    """The folder holding modules/ and facilitator/.
+
+    TLKIT_COURSE_ROOT wins; otherwise search upwards from `start` (default: the current
+    folder, which is where Jupyter and Voila run a notebook), then from this source tree.
+    """
+    env = _env("TLKIT_COURSE_ROOT")
+    if env:
+        return Path(env).resolve()
+    candidates = [Path(start or Path.cwd()).resolve(), Path(__file__).resolve()]
+    for first in candidates:
+        for folder in [first, *first.parents]:
+            if (folder / "modules").is_dir() and (folder / "facilitator").is_dir():
+                return folder
+    raise FileNotFoundError(
+        "Could not find the course folder (the one holding modules/ and facilitator/). "
+        "Run from inside it, or set TLKIT_COURSE_ROOT to its path."
+    )
+
+
+def state_dir(create: bool = True) -> Path:
+    """Where widgets save their state (runner clocks, observation notes) between reloads.
+
+    TLKIT_STATE_DIR wins; otherwise ~/.tlkit/state. Kept outside the course tree so a new
+    release of the course never overwrites what a group or a learner has done.
+    """
+    env = _env("TLKIT_STATE_DIR")
+    folder = Path(env).expanduser() if env else Path.home() / ".tlkit" / "state"
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def build_dir(root: Path | None = None) -> Path:
+    """nbgrader's generated files (release, submitted, autograded, feedback, gradebook).
+
+    nbgrader_config.py uses this too, so the rule is written once.
+    """
+    env = _env("TLKIT_BUILD")
+    return Path(env).expanduser().resolve() if env else (Path(root or course_root()) / "build").resolve()
+
+
+def workspace_dir(root: Path | None = None) -> Path:
+    """The learner's copy of the course that JupyterLab opens."""
+    env = _env("TLKIT_WORKSPACE")
+    if env:
+        return Path(env).expanduser().resolve()
+    return (Path(root or course_root()) / "workspace").resolve()
+
+
+def data_override() -> Path | None:
+    """TLKIT_DATA: a teacher's own folder of datasets, or None for the kit's own."""
+    env = _env("TLKIT_DATA")
+    if not env:
+        return None
+    folder = Path(env).expanduser()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"TLKIT_DATA is set to {folder}, which is not a folder. "
+                                "Point it at a folder of datasets, or unset it to use "
+                                "the course's own data.")
+    return folder

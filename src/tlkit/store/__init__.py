@@ -1,0 +1,1 @@
+"""Saved state: small records kept between reloads, through one store."""

@@ -1,0 +1,1 @@
+"""Course views for the facilitator guide: agenda, objectives, notes, the protocol panel."""

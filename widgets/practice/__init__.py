@@ -1,0 +1,1 @@
+"""Practice widgets: protocol runner, feedback sorter, observation notes, calibration view."""
