@@ -144,7 +144,7 @@ def test_tuning_table_matches_the_protocol_the_runner_uses():
 
 
 def test_showers_and_joyce_advised_dropping_all_spoken_feedback():
-    background = yaml.safe_load((CONTENT / "feedback_statements.yaml").read_text("utf-8"))
+    background = yaml.safe_load((CONTENT / "statements" / "feedback.yaml").read_text("utf-8"))
     for text in (_cell(MODULE, "## Describe before you judge"), background["background"]):
         for sentence in _sentences_with(text, "Showers"):
             assert "feedback" in sentence and "evaluative" not in sentence, sentence

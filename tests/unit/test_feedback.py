@@ -8,9 +8,9 @@ from html import escape
 import ipywidgets as widgets
 import pytest
 
+from tlkit.content import ContentError
 from tlkit.practice.feedback import (
     LABELS,
-    FeedbackContentError,
     check_sorting,
     load_exercise,
     load_statements,
@@ -46,19 +46,24 @@ def _write(tmp_path, body: str):
     return path
 
 
-@pytest.mark.parametrize("body, words", [
-    ("statements:\n  - {id: a, text: T, label: judgement, why: W}\n",
-     "statement 1 \\(a\\): label 'judgement' should be descriptive or evaluative"),
-    ("statements:\n  - {id: a, text: T, label: evaluative}\n", "statement 1 has no 'why'"),
+@pytest.mark.parametrize("body, field, words", [
+    ("statements:\n  - {id: a, text: T, label: judgement, why: W}\n", "statements[1].label",
+     "the text 'judgement' is not one of the values the kit knows. "
+     "Fix: use 'descriptive' or 'evaluative'"),
+    ("statements:\n  - {id: a, text: T, label: evaluative}\n", "statements[1].why",
+     "this field is missing. Fix: add a line 'why: ...'"),
     ("statements:\n  - {id: a, text: T, label: evaluative, why: W}\n"
-     "  - {id: a, text: U, label: descriptive, why: W}\n", "'a' is used more than once"),
-    ("statements: [\n", "not valid YAML"),
-    ("title: only a title\n", "needs a 'statements:' list"),
+     "  - {id: a, text: U, label: descriptive, why: W}\n", "statements[2].id",
+     "'a' is used more than once"),
+    ("statements: [\n", None, "layout (YAML) error"),
+    ("title: only a title\n", "statements", "this field is missing"),
 ])
-def test_bad_statements_file_names_file_and_entry(tmp_path, body, words):
-    with pytest.raises(FeedbackContentError, match=words) as caught:
+def test_bad_statements_file_names_file_field_and_fix(tmp_path, body, field, words):
+    with pytest.raises(ContentError) as caught:
         load_exercise(_write(tmp_path, body))
-    assert "statements.yaml" in str(caught.value)
+    assert str(tmp_path / "statements.yaml") in str(caught.value)
+    assert words in str(caught.value) and "Fix:" in str(caught.value)
+    assert caught.value.field == field
 
 
 # --- marking ----------------------------------------------------------------------------------
@@ -194,6 +199,6 @@ def test_a_statements_file_not_saved_as_utf8_says_so(tmp_path):
     path = tmp_path / "statements.yaml"
     path.write_bytes("statements:\n  - {id: a, text: caf\u00e9, label: descriptive, why: W}\n"
                      .encode("latin-1"))
-    with pytest.raises(FeedbackContentError, match="save it as UTF-8") as caught:
+    with pytest.raises(ContentError, match="save it as UTF-8") as caught:
         load_exercise(path)
     assert str(path) in str(caught.value)

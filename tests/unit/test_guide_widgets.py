@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from tlkit.course.module import Module, Section
-from tlkit.practice.protocols import ProtocolError, list_protocols, load_protocol
+from tlkit.content import ContentError
+from tlkit.practice.protocols import list_protocols, load_protocol
 from tlkit.widgets.course import guide as facilitator_guide
 from tlkit.widgets.course.agenda import AgendaView, facilitator_notes_html, objectives_html
 from tlkit.widgets.course.guide import ProtocolPanel
@@ -104,7 +105,7 @@ def test_a_broken_protocol_file_is_reported_and_the_rest_stay_usable(monkeypatch
 
 def test_when_no_protocol_loads_moves_and_handout_still_say_why(monkeypatch):
     def broken(protocol_id):
-        raise ProtocolError(f"Protocol file {protocol_id}.yaml has a layout (YAML) error.")
+        raise ContentError(f"Protocol file {protocol_id}.yaml has a layout (YAML) error.")
 
     monkeypatch.setattr(facilitator_guide, "load_protocol", broken)
     panel = ProtocolPanel("tuning")  # no exception: the guide's later cells still run

@@ -10,6 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from tlkit.content import ContentError
 from tlkit.practice.observation import (EPISODES_DIR, Note, Observation, ObservationError,
                                as_whole_number, elapsed_label, judgement_words, load_episode,
                                load_rubric, note_stamp, to_csv, to_tidy)
@@ -63,14 +64,14 @@ def _rubric_copy(tmp_path, edit):
 
 def test_missing_rubric_names_the_file_and_the_known_rubrics(tmp_path):
     shutil.copy(RUBRICS_DIR / "student-led-discussion.yaml", tmp_path)
-    with pytest.raises(ObservationError, match=r"nope\.yaml.*student-led-discussion"):
+    with pytest.raises(ContentError, match=r"nope\.yaml.*student-led-discussion"):
         load_rubric("nope", folder=tmp_path)
 
 
 def test_look_for_missing_a_level_is_named(tmp_path):
     folder = _rubric_copy(tmp_path, lambda t: re.sub(
         r"      4: Most claims are tied.*\n", "", t))
-    with pytest.raises(ObservationError) as caught:
+    with pytest.raises(ContentError) as caught:
         load_rubric("broken", folder=folder)
     message = str(caught.value)
     assert "broken.yaml" in message and "'text-evidence'" in message and "[1, 2, 3]" in message
@@ -79,22 +80,22 @@ def test_look_for_missing_a_level_is_named(tmp_path):
 def test_duplicate_look_for_id_is_named(tmp_path):
     folder = _rubric_copy(tmp_path, lambda t: t.replace("id: build-challenge",
                                                         "id: text-evidence"))
-    with pytest.raises(ObservationError, match="broken.yaml, look-for 'text-evidence': id used "
-                                               "twice"):
+    with pytest.raises(ContentError, match=r"broken\.yaml, field look_fors\[2\]\.id .*"
+                                           "'text-evidence' is used for two look-fors"):
         load_rubric("broken", folder=folder)
 
 
 def test_bad_yaml_says_it_is_not_valid_yaml(tmp_path):
     folder = _rubric_copy(tmp_path, lambda t: t + "\n  : [unclosed\n")
-    with pytest.raises(ObservationError, match="broken.yaml is not valid YAML"):
+    with pytest.raises(ContentError, match=r"broken\.yaml has a layout \(YAML\) error"):
         load_rubric("broken", folder=folder)
 
 
 def test_rubric_not_saved_as_utf8_says_so(tmp_path):
     text = (RUBRICS_DIR / "student-led-discussion.yaml").read_text(encoding="utf-8")
     (tmp_path / "latin.yaml").write_bytes((text + "\n# café\n").encode("cp1252"))
-    with pytest.raises(ObservationError, match="latin.yaml is not saved as UTF-8.*save it as "
-                                               "UTF-8"):
+    with pytest.raises(ContentError, match=r"latin\.yaml is not plain text \(UTF-8\).*save it "
+                                           "as UTF-8"):
         load_rubric("latin", folder=tmp_path)
 
 
@@ -113,21 +114,21 @@ def _episode_copy(tmp_path, edit):
 def test_episode_reference_score_off_the_scale_is_named(tmp_path):
     folder = _episode_copy(tmp_path, lambda t: t.replace(
         "  build-challenge:\n    score: 4", "  build-challenge:\n    score: 7"))
-    with pytest.raises(ObservationError) as caught:
+    with pytest.raises(ContentError) as caught:
         load_episode("ep", folder=folder)
-    assert "ep.yaml, reference 'build-challenge'" in str(caught.value)
+    assert "ep.yaml, field reference.build-challenge.score (line" in str(caught.value)
     assert "1 to 4" in str(caught.value)
 
 
 def test_episode_reference_for_an_unknown_look_for_is_named(tmp_path):
     folder = _episode_copy(tmp_path, lambda t: t.replace("  norms-in-use:\n", "  not-used:\n"))
-    with pytest.raises(ObservationError, match="'not-used': not a look-for"):
+    with pytest.raises(ContentError, match="'not-used' is not a look-for"):
         load_episode("ep", folder=folder)
 
 
 def test_episode_missing_a_reference_score_says_which(tmp_path):
     folder = _episode_copy(tmp_path, lambda t: t[:t.index("  norms-in-use:\n")])
-    with pytest.raises(ObservationError, match="no reference score for norms-in-use"):
+    with pytest.raises(ContentError, match="no reference score for norms-in-use"):
         load_episode("ep", folder=folder)
 
 

@@ -1,6 +1,6 @@
 """Descriptive vs evaluative feedback: the statements of the sorting exercise and its marking.
 
-The statements live in content/feedback_statements.yaml. Marking never raises on a learner's
+The statements live in content/statements/feedback.yaml. Marking never raises on a learner's
 answers: a blank or unrecognised label counts as not sorted yet, and ids that are not in the
 exercise are listed so the view can say so.
 """
@@ -12,16 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import yaml
+from tlkit.content.loader import folder_of, read
 
-from tlkit.settings import CONTENT
-
-STATEMENTS_FILE = CONTENT / "feedback_statements.yaml"
+# Read through the content loader: a malformed file raises ContentError naming file and fix.
+STATEMENTS_FILE = folder_of("statements") / "feedback.yaml"
 LABELS = ("descriptive", "evaluative")
-
-
-class FeedbackContentError(ValueError):
-    """The statements file is missing or malformed. The message names the file, entry and fix."""
 
 
 @dataclass(frozen=True)
@@ -81,57 +76,26 @@ class SortResult:
 
 
 def load_exercise(path: Path | str | None = None) -> Exercise:
-    path = Path(path) if path else STATEMENTS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FeedbackContentError(f"The statements file {path} is missing.") from None
-    except UnicodeDecodeError:
-        raise FeedbackContentError(
-            f"The statements file {path} is not plain text (UTF-8). Open it in a text editor "
-            "and save it as UTF-8."
-        ) from None
-    except yaml.YAMLError as error:
-        raise FeedbackContentError(
-            f"{path.name} is not valid YAML ({error}). Check quotes and indentation there."
-        ) from error
-    if not isinstance(data, dict) or not isinstance(data.get("statements"), list):
-        raise FeedbackContentError(
-            f"{path.name} needs a 'statements:' list of entries with id, text, label and why."
-        )
-    statements = tuple(_statement(entry, number, path.name)
-                       for number, entry in enumerate(data["statements"], start=1))
-    ids = [s.id for s in statements]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise FeedbackContentError(
-            f"{path.name}: the id {repeated[0]!r} is used more than once; give each statement "
-            "its own id (answers are saved under it)."
-        )
+    """The sorting exercise: the shipped statements, or a statements file by path."""
+    document = read("statements", Path(path) if path else STATEMENTS_FILE)
+    data = document.data
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(data["statements"]):
+        if entry["id"] in seen:
+            document.fail(["statements", index, "id"],
+                          f"the id '{entry['id']}' is used more than once (statements "
+                          f"{seen[entry['id']] + 1} and {index + 1}).",
+                          "give each statement its own id (answers are saved under it).")
+        seen[entry["id"]] = index
+    statements = tuple(Statement(id=e["id"], text=e["text"].strip(), label=e["label"],
+                                 why=e["why"].strip()) for e in data["statements"])
     return Exercise(
-        title=str(data.get("title", "Describe or judge?")),
-        instructions=str(data.get("instructions", "")),
-        background=str(data.get("background", "")),
-        sources=tuple(str(s) for s in data.get("sources") or ()),
+        title=data.get("title", "Describe or judge?"),
+        instructions=data.get("instructions", ""),
+        background=data.get("background", ""),
+        sources=tuple(data.get("sources") or ()),
         statements=statements,
     )
-
-
-def _statement(entry: Any, number: int, filename: str) -> Statement:
-    where = f"{filename}, statement {number}"
-    if not isinstance(entry, dict):
-        raise FeedbackContentError(f"{where} should be a block with id, text, label and why.")
-    for key in ("id", "text", "label", "why"):
-        if not str(entry.get(key) or "").strip():
-            raise FeedbackContentError(f"{where} has no '{key}'. Add it and reload.")
-    label = _normalise(entry["label"])
-    if label is None:
-        raise FeedbackContentError(
-            f"{where} ({entry['id']}): label {entry['label']!r} should be "
-            f"{' or '.join(LABELS)}."
-        )
-    return Statement(id=str(entry["id"]).strip(), text=str(entry["text"]).strip(), label=label,
-                     why=str(entry["why"]).strip())
 
 
 def load_statements(path: Path | str | None = None) -> list[Statement]:

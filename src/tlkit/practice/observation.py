@@ -2,9 +2,9 @@
 
 A rubric (content/rubrics/<id>.yaml) names one practice, a scale of levels and its look-fors,
 each with an observable descriptor per level. An episode (content/episodes/<id>.yaml) is a short
-written classroom scene with reference scores a group calibrates against. An Observation is one
-observer's time-stamped notes and scores; `to_tidy` turns it into one row per look-for.
-"""
+written classroom scene with reference scores a group calibrates against. Both are read through
+the content loader (tlkit.content), so a malformed file raises its ContentError. An Observation
+is one observer's time-stamped notes and scores; `to_tidy` turns it into one row per look-for."""
 
 from __future__ import annotations
 
@@ -13,20 +13,20 @@ import numbers
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from tlkit.settings import CONTENT, RUBRICS_DIR
+from tlkit.content.loader import find, folder_of, list_names, load, read
 
-EPISODES_DIR = CONTENT / "episodes"
+EPISODES_DIR = folder_of("episode")
 DEFAULT_RUBRIC = "student-led-discussion"
 
 
 class ObservationError(ValueError):
-    """A rubric, episode or observation is malformed. The message says where and how to fix it."""
+    """An observer's record or score is malformed. The message says where and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -113,143 +113,88 @@ def _normal(text: str) -> str:
     return " ".join(str(text).lower().replace("_", "-").split())
 
 
-def _read_yaml(path: Path, kind: str) -> dict:
-    if not path.exists():
-        folder = path.parent
-        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-        raise ObservationError(
-            f"No {kind} file {path.name} in {folder}. Known {kind}s: {', '.join(known) or 'none'}."
-        )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ObservationError(f"{path.name} is not saved as UTF-8 text. Open it in a text "
-                               "editor and save it as UTF-8, then try again.") from None
-    except yaml.YAMLError as exc:
-        raise ObservationError(f"{path.name} is not valid YAML ({exc}). Check indentation "
-                               "and quotes near the line shown.") from exc
-    if not isinstance(data, dict):
-        raise ObservationError(f"{path.name} must be a YAML mapping (lines of 'field: value').")
-    return data
-
-
-def _need(data: dict, key: str, where: str, fix: str, kind: type = str) -> Any:
-    value = data.get(key)
-    if value is None or value == "" or not isinstance(value, kind):
-        raise ObservationError(f"{where}: field '{key}' is missing or not {fix}.")
-    return value
-
-
-def _levels(raw: Any, where: str) -> dict[int, str]:
-    if not isinstance(raw, dict) or not raw:
-        raise ObservationError(f"{where}: 'levels' must map each level number to a descriptor, "
-                               "e.g. '1: No student cites the text.'")
-    out = {}
-    for level, text in raw.items():
-        if not isinstance(level, int) or not isinstance(text, str) or not text.strip():
-            raise ObservationError(f"{where}: level {level!r} needs a whole-number level and a "
-                                   "non-empty descriptor.")
-        out[level] = text.strip()
-    return out
-
-
 def load_rubric(id: str = DEFAULT_RUBRIC, folder: Path | None = None) -> Rubric:
-    path = Path(folder or RUBRICS_DIR) / f"{id}.yaml"
-    data = _read_yaml(path, "rubric")
-    name = path.name
-    scale = _levels(_need(data, "scale", name, "a mapping of level -> label", dict),
-                    name + " scale")
-    if sorted(scale) != list(range(1, len(scale) + 1)) or len(scale) < 2:
-        raise ObservationError(f"{name}: 'scale' must number its levels 1, 2, 3 ... "
-                               f"(found {sorted(scale)}).")
-    raw_lfs = _need(data, "look_fors", name, "a list of look-fors", list)
+    """A rubric by id, shipped or in `folder`; a ContentError naming file, field and fix."""
+    document = read("rubric", find("rubric", id, folder))
+    data, fail = document.data, document.fail
+    for level in data["scale"]:
+        if not isinstance(level, int) or isinstance(level, bool):
+            fail(["scale", level], f"the level '{level}' is not a whole number.",
+                 "number the levels 1, 2, 3 ..., e.g. '1: Not yet seen'.")
+    scale = {level: text.strip() for level, text in data["scale"].items()}
+    if sorted(scale) != list(range(1, len(scale) + 1)):
+        fail(["scale"], f"the levels are numbered {sorted(scale)}.",
+             "number them 1, 2, 3 ... with no gaps.")
     look_fors, seen = [], set()
-    for i, raw in enumerate(raw_lfs, start=1):
-        where = f"{name}, look-for {i}"
-        if not isinstance(raw, dict):
-            raise ObservationError(f"{where}: each look-for must be a mapping with id, name "
-                                   "and levels.")
-        lf_id = _need(raw, "id", where, "a short text id like 'text-evidence'")
-        where = f"{name}, look-for '{lf_id}'"
+    for index, raw in enumerate(data["look_fors"]):
+        lf_id = raw["id"]
         if lf_id in seen:
-            raise ObservationError(f"{where}: id used twice; give each look-for its own id.")
+            fail(["look_fors", index, "id"], f"the id '{lf_id}' is used for two look-fors.",
+                 "give each look-for its own id.")
         seen.add(lf_id)
-        levels = _levels(raw.get("levels"), where)
-        if sorted(levels) != sorted(scale):
-            raise ObservationError(f"{where}: levels {sorted(levels)} do not match the scale "
-                                   f"{sorted(scale)}; write one descriptor per scale level.")
-        lf_name = _need(raw, "name", where, "text naming what is observed")
-        look_fors.append(LookFor(id=lf_id, name=lf_name, short=raw.get("short") or lf_name,
-                                 look_for=raw.get("look_for", ""), levels=levels))
-    if not look_fors:
-        raise ObservationError(f"{name}: 'look_fors' is empty; list at least one look-for.")
-    return Rubric(id=_need(data, "id", name, "text"), name=_need(data, "name", name, "text"),
-                  practice=data.get("practice", ""), purpose=data.get("purpose", ""),
-                  scale=scale, look_fors=tuple(look_fors),
+        if sorted(raw["levels"], key=str) != sorted(scale, key=str):
+            fail(["look_fors", index, "levels"],
+                 f"the levels of look-for '{lf_id}' ({sorted(raw['levels'], key=str)}) do not "
+                 f"match the scale ({sorted(scale)}).",
+                 "write one descriptor for each level of the scale.")
+        look_fors.append(LookFor(
+            id=lf_id, name=raw["name"], short=raw.get("short") or raw["name"],
+            look_for=raw.get("look_for", ""),
+            levels={level: text.strip() for level, text in raw["levels"].items()}))
+    return Rubric(id=data["id"], name=data["name"], practice=data.get("practice", ""),
+                  purpose=data.get("purpose", ""), scale=scale, look_fors=tuple(look_fors),
                   sources=tuple(data.get("sources") or ()))
 
 
 def load_episode(id: str, folder: Path | None = None,
                  rubrics_folder: Path | None = None) -> Episode:
-    path = Path(folder or EPISODES_DIR) / f"{id}.yaml"
-    data = _read_yaml(path, "episode")
-    name = path.name
-    rubric = load_rubric(_need(data, "rubric", name, "the id of a rubric"), rubrics_folder)
-    notes = []
-    for i, raw in enumerate(_need(data, "notes", name, "a list of time/text notes", list), 1):
-        if not isinstance(raw, dict) or not raw.get("time") or not raw.get("text"):
-            raise ObservationError(f"{name}, note {i}: each note needs 'time' (\"mm:ss\") and "
-                                   "'text'. Put the time in quotes so YAML keeps it as text.")
-        notes.append((str(raw["time"]), str(raw["text"]).strip()))
+    """An episode by id, shipped or in `folder`, checked against its rubric."""
+    document = read("episode", find("episode", id, folder))
+    data, fail = document.data, document.fail
+    if data["rubric"] not in list_names("rubric", rubrics_folder):
+        fail(["rubric"], f"there is no rubric called '{data['rubric']}'.",
+             f"use one of: {', '.join(list_names('rubric', rubrics_folder)) or 'none'}.")
+    rubric = load_rubric(data["rubric"], rubrics_folder)
+    notes = tuple((note["time"], note["text"].strip()) for note in data["notes"])
     reference, rationale = {}, {}
-    raw_ref = _need(data, "reference", name, "a mapping of look-for id -> score and rationale",
-                    dict)
-    for lf_id, entry in raw_ref.items():
-        where = f"{name}, reference '{lf_id}'"
+    for lf_id, entry in data["reference"].items():
         if lf_id not in rubric.look_for_ids:
-            raise ObservationError(f"{where}: not a look-for of rubric {rubric.id!r}; use one of "
-                                   f"{', '.join(rubric.look_for_ids)}.")
-        if not isinstance(entry, dict):
-            raise ObservationError(f"{where}: give 'score' and 'rationale'.")
-        try:
-            score = rubric.check_score(lf_id, entry.get("score"))
-        except ObservationError as exc:
-            raise ObservationError(f"{where}: {exc}") from None
-        if score is None:
-            raise ObservationError(f"{where}: 'score' is missing; give a level from the scale.")
-        reference[lf_id] = score
+            fail(["reference", lf_id], f"'{lf_id}' is not a look-for of rubric '{rubric.id}'.",
+                 f"use one of: {', '.join(rubric.look_for_ids)}.")
+        if entry["score"] not in rubric.scale:
+            fail(["reference", lf_id, "score"],
+                 f"the score {entry['score']} is not on the rubric's scale.",
+                 f"use a whole number from {min(rubric.levels)} to {max(rubric.levels)}.")
+        reference[lf_id] = entry["score"]
         rationale[lf_id] = str(entry.get("rationale") or "").strip()
     missing = [lf for lf in rubric.look_for_ids if lf not in reference]
     if missing:
-        raise ObservationError(f"{name}: no reference score for {', '.join(missing)}; "
-                               "add one under 'reference'.")
-    return Episode(id=_need(data, "id", name, "text"), title=_need(data, "title", name, "text"),
-                   rubric_id=rubric.id, setting=str(data.get("setting", "")).strip(),
-                   notes=tuple(notes), reference=reference, rationale=rationale)
+        fail(["reference"], f"there is no reference score for {', '.join(missing)}.",
+             "add one under 'reference' for each look-for of the rubric.")
+    return Episode(id=data["id"], title=data["title"], rubric_id=rubric.id,
+                   setting=str(data.get("setting", "")).strip(), notes=notes,
+                   reference=reference, rationale=rationale)
 
 
 # --- Low-inference notes -----------------------------------------------------------------
 
 # Words that report the observer's judgement or a guess about students' inner state rather than
-# what was said or done. Low-inference notes quote, count and describe actions instead.
-JUDGEMENT_WORDS = (
-    "great", "good", "poor", "bad", "excellent", "amazing", "awesome", "wonderful", "terrible",
-    "nice", "wrong", "right answer", "should", "shouldn't", "should have", "needs to", "must",
-    "engaged", "engaging", "disengaged", "bored", "boring", "lazy", "unmotivated", "motivated",
-    "interested", "uninterested", "confused", "distracted", "off task", "off-task", "rude",
-    "respectful", "disrespectful", "enjoyed", "loved", "happy", "frustrated", "struggled",
-    "didn't care", "did not care", "doesn't care", "don't care", "clearly", "obviously",
-    "seemed", "seems", "effective", "ineffective", "well done", "weak", "strong",
-)
+# what was said or done: content/wordlists/judgement.yaml.
+JUDGEMENT_LIST = "judgement"
 # Verbatim speech is evidence, not the observer's own words, so quoted text is skipped.
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
-_JUDGEMENT = re.compile(
-    r"(?<![\w'’-])(" + "|".join(
-        re.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+").replace(r"\-", "[- ]")
-        for w in sorted(JUDGEMENT_WORDS, key=len, reverse=True)
-    ) + r")(?![\w'’-])",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _judgement_pattern() -> re.Pattern:
+    words = load("wordlist", JUDGEMENT_LIST)["words"]
+    return re.compile(
+        r"(?<![\w'’-])(" + "|".join(
+            re.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+").replace(r"\-", "[- ]")
+            for w in sorted(words, key=len, reverse=True)
+        ) + r")(?![\w'’-])",
+        re.IGNORECASE,
+    )
 
 
 def judgement_words(text: str) -> list[str]:
@@ -259,7 +204,7 @@ def judgement_words(text: str) -> list[str]:
     quote, which is exactly what a low-inference note should hold.
     """
     found, seen = [], set()
-    for match in _JUDGEMENT.finditer(_QUOTED.sub(" ", text or "")):
+    for match in _judgement_pattern().finditer(_QUOTED.sub(" ", text or "")):
         key = " ".join(match.group(1).lower().replace("’", "'").split())
         if key not in seen:
             seen.add(key)
