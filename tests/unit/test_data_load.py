@@ -140,18 +140,19 @@ def test_many_identical_problems_are_grouped_not_buried(copy):
 def test_a_broken_codebook_names_the_field(copy):
     path = copy / "districts.codebook.yaml"
     path.write_text(path.read_text().replace("type: integer", "type: whole"))
-    with pytest.raises(DataError, match="schools_in_partnership.*type 'whole'"):
+    with pytest.raises(DataError, match=r"columns\[\d+\]\.type \(column 'schools_in_partnership', "
+                       r"line \d+\): the text 'whole' is not one of.*Fix: use one of"):
         load("districts")
 
 
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda text: text.replace("  message: 'attended", "  note: 'attended"),
-     r"sessions\.codebook\.yaml: rule 1 has no 'message'"),
+     r"sessions\.codebook\.yaml, field rules\[1\]\.message .*this field is missing"),
     (lambda text: text.replace("- check: attended", "- when: attended"),
-     r"sessions\.codebook\.yaml: rule 1 has no 'check'"),
+     r"sessions\.codebook\.yaml, field rules\[1\]\.check .*this field is missing"),
     (lambda text: text.replace("rules:", "rules: attended <= enrolled\nold_rules:"),
-     r"sessions\.codebook\.yaml: 'rules' must be a list"),
-    (lambda text: "", r"sessions\.codebook\.yaml: a codebook must be a YAML mapping"),
+     r"sessions\.codebook\.yaml, field rules .*should be a list"),
+    (lambda text: "", r"sessions\.codebook\.yaml is empty\. Fix:"),
 ])
 def test_a_broken_codebook_rule_or_an_empty_codebook_names_file_and_field(copy, change,
                                                                          expected):
@@ -164,7 +165,7 @@ def test_a_broken_codebook_rule_or_an_empty_codebook_names_file_and_field(copy, 
 def test_a_codebook_not_saved_as_utf8_says_so(copy):
     path = copy / "sessions.codebook.yaml"
     path.write_bytes(path.read_bytes() + b"# r\xe9vis\xe9\n")     # Windows "Latin" text
-    with pytest.raises(DataError, match=r"sessions\.codebook\.yaml: not saved as UTF-8"):
+    with pytest.raises(DataError, match=r"sessions\.codebook\.yaml is not plain text \(UTF-8\)"):
         load("sessions")
 
 

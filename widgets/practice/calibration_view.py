@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from tlkit.practice.calibration import (SOURCES, CalibrationError, CalibrationReport, ScoreRow,
-                               check_scores, compare, merge_score_rows, percent,
+                               check_scores, compare, kappa_bands, merge_score_rows, percent,
                                read_scores_csv, scores_from_rows)
 from tlkit.practice.observation import DEFAULT_RUBRIC, load_episode, load_rubric
 from tlkit.store.files import read_state, save_state
@@ -258,8 +258,8 @@ def report_html(report: CalibrationReport, rationale: dict[str, str] | None = No
         out.append('<h4>Where the group disagrees most</h4><ol class="tlkit-calibration-'
                    'disagreement">' + "".join(f"<li>{escape(s)}</li>"
                                                 for s in report.disagreement) + "</ol>")
+    bands = kappa_bands()
     out.append(f'<p style="font-size:.9em">{escape(report.weights_text)} Kappa bands: '
-               "Landis &amp; Koch (1977): up to .20 slight, .21–.40 fair, .41–.60 moderate, "
-               ".61–.80 substantial, above .80 almost perfect. Sources: "
+               f"{escape(bands.name)}: {escape(bands.summary())}. Sources: "
                + "; ".join(escape(s) for s in SOURCES) + "</p></div>")
     return "".join(out)

@@ -364,6 +364,7 @@ _TYPE_WORDS = {
     "array": "a list (one item per line, each starting with '- ')",
     "object": "a group of named fields (lines like 'name: value')",
     "boolean": "true or false",
+    "null": "left empty",
 }
 
 
@@ -444,9 +445,10 @@ def _describe(kind: Kind, error: ValidationError) -> tuple[list, str, str]:
         return (parts, f"'{value}' is not in the expected form.",
                 f"write {rule.get('description', 'it like the example files')}.")
     if keyword in ("enum", "const"):
-        choices = limit if keyword == "enum" else [limit]
-        return (parts, f"{_shown(value)} is not one of the values the kit knows.",
-                f"use {' or '.join(repr(c) if isinstance(c, str) else str(c) for c in choices)}.")
+        choices = [repr(c) if isinstance(c, str) else str(c)
+                   for c in (limit if keyword == "enum" else [limit])]
+        use = " or ".join(choices) if len(choices) <= 2 else "one of: " + ", ".join(choices)
+        return (parts, f"{_shown(value)} is not one of the values the kit knows.", f"use {use}.")
     # Every keyword the schemas use is handled above (a unit test checks each schema); this
     # is a safety net if a schema grows a new one.
     example = f" in {folder_of(kind.name) / (kind.example + '.yaml')}" if kind.example else ""

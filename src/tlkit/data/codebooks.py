@@ -16,6 +16,8 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from tlkit.content.loader import ContentError, load_file
+
 TYPES = ("string", "category", "likert", "integer", "number", "date")
 
 # The pandas dtype each codebook type is parsed into before the checks run. Category and
@@ -48,7 +50,7 @@ class ColumnSpec:
     unique: bool = False
     allowed: tuple[str, ...] = ()    # category: the values a cell may hold
     levels: tuple[str, ...] = ()     # likert: answer words, lowest first
-    scale: str | None = None         # likert: name of the scale in tlkit.data.scales
+    scale: str | None = None         # likert: id of the scale in content/scales/survey.yaml
     minimum: Any = None              # integer/number: number; date: "YYYY-MM-DD"
     maximum: Any = None
     pattern: str | None = None       # string: regular expression every value matches
@@ -148,7 +150,9 @@ class Codebook:
                                     "'check' (an expression such as attended <= enrolled) "
                                     "and a 'message' saying what is wrong with a row.")
         rules = tuple(Rule(r["check"], r["message"]) for r in rule_list)
-        known = {"name", "title", "file", "description", "columns", "rules"}
+        # schema_version is the loader's, not a note to keep: writing it back would change
+        # the shipped codebooks.
+        known = {"name", "title", "file", "description", "columns", "rules", "schema_version"}
         return cls(name=data["name"], title=data.get("title", data["name"]), file=data["file"],
                    description=data.get("description", ""), columns=tuple(columns),
                    rules=rules, source=source, extra={k: v for k, v in data.items()
@@ -178,14 +182,13 @@ class Codebook:
 
 
 def read_codebook(path: Path) -> Codebook:
+    """A codebook file, read through the content loader (safe YAML, a size limit and the
+    codebook schema), then checked column by column here."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise DataError(f"{path}: not readable as YAML ({err}). Fix the file or regenerate it "
-                        "with `tlkit data generate`.") from err
-    except UnicodeDecodeError as err:
-        raise DataError(f"{path}: not saved as UTF-8 text. Open it in a text editor and save "
-                        "it as UTF-8, or regenerate it with `tlkit data generate`.") from err
+        data = load_file("codebook", path)
+    except ContentError as err:
+        raise DataError(f"{err} If the file came with the kit, regenerate it with "
+                        "`tlkit data generate`.") from None
     return Codebook.from_dict(data, source=str(path))
 
 

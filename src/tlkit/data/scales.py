@@ -1,49 +1,36 @@
 """Answer scales used by the course's surveys and self-assessments (lowest level first).
 
-Kept in one place so the generator, the codebooks and the forms importer all agree on the
-exact words, and so "percent agree" always means the same top levels.
+The words live in content/scales/survey.yaml, read through the content loader, so the
+generator, the codebooks and the forms importer all agree on the exact words, and so
+"percent agree" always means the same top levels. SCALES and POSITIVE are read from that file
+the first time either is used.
 """
 
 from __future__ import annotations
 
-AGREE = (
-    "Strongly disagree",
-    "Disagree",
-    "Neither agree nor disagree",
-    "Agree",
-    "Strongly agree",
-)
+from functools import cache
 
-# For "compared with a year ago" questions: a change scale, not an agreement scale.
-CHANGE_CONFIDENCE = (
-    "Much less confident",
-    "Less confident",
-    "About the same",
-    "More confident",
-    "Much more confident",
-)
+from tlkit.content.loader import load
 
-VALUE = (
-    "Not valuable",
-    "Slightly valuable",
-    "Moderately valuable",
-    "Very valuable",
-)
+SCALES_FILE = "survey"
 
-# The kit's own four-step readiness scale (not taken from any published tool).
-READINESS = (
-    "Not yet in place",
-    "Getting started",
-    "Partly in place",
-    "Fully in place",
-)
+@cache
+def scales() -> dict[str, tuple[str, ...]]:
+    """Scale id -> its answers, lowest first, in the file's order."""
+    return {entry["id"]: tuple(entry["answers"])
+            for entry in load("scales", SCALES_FILE)["scales"]}
 
-SCALES = {
-    "agree": AGREE,
-    "change_confidence": CHANGE_CONFIDENCE,
-    "value": VALUE,
-    "readiness": READINESS,
-}
 
-# The answers that count as the "positive" end of each scale (the top two levels).
-POSITIVE = {name: levels[-2:] for name, levels in SCALES.items()}
+@cache
+def positive() -> dict[str, tuple[str, ...]]:
+    """Scale id -> the answers at its positive end (the top `positive` answers, usually 2)."""
+    return {entry["id"]: tuple(entry["answers"][-entry.get("positive", 2):])
+            for entry in load("scales", SCALES_FILE)["scales"]}
+
+
+def __getattr__(name: str):
+    if name == "SCALES":
+        return scales()
+    if name == "POSITIVE":
+        return positive()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

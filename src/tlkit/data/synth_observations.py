@@ -13,10 +13,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-import yaml
-
+from tlkit.content.loader import load
 from tlkit.data import specs
-from tlkit.settings import RUBRICS_DIR
 
 RUBRIC = "student-led-discussion"
 EPISODES_PER_ROUND, OBSERVERS = 6, 10
@@ -25,9 +23,8 @@ OBSERVED_TEACHERS = 160
 
 
 def read_rubric(rubric_id: str = RUBRIC) -> tuple[list[str], list[int]]:
-    """Look-for ids and the scale's levels, straight from the rubric YAML."""
-    path = RUBRICS_DIR / f"{rubric_id}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Look-for ids and the scale's levels, from the rubric file through the content loader."""
+    data = load("rubric", rubric_id)
     return [lf["id"] for lf in data["look_fors"]], sorted(int(k) for k in data["scale"])
 
 

@@ -21,22 +21,81 @@ import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tlkit.content.loader import find, load, read
 from tlkit.practice.observation import ObservationError, Rubric, as_whole_number
 
-SOURCES = (
-    "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "
-    "Psychological Measurement, 20(1), 37-46.",
-    "Cohen, J. (1968). Weighted kappa: nominal scale agreement with provision for scaled "
-    "disagreement or partial credit. Psychological Bulletin, 70(4), 213-220.",
-    "Landis, J. R., & Koch, G. G. (1977). The measurement of observer agreement for "
-    "categorical data. Biometrics, 33(1), 159-174.",
-)
+# The works cited with every comparison (content/sources/agreement.yaml) and the bands a kappa is
+# read with (content/bands/landis-koch.yaml). Read on first use: importing this module for its
+# records never validates a file.
+SOURCES_FILE = "agreement"
+BANDS_FILE = "landis-koch"
+
+
+@cache
+def sources() -> tuple[str, ...]:
+    """Full citations for the statistics: Cohen 1960 and 1968, Landis & Koch 1977."""
+    return tuple(entry["citation"] for entry in load("sources", SOURCES_FILE)["sources"])
+
+
+@dataclass(frozen=True)
+class Bands:
+    name: str                               # as cited, e.g. "Landis & Koch (1977)"
+    below_zero: str                         # the label for a value below 0
+    bands: tuple[tuple[float, str], ...]    # (highest value in the band, label), rising
+
+    def label(self, kappa: float) -> str:
+        if kappa < 0:
+            return self.below_zero
+        return next((label for upper, label in self.bands if kappa <= upper),
+                    self.bands[-1][1])
+
+    def summary(self) -> str:
+        """E.g. "up to .20 slight, .21–.40 fair, ..., above .80 almost perfect"."""
+        def point(value: float) -> str:
+            return f"{value:.2f}".lstrip("0") if value < 1 else f"{value:g}"
+        parts, lower = [], None
+        for upper, label in self.bands:
+            if lower is None:
+                parts.append(f"up to {point(upper)} {label}")
+            elif upper >= 1:
+                parts.append(f"above {point(lower)} {label}")
+            else:
+                parts.append(f"{point(lower + .01)}–{point(upper)} {label}")
+            lower = upper
+        return ", ".join(parts)
+
+
+@cache
+def kappa_bands() -> Bands:
+    document = read("bands", find("bands", BANDS_FILE))
+    data = document.data
+    uppers = [band["up_to"] for band in data["bands"]]
+    for index in range(1, len(uppers)):
+        if uppers[index] <= uppers[index - 1]:
+            document.fail(["bands", index, "up_to"],
+                          f"the upper limit {uppers[index]} is not above the one before it "
+                          f"({uppers[index - 1]}).", "list the bands from lowest to highest.")
+    if uppers[-1] != 1:
+        document.fail(["bands", len(uppers) - 1, "up_to"],
+                      f"the last band ends at {uppers[-1]}, so values up to 1 have no band.",
+                      "make the last band's up_to 1.")
+    return Bands(name=data["name"], below_zero=data["below_zero"],
+                 bands=tuple((band["up_to"], band["label"]) for band in data["bands"]))
+
+
+def __getattr__(name: str):
+    # SOURCES stays importable as a constant for views written before the sources file.
+    if name == "SOURCES":
+        return sources()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 REFERENCE = "reference"
 MIN_LOOK_FORS = 2   # one item gives p_o of 0 or 1 and a kappa that means nothing
@@ -78,14 +137,8 @@ def contingency_table(first: Sequence[int], second: Sequence[int],
 
 
 def landis_koch(kappa: float) -> str:
-    """Landis & Koch (1977) label for a kappa value."""
-    if kappa < 0:
-        return "poor: below chance"
-    for upper, label in ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
-                         (0.80, "substantial")):
-        if kappa <= upper:
-            return label
-    return "almost perfect"
+    """Landis & Koch (1977) label for a kappa value (the bands in content/bands/)."""
+    return kappa_bands().label(kappa)
 
 
 @dataclass(frozen=True)
