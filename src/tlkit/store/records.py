@@ -257,10 +257,11 @@ class ObservationRecord(Record):
             scores[look_for] = _mine_or_theirs(base.scores.get(look_for),
                                                self.scores.get(look_for),
                                                theirs.scores.get(look_for))
+        # The half-written note belongs to the view it is typed in: always this view's.
         pick = {name: _mine_or_theirs(getattr(base, name), getattr(self, name),
                                       getattr(theirs, name))
                 for name in ("observer", "teacher", "date", "rubric_id", "observation_id",
-                             "started_at", "draft", "draft_tag")}
+                             "started_at")}
         return replace(self, notes=notes, removed=removed,
                        scores={k: v for k, v in scores.items() if v is not None}, **pick)
 
