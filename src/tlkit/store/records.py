@@ -380,8 +380,10 @@ class FeedbackSortRecord(Record):
         if theirs is None:
             return self
         before = base.answers if base else {}
-        answers = {sid: _mine_or_theirs(before.get(sid), self.answers.get(sid),
+        # A statement this view does not show (a sampled round) keeps the stored answer.
+        answers = {sid: _mine_or_theirs(before.get(sid), self.answers[sid],
                                         theirs.answers.get(sid))
+                   if sid in self.answers else theirs.answers[sid]
                    for sid in {*theirs.answers, *self.answers}}
         order = [*theirs.answers, *(s for s in self.answers if s not in theirs.answers)]
         return FeedbackSortRecord({sid: answers[sid] for sid in order})
