@@ -21,7 +21,9 @@ def message_html(text: str, kind: str = "info", *, items: Sequence[str] = (),
     classes = f"tlkit-message tlkit-message-{kind} {css_class}".strip()
     listed = ("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
               if items else "")
-    return (f'<div class="{classes}" role="{role}" style="font-size:1.1em;color:{colour}">'
+    # pre-line keeps the line breaks of a message that lists several problems in a file.
+    return (f'<div class="{classes}" role="{role}" '
+            f'style="font-size:1.1em;color:{colour};white-space:pre-line">'
             f"{escape(text)}{listed}</div>")
 
 
