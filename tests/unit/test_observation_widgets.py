@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.store import JsonFileStore, ObservationRecord
 from tlkit.store.files import load_state, save_state, state_path
-from tlkit.widgets.practice import observation_notes
 from tlkit.widgets.practice.calibration_view import CalibrationView
 from tlkit.widgets.practice.observation_notes import ObservationNotes
 
@@ -110,7 +110,9 @@ def test_unreadable_saved_notes_are_set_aside_with_a_plain_message(saved):
     save_state("obs-bad", saved)
     notes = ObservationNotes(state_key="obs-bad", now=FakeTime())
     message = html.unescape(notes.message.value)
-    assert "Your earlier notes could not be read; they were kept in" in message
+    assert "Your earlier notes could not be read (" in message
+    assert "A copy was kept in" in message and "nothing was deleted" in message
+    assert 'role="status"' in notes.message.value
     assert "Traceback" not in message
     kept = list(state_path("obs-bad").parent.glob("obs-bad.unreadable-*.json"))
     assert len(kept) == 1 and str(kept[0]) in message
@@ -123,7 +125,8 @@ def test_unreadable_saved_notes_are_set_aside_with_a_plain_message(saved):
 def test_saved_notes_that_are_not_json_are_kept_and_reported():
     state_path("obs-json").write_text("{not json", encoding="utf-8")
     notes = ObservationNotes(state_key="obs-json", now=FakeTime())
-    assert "could not be read; they were kept in" in html.unescape(notes.message.value)
+    message = html.unescape(notes.message.value)
+    assert "could not be read (it is not readable JSON). A copy was kept in" in message
     (kept,) = state_path("obs-json").parent.glob("obs-json.unreadable-*.json")
     assert kept.read_text(encoding="utf-8") == "{not json"
 
@@ -139,19 +142,74 @@ def test_saved_notes_with_extra_keys_still_load():
 def test_a_failed_save_says_so_and_keeps_the_typing(monkeypatch):
     notes = ObservationNotes(state_key="obs-full", now=FakeTime())
 
-    def disk_full(key, data):
+    def disk_full(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(observation_notes, "save_state", disk_full)
+    monkeypatch.setattr("tlkit.store.json_files.write_json", disk_full)
     notes.note_box.value = "S2 asks why"
     assert notes.note_box.value == "S2 asks why"
-    assert "could not be saved (No space left on device)" in notes.save_status.value
+    status = html.unescape(notes.save_status.value)
+    assert "Your work on this page cannot be saved" in status
+    assert "cannot be written (the disk is full)" in status and "TLKIT_STATE_DIR" in status
     _click(notes.add_button)
     assert [n.text for n in notes.notes] == ["S2 asks why"]
-    assert "could not be saved" in notes.save_status.value      # still shown after the add
+    assert "cannot be saved" in notes.save_status.value      # still shown after the add
     monkeypatch.undo()
     notes.note_box.value = "next"
     assert notes.save_status.value == ""
+    assert load_state("obs-full")["notes"][0]["text"] == "S2 asks why"   # saved once it can
+
+
+def test_a_folder_that_cannot_be_made_still_builds_the_widget_and_says_so(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    store = JsonFileStore(blocker / "state")
+    notes = ObservationNotes(state_key="obs-nowhere", now=FakeTime(), store=store)
+    status = html.unescape(notes.save_status.value)
+    assert f"the folder {blocker / 'state'} cannot be written" in status
+    assert "part of that path is a file, not a folder" in status
+    assert 'role="status"' in notes.save_status.value and "Traceback" not in status
+    notes.observer.value = "Ana"
+    notes.note_box.value = "S1 reads aloud"
+    _click(notes.add_button)                                  # still works, in memory
+    assert [n.text for n in notes.notes] == ["S1 reads aloud"]
+    assert "S1 reads aloud" in notes.notes_view.value
+    assert "Ana" in notes.export()
+    assert "cannot be saved" in notes.save_status.value
+
+
+def test_two_pages_on_one_observation_keep_both_pages_notes(tmp_path):
+    clock = FakeTime()
+    first = ObservationNotes(state_key="obs-two", now=clock, store=JsonFileStore(tmp_path))
+    second = ObservationNotes(state_key="obs-two", now=clock, store=JsonFileStore(tmp_path))
+    first.note_box.value = "S1 asks S2 a question"
+    _click(first.add_button)
+    clock.t += 5
+    second.note_box.value = "S3 cites page 4"
+    _click(second.add_button)
+    assert [n.text for n in second.notes] == ["S1 asks S2 a question", "S3 cites page 4"]
+    first.score_boxes["norms-in-use"].value = 3      # the first page saves and catches up
+    assert [n.text for n in first.notes] == ["S1 asks S2 a question", "S3 cites page 4"]
+    assert "S3 cites page 4" in first.notes_view.value
+    saved = JsonFileStore(tmp_path).get("obs-two", ObservationRecord)
+    assert [n.text for n in saved.notes] == ["S1 asks S2 a question", "S3 cites page 4"]
+    assert saved.scores == {"norms-in-use": 3}
+
+
+def test_a_note_taken_back_on_one_page_stays_gone_when_the_other_saves(tmp_path):
+    first = ObservationNotes(state_key="obs-undo", now=FakeTime(), store=JsonFileStore(tmp_path))
+    first.note_box.value = "Great discussion"
+    _click(first.add_button)
+    second = ObservationNotes(state_key="obs-undo", now=FakeTime(), store=JsonFileStore(tmp_path))
+    assert [n.text for n in second.notes] == ["Great discussion"]
+    _click(first.undo_button)
+    assert first.note_box.value == "Great discussion"         # back in the box to reword
+    second.note_box.value = "S2 reads aloud"
+    _click(second.add_button)                              # the second page still showed it
+    assert [n.text for n in second.notes] == ["S2 reads aloud"]
+    saved = JsonFileStore(tmp_path).get("obs-undo", ObservationRecord)
+    assert [n.text for n in saved.notes] == ["S2 reads aloud"]
+    assert first.note_box.value == "Great discussion"     # the first page's draft is its own
 
 
 def test_choosing_a_score_shows_that_levels_descriptor():

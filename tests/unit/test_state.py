@@ -1,6 +1,10 @@
+"""Plain dicts kept as JSON files in the state folder (tlkit.store.files), the layer under
+the record store: atomic writes, unreadable files kept aside, safe keys."""
+
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -75,21 +79,19 @@ def test_a_failed_write_removes_its_temp_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr("tlkit.store.files.os.replace", disk_full)
+        patch.setattr("tlkit.store.json_files.os.replace", disk_full)
         save_state("notes", {"text": "new"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.json"]
     assert load_state("notes") == {"text": "typed before"}
 
 
 def test_the_data_reaches_the_disk_before_the_rename(tmp_path, monkeypatch):
-    import os
-
     monkeypatch.setenv("TLKIT_STATE_DIR", str(tmp_path))
     calls = []
     real_fsync, real_replace = os.fsync, os.replace
-    monkeypatch.setattr("tlkit.store.files.os.fsync",
+    monkeypatch.setattr("tlkit.store.json_files.os.fsync",
                         lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
-    monkeypatch.setattr("tlkit.store.files.os.replace",
+    monkeypatch.setattr("tlkit.store.json_files.os.replace",
                         lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
     save_state("a", {"x": 1})
     assert calls == ["fsync", "replace"]

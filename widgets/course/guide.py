@@ -14,6 +14,7 @@ import html
 import ipywidgets as widgets
 
 from tlkit.practice.protocols import Protocol, list_protocols, load_protocol
+from tlkit.widgets.common import message_html
 
 
 def handout_link_html(protocol: Protocol, slot_minutes: int | None = None) -> str:
@@ -122,9 +123,7 @@ class ProtocolPanel(widgets.VBox):
 
 
 def _problem_html(message: str) -> str:
-    # pre-line keeps the line breaks of a message that lists several problems in a file.
-    return (f"<p class='tlkit-guide-problem' style='color:#b71c1c;font-size:1.1em;"
-            f"white-space:pre-line'>{html.escape(message)}</p>")
+    return message_html(message, "problem", css_class="tlkit-guide-problem")
 
 
 def _load_protocols() -> tuple[dict[str, Protocol], list[str]]:

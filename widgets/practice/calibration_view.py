@@ -1,12 +1,13 @@
 """CalibrationView: a facilitator enters (or uploads) everyone's scores for one episode and
 compares them with the reference and with each other.
 
-A thin view over tlkit.practice.calibration. Entered scores are saved on every change, so a reload
-keeps them.
+A thin view over tlkit.practice.calibration. Entered scores are saved on every change as a
+CalibrationRecord, so a reload keeps them; two pages on the same grid merge row by row.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from html import escape
 
@@ -17,7 +18,9 @@ from tlkit.practice.calibration import (SOURCES, CalibrationError, CalibrationRe
                                check_scores, compare, kappa_bands, merge_score_rows, percent,
                                read_scores_csv, scores_from_rows)
 from tlkit.practice.observation import DEFAULT_RUBRIC, load_episode, load_rubric
-from tlkit.store.files import read_state, save_state
+from tlkit.store import (CalibrationRecord, RecordSetAside, Store, StoreUnavailable,
+                         default_store)
+from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
 
 DEFAULT_EPISODE = "voting-age-discussion"
 _CELL = "8.5em"
@@ -42,14 +45,18 @@ class _ObserverRow(widgets.HBox):
 
 class CalibrationView(widgets.VBox):
     """Score entry grid, CSV upload and the comparison. `observers`: names of the first rows;
-    `state_key`: where entered scores are saved (default one file per episode)."""
+    `state_key`: where entered scores are saved (default one record per episode); `store`:
+    where records are kept (default: the state folder)."""
 
     def __init__(self, rubric: str = DEFAULT_RUBRIC, episode: str = DEFAULT_EPISODE, *,
                  observers: Sequence[str] = ("Observer A", "Observer B", "Observer C"),
-                 state_key: str | None = None):
+                 state_key: str | None = None, store: Store | None = None):
         self.rubric = load_rubric(rubric)
         self.episode = load_episode(episode)
         self.state_key = state_key or f"calibration-{self.episode.id}"
+        self.store = store or default_store()
+        self._cannot_save: StoreUnavailable | None = None
+        self._base: CalibrationRecord | None = None    # what the store held when last read
         self.report: CalibrationReport | None = None
         self._options = [("", None)] + [(str(level), level) for level in self.rubric.levels]
         self._loading = False
@@ -78,12 +85,9 @@ class CalibrationView(widgets.VBox):
         self.results = widgets.HTML()
         self.results.add_class("tlkit-calibration-results")
 
-        saved, kept = read_state(self.state_key)
-        if kept:
-            self.message.value = (f"<p>The scores saved earlier could not be read; they were "
-                                  f"kept in {escape(str(kept))}. Enter them again here.</p>")
-        if saved and saved.get("observers"):
-            self._set_rows([(o.get("name", ""), o.get("scores", {})) for o in saved["observers"]])
+        saved = self._restore()
+        if saved is not None and saved.observers:
+            self._set_rows(saved.observers)
         else:
             self._set_rows([(name, {}) for name in observers])
 
@@ -119,7 +123,7 @@ class CalibrationView(widgets.VBox):
             self.report = compare(self.scores(), self.episode.reference, self.rubric)
         except CalibrationError as exc:
             self.report = None
-            self.results.value = _problems_html(exc.problems)
+            self.results.value = _problems_html(exc.problems, "Please fix these scores first.")
             return None
         self.results.value = report_html(self.report, self.episode.rationale)
         return self.report
@@ -148,9 +152,36 @@ class CalibrationView(widgets.VBox):
         if not self._loading:
             self._save()
 
+    def _restore(self) -> CalibrationRecord | None:
+        try:
+            saved = self.store.get(self.state_key, CalibrationRecord)
+            self.store.check()
+        except RecordSetAside as err:
+            self.message.value = message_html(set_aside_text(
+                err, "The scores saved earlier", "Enter them again here."), "warning")
+            return None
+        except StoreUnavailable as err:
+            self._cannot_save = err
+            self.message.value = message_html(cannot_save_text(err), "warning")
+            return None
+        self._base = copy.deepcopy(saved)
+        return saved
+
     def _save(self) -> None:
-        save_state(self.state_key, {"observers": [
-            {"name": name, "scores": scores} for name, scores in self._rows()]})
+        """Merge this grid with the stored one, row by row by observer name, and show rows
+        another page added or changed."""
+        mine = CalibrationRecord(self._rows())
+        try:
+            if self._cannot_save is not None:
+                raise self._cannot_save
+            saved = self.store.update(self.state_key, CalibrationRecord,
+                                      lambda theirs: mine.merged(self._base, theirs))
+        except StoreUnavailable as err:
+            self.message.value = message_html(cannot_save_text(err), "warning")
+            return
+        self._base = copy.deepcopy(saved.record)
+        if saved.record != mine:
+            self._set_rows(saved.record.observers)
 
     def _uploaded(self, change) -> None:
         files = change["new"]
@@ -176,7 +207,7 @@ class CalibrationView(widgets.VBox):
             ignored = frame.attrs.get("ignored_columns") or []
             if ignored:
                 parts.append(f"Ignored columns: {', '.join(ignored)}.")
-            self.message.value = f"<p>{escape(' '.join(parts))}</p>"
+            self.message.value = message_html(" ".join(parts))
         finally:
             self.upload.value = ()    # so the same file, once fixed, can be uploaded again
 
@@ -189,10 +220,9 @@ class CalibrationView(widgets.VBox):
         return panel
 
 
-def _problems_html(problems: Sequence[str], heading: str = "Please fix these scores first.") -> str:
-    items = "".join(f"<li>{escape(p)}</li>" for p in problems)
-    return (f'<div class="tlkit-calibration-problems" style="font-size:1.1em;color:#8a1c1c">'
-            f"<p>{escape(heading)}</p><ul>{items}</ul></div>")
+def _problems_html(problems: Sequence[str], heading: str) -> str:
+    return message_html(heading, "problem", items=problems,
+                        css_class="tlkit-calibration-problems")
 
 
 def _kappa_cell(kappa) -> str:

@@ -1,10 +1,12 @@
 """FeedbackSorter: sort an observer's statements into descriptive and evaluative, then check.
 
 A thin view over tlkit.practice.feedback, which holds the statements and does the marking.
+Answers are kept as a FeedbackSortRecord; pages on the same record merge statement by statement.
 """
 
 from __future__ import annotations
 
+import copy
 from html import escape
 
 import ipywidgets as widgets
@@ -17,7 +19,9 @@ from tlkit.practice.feedback import (
     load_exercise,
     sample_statements,
 )
-from tlkit.store.files import load_state, save_state
+from tlkit.store import (FeedbackSortRecord, RecordSetAside, Store, StoreUnavailable,
+                         default_store)
+from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
 
 _CHOICES = [(label.capitalize(), label) for label in LABELS]
 
@@ -25,15 +29,21 @@ _CHOICES = [(label.capitalize(), label) for label in LABELS]
 class FeedbackSorter(widgets.VBox):
     """The sorting exercise. `sample`: how many statements to show (default all); `seed`:
     shuffle order reproducibly. With `state_key`, choices are saved as they are made and come
-    back after a reload."""
+    back after a reload; `store` is where (default: the state folder)."""
 
     def __init__(self, sample: int | None = None, seed: int | None = None, *,
-                 state_key: str | None = None, exercise: Exercise | None = None):
+                 state_key: str | None = None, exercise: Exercise | None = None,
+                 store: Store | None = None):
         exercise = exercise or load_exercise()
         self.statements = sample_statements(exercise.statements, sample, seed)
         self.state_key = state_key
+        self.store = store or default_store()
         self.result: SortResult | None = None
-        saved = _saved_answers(state_key) if state_key else {}
+        self._cannot_save: StoreUnavailable | None = None
+        self._base: FeedbackSortRecord | None = None    # what the store held when last read
+        self.save_status = widgets.HTML()
+        self.save_status.add_class("tlkit-feedback-save-status")
+        saved = self._restore() if state_key else {}
 
         self.toggles: dict[str, widgets.ToggleButtons] = {}
         self.verdicts: dict[str, widgets.HTML] = {}
@@ -73,7 +83,8 @@ class FeedbackSorter(widgets.VBox):
             '<p style="font-size:0.9em">Sources: '
             + "; ".join(escape(source) for source in exercise.sources) + "</p>"
         )
-        super().__init__([header, *rows, self.check_button, self.score, footer])
+        super().__init__([widgets.VBox([header, self.save_status]), *rows, self.check_button,
+                          self.score, footer])
         self.add_class("tlkit-feedback-sort")
 
     def answers(self) -> dict[str, str | None]:
@@ -93,15 +104,37 @@ class FeedbackSorter(widgets.VBox):
             if toggle is change["owner"]:
                 self.verdicts[sid].value = ""
         if self.state_key:
-            # Merge: with `sample`, only some statements are on screen, and answers saved
-            # earlier for the others must survive.
-            answers = _saved_answers(self.state_key) | self.answers()
-            save_state(self.state_key, {"answers": answers})
+            self._save()
 
+    def _restore(self) -> dict[str, str | None]:
+        try:
+            saved = self.store.get(self.state_key, FeedbackSortRecord)
+            self.store.check()
+        except RecordSetAside as err:
+            self.save_status.value = message_html(set_aside_text(
+                err, "Your earlier answers", "The sorting starts fresh."), "warning")
+            return {}
+        except StoreUnavailable as err:
+            self._cannot_save = err
+            self.save_status.value = message_html(cannot_save_text(err), "warning")
+            return {}
+        self._base = copy.deepcopy(saved)
+        return saved.answers if saved else {}
 
-def _saved_answers(state_key: str) -> dict:
-    answers = (load_state(state_key) or {}).get("answers")
-    return answers if isinstance(answers, dict) else {}
+    def _save(self) -> None:
+        # Merge per statement: with `sample`, only some statements are on screen, and
+        # answers saved earlier (or on another page) for the others must survive.
+        mine = FeedbackSortRecord(self.answers())
+        try:
+            if self._cannot_save is not None:
+                raise self._cannot_save
+            saved = self.store.update(self.state_key, FeedbackSortRecord,
+                                      lambda theirs: mine.merged(self._base, theirs))
+        except StoreUnavailable as err:
+            self.save_status.value = message_html(cannot_save_text(err), "warning")
+            return
+        self.save_status.value = ""
+        self._base = copy.deepcopy(saved.record)
 
 
 def _verdict_html(item) -> str:

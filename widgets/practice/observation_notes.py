@@ -1,42 +1,52 @@
 """ObservationNotes: time-stamped low-inference notes and look-for scores during a visit.
 
-A thin view over tlkit.practice.observation. Everything typed is saved through tlkit.store.files on every
-change, so a page reload or kernel restart brings the notes, scores and even the half-written
-note back. A saved file that cannot be read is set aside (never deleted) and the widget says
-where it went.
+A thin view over tlkit.practice.observation and an ObservationRecord (tlkit.store.records).
+Everything typed is saved on every change, so a page reload or kernel restart brings the notes,
+scores and even the half-written note back. Two pages open on the same observation merge note
+by note. A saved record that cannot be read is set aside (never deleted) and the widget says
+where it went; a store that cannot save leaves everything working on the page, with a warning.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import time
+from dataclasses import replace
 from html import escape
 from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.practice.observation import (DEFAULT_RUBRIC, Note, Observation, ObservationError, Rubric,
+from tlkit.practice.observation import (DEFAULT_RUBRIC, Note, Observation, Rubric,
                                judgement_words, load_rubric, note_stamp, to_csv)
-from tlkit.store.files import read_state, save_state, set_aside
+from tlkit.store import (ObservationRecord, RecordSetAside, Store, StoreUnavailable,
+                         default_store)
+from tlkit.store.records import ObservedNote, new_note_id
+from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
 
 _BIG = "font-size:1.3em"
 
 
 class ObservationNotes(widgets.VBox):
-    """Notes and scores for one observation. `state_key` names the saved file (one per
-    observation); `now` is the clock (seconds since the epoch), replaceable in tests."""
+    """Notes and scores for one observation. `state_key` names the saved record (one per
+    observation); `now` is the clock (seconds since the epoch), replaceable in tests;
+    `store` is where records are kept (default: the state folder)."""
 
     def __init__(self, rubric: str | Rubric = DEFAULT_RUBRIC, *,
                  state_key: str = "observation-default",
-                 now: Callable[[], float] = time.time):
+                 now: Callable[[], float] = time.time, store: Store | None = None):
         self.rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
         self.state_key = state_key
         self.now = now
+        self.store = store or default_store()
+        self._cannot_save: StoreUnavailable | None = None
         today = dt.date.fromtimestamp(now()).isoformat()
-        saved, restored, problem = self._restore(today)
-        self.notes: list[Note] = restored.notes
-        self.started_at: float | None = saved.get("started_at")
+        restored, self._base, problem = self._restore(today)
+        self.notes: list[ObservedNote] = list(restored.notes)
+        self._removed: set[str] = set(restored.removed)
+        self.started_at: float | None = restored.started_at
         self._restoring = True
 
         self.observer = widgets.Text(value=restored.observer, description="Observer",
@@ -54,7 +64,7 @@ class ObservationNotes(widgets.VBox):
         self.clock_status.add_class("tlkit-observation-clock")
 
         self.note_box = widgets.Textarea(
-            value=saved.get("draft") or "", rows=3,
+            value=restored.draft, rows=3,
             placeholder="What was said or done: quotes, counts, who spoke, what students did",
             layout=widgets.Layout(width="100%"))
         self.note_box.add_class("tlkit-observation-note-box")
@@ -63,8 +73,8 @@ class ObservationNotes(widgets.VBox):
                                                    for lf in self.rubric.look_fors]
         self.tag = widgets.Dropdown(options=tag_options, description="Look-for (optional)",
                                     style={"description_width": "initial"},
-                                    value=saved.get("draft_tag")
-                                    if saved.get("draft_tag") in self.rubric.look_for_ids
+                                    value=restored.draft_tag
+                                    if restored.draft_tag in self.rubric.look_for_ids
                                     else None)
         self.add_button = widgets.Button(description="Add note", button_style="primary")
         self.add_button.add_class("tlkit-observation-add")
@@ -127,26 +137,28 @@ class ObservationNotes(widgets.VBox):
         self._restoring = False
         if problem:
             self._say(problem, "warning")
+        if self._cannot_save:
+            self.save_status.value = self._cannot_save_html(self._cannot_save)
         self._refresh()
 
-    def _restore(self, today: str) -> tuple[dict, Observation, str]:
-        """(saved extras, saved observation, message). A saved file that cannot be read is
-        moved aside and the widget starts empty, with a message saying where the file went."""
-        empty = Observation(observer="", teacher="", date=today, rubric_id=self.rubric.id)
-        saved, kept = read_state(self.state_key)
-        if saved is None:
-            return {}, empty, _unreadable_message(kept) if kept else ""
+    def _restore(self, today: str) -> tuple[ObservationRecord, ObservationRecord | None, str]:
+        """(the record to show, the record as stored (the base of later merges), a message).
+        A saved record that cannot be read is set aside by the store and the widget starts
+        empty, saying where it was kept."""
+        empty = ObservationRecord(date=today, rubric_id=self.rubric.id)
         try:
-            restored = Observation.from_dict(saved)
-            started_at = saved.get("started_at")
-            if started_at is not None and not isinstance(started_at, (int, float)):
-                raise ObservationError("'started_at' should be a time in seconds.")
-            if not isinstance(saved.get("draft") or "", str):
-                raise ObservationError("'draft' should be text.")
-        except ObservationError:
-            return {}, empty, _unreadable_message(set_aside(self.state_key))
-        restored.date = restored.date or today
-        return saved, restored, ""
+            restored = self.store.get(self.state_key, ObservationRecord)
+            self.store.check()
+        except RecordSetAside as err:
+            return empty, None, set_aside_text(
+                err, "Your earlier notes",
+                "You can start again here; ask for help if you need the old notes back.")
+        except StoreUnavailable as err:
+            self._cannot_save = err
+            return empty, None, ""
+        if restored is None:
+            return empty, None, ""
+        return replace(restored, date=restored.date or today), copy.deepcopy(restored), ""
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -166,7 +178,8 @@ class ObservationNotes(widgets.VBox):
             self._say("The note is empty. Type what you saw or heard, then press Add note.",
                       "warning")
             return None
-        note = Note(time=self.stamp(), text=text, look_for=self.tag.value)
+        note = ObservedNote(id=new_note_id(), time=self.stamp(), text=text,
+                            look_for=self.tag.value, added_at=self.now())
         self.notes.append(note)
         flagged = judgement_words(text)
         self.note_box.value = ""      # triggers save() with the note already in self.notes
@@ -174,9 +187,9 @@ class ObservationNotes(widgets.VBox):
             words = ", ".join(f"“{w}”" for w in flagged)
             verb = "reads as a judgement" if len(flagged) == 1 else "read as judgements"
             self._say(f"Note added. {words} {verb}. Next time, try writing what was said or "
-                      "done instead: a quote, a count, an action.", "nudge")
+                      "done instead: a quote, a count, an action.", "info")
         else:
-            self._say(f"Note added at {note.time}.", "ok")
+            self._say(f"Note added at {note.time}.", "info")
         self.save()
         self._refresh()
         return note
@@ -187,16 +200,18 @@ class ObservationNotes(widgets.VBox):
             self._say("There are no notes to undo.", "warning")
             return
         note = self.notes.pop()
+        self._removed.add(note.id)     # so a page that still shows it cannot bring it back
         self.note_box.value = (note.text + "\n" + self.note_box.value).strip()
         self.tag.value = note.look_for
-        self._say(f"The {note.time} note is back in the box to edit.", "ok")
+        self._say(f"The {note.time} note is back in the box to edit.", "info")
         self.save()
         self._refresh()
 
     def observation(self) -> Observation:
         return Observation(observer=self.observer.value.strip(),
                            teacher=self.teacher.value.strip(), date=self.date.value.strip(),
-                           rubric_id=self.rubric.id, notes=list(self.notes),
+                           rubric_id=self.rubric.id,
+                           notes=[Note(n.time, n.text, n.look_for) for n in self.notes],
                            scores={lf: box.value for lf, box in self.score_boxes.items()})
 
     def export(self) -> str:
@@ -210,22 +225,60 @@ class ObservationNotes(widgets.VBox):
                                f"Download {escape(name)}</a>")
         return csv_text
 
+    def record(self) -> ObservationRecord:
+        """What this page holds, as the record it saves."""
+        observation = self.observation()
+        return ObservationRecord(
+            observer=observation.observer, teacher=observation.teacher, date=observation.date,
+            rubric_id=self.rubric.id,
+            observation_id=self._base.observation_id if self._base else "",
+            scores={lf: v for lf, v in observation.scores.items() if v is not None},
+            notes=list(self.notes), removed=set(self._removed), started_at=self.started_at,
+            draft=self.note_box.value, draft_tag=self.tag.value)
+
     def save(self) -> None:
+        """Merge this page's record with the stored one (notes by id, the rest field by
+        field) and show what another page added."""
         if self._restoring:
             return
-        data = self.observation().to_dict()
-        data.update(started_at=self.started_at, draft=self.note_box.value,
-                    draft_tag=self.tag.value)
+        mine = self.record()
         try:
-            save_state(self.state_key, data)
-        except OSError as exc:
-            self.save_status.value = (
-                f'<div class="tlkit-observation-warning" style="{_BIG};color:#8a1c1c">'
-                f"Your notes could not be saved ({escape(exc.strerror or str(exc))}). "
-                "They are still on this page: keep it open, or use Export CSV to keep a "
-                "copy.</div>")
-        else:
-            self.save_status.value = ""
+            if self._cannot_save is not None:
+                raise self._cannot_save
+            saved = self.store.update(self.state_key, ObservationRecord,
+                                      lambda theirs: mine.merged(self._base, theirs))
+        except StoreUnavailable as err:
+            self.save_status.value = self._cannot_save_html(err)
+            return
+        self.save_status.value = ""
+        if saved.set_aside is not None:
+            self._say(set_aside_text(saved.set_aside, "The notes saved before",
+                                     "This page's notes were saved in their place."), "warning")
+        self._base = copy.deepcopy(saved.record)
+        if saved.record != mine:
+            self._show(saved.record)
+
+    def _show(self, record: ObservationRecord) -> None:
+        """Bring in what another page saved (its notes, scores and fields)."""
+        self._restoring = True
+        try:
+            self.notes = list(record.notes)
+            self._removed = set(record.removed)
+            self.started_at = record.started_at
+            for box, value in ((self.observer, record.observer), (self.teacher, record.teacher),
+                               (self.date, record.date)):
+                box.value = value
+            for lf_id, box in self.score_boxes.items():
+                value = record.scores.get(lf_id)
+                box.value = value if value in self.rubric.scale else None
+        finally:
+            self._restoring = False
+        self._refresh()
+
+    @staticmethod
+    def _cannot_save_html(err: StoreUnavailable) -> str:
+        return message_html(cannot_save_text(err) + " Use Export CSV to keep a copy.",
+                            "warning", css_class="tlkit-observation-warning")
 
     # --- display ---------------------------------------------------------------------------
 
@@ -239,9 +292,7 @@ class ObservationNotes(widgets.VBox):
         self.descriptors[lf_id].value = f"<em>{escape(text)}</em>" if text else ""
 
     def _say(self, text: str, kind: str) -> None:
-        colour = {"warning": "#8a4b00", "nudge": "#5a3e8a", "ok": "#1b5e20"}[kind]
-        self.message.value = (f'<div class="tlkit-observation-{kind}" '
-                              f'style="{_BIG};color:{colour}">{escape(text)}</div>')
+        self.message.value = message_html(text, kind)
 
     def _refresh(self) -> None:
         if self.started_at is None:
@@ -261,8 +312,3 @@ class ObservationNotes(widgets.VBox):
         self.notes_view.value = (f'<ol style="font-size:1.15em">{items}</ol>' if items
                                  else "<p><em>No notes yet.</em></p>")
 
-
-def _unreadable_message(kept) -> str:
-    where = f" they were kept in {kept}" if kept else " the file was left where it was"
-    return (f"Your earlier notes could not be read;{where}. You can start again here; "
-            "ask for help if you need the old notes back.")

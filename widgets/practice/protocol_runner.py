@@ -16,7 +16,10 @@ import ipywidgets as widgets
 
 from tlkit.practice.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
 from tlkit.practice.protocols import Protocol
-from tlkit.store.files import load_state, save_state
+from tlkit.store import (RecordSetAside, RunnerRecord, Store, StoreUnavailable,
+                         default_store)
+from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.widgets.common import text_html as _line
 
 OVERTIME_COLOUR = "#b71c1c"   # deep red, with white text: readable from the back of a room
 CLOCK_COLOUR = "#1a237e"
@@ -36,12 +39,13 @@ class ProtocolRunner(widgets.VBox):
     protocol: a protocol id ("tuning") or a Protocol. slot_minutes: fit the steps into this
     many minutes (tlkit.practice.rescale); None uses each step's suggested minutes. state_key: where the
     clock is saved (default "runner-<protocol id>"). now: the time source (tests pass a fake).
-    autosave: save after every button press.
+    autosave: save after every button press. store: where the clock is kept (default: the
+    state folder); a store that cannot save leaves the clock working on this page, with a note.
     """
 
     def __init__(self, protocol: str | Protocol, slot_minutes: int | None = None, *,
                  state_key: str | None = None, now: Callable[[], float] = time.time,
-                 autosave: bool = True, **kwargs):
+                 autosave: bool = True, store: Store | None = None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(protocol, str):
             from tlkit.practice.protocols import load_protocol  # loader lives beside the dataclasses
@@ -51,6 +55,8 @@ class ProtocolRunner(widgets.VBox):
         self.protocol = protocol
         self.state_key = state_key or f"runner-{protocol.id}"
         self.autosave = autosave
+        self.store = store or default_store()
+        self._cannot_save: StoreUnavailable | None = None
         self._ticker: asyncio.Task | None = None
 
         self._build()
@@ -157,14 +163,21 @@ class ProtocolRunner(widgets.VBox):
             return None, f"<span style='color:{OVERTIME_COLOUR}'>{html.escape(str(err))}</span>"
 
     def _restore(self, plan: list[int], now: Callable[[], float]) -> tuple[ProtocolClock, str]:
-        saved = load_state(self.state_key)
-        if saved is None:
-            return ProtocolClock.fresh(self.protocol.id, plan, now=now), ""
         try:
-            state = RunnerState.from_dict(saved)
-        except ValueError as err:
+            record = self.store.get(self.state_key, RunnerRecord)
+            if self.autosave:
+                self.store.check()
+        except RecordSetAside as err:
+            return (ProtocolClock.fresh(self.protocol.id, plan, now=now), _small(set_aside_text(
+                err, "The saved clock", "This clock starts fresh."), "warning"))
+        except StoreUnavailable as err:
+            # Nothing on disk can be trusted or written: keep the clock on this page only.
+            self._cannot_save = err
             return (ProtocolClock.fresh(self.protocol.id, plan, now=now),
-                    _small(f"The saved clock could not be used, so this one starts fresh. ({err})"))
+                    _small(cannot_save_text(err), "warning"))
+        if record is None:
+            return ProtocolClock.fresh(self.protocol.id, plan, now=now), ""
+        state = record.state
         steps = len(self.protocol.steps)
         if state.protocol_id != self.protocol.id or len(state.step_minutes) != steps:
             return (ProtocolClock.fresh(self.protocol.id, plan, now=now),
@@ -186,11 +199,13 @@ class ProtocolRunner(widgets.VBox):
         if not self.autosave:
             return
         try:
-            save_state(self.state_key, self.clock.state.to_dict())
-        except OSError as err:
-            self.note.value = _small(
-                f"Could not save the clock ({err.strerror or err}). It keeps running here, "
-                "but a page reload would start it fresh.")
+            if self._cannot_save is not None:
+                raise self._cannot_save
+            # One facilitator drives the clock, so the latest press wins.
+            self.store.put(self.state_key, RunnerRecord(self.clock.state))
+        except StoreUnavailable as err:
+            self.note.value = _small(f"{cannot_save_text(err)} The clock keeps running here, "
+                                     "but a page reload would start it fresh.", "warning")
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -318,11 +333,5 @@ class ProtocolRunner(widgets.VBox):
             f"{big}</div><div style='font-size:1.8em;font-weight:bold'>{caption}</div></div>")
 
 
-def _line(text: str, size: str, *, bold: bool = False) -> str:
-    weight = "bold" if bold else "normal"
-    return (f"<div style='font-size:{size};font-weight:{weight};line-height:1.25'>"
-            f"{html.escape(text)}</div>")
-
-
-def _small(text: str) -> str:
-    return f"<div style='font-size:1em;color:#444'>{html.escape(text)}</div>"
+def _small(text: str, kind: str = "info") -> str:
+    return message_html(text, kind, css_class="tlkit-runner-message")

@@ -1,1 +1,21 @@
-"""Saved state: small records kept between reloads, through one store."""
+"""Saved state: small records kept between reloads, through one store.
+
+Widgets keep their state as records (tlkit.store.records) in a Store (tlkit.store.base);
+`default_store()` is the JSON file store in the state folder (TLKIT_STATE_DIR).
+"""
+
+from tlkit.settings import state_dir
+from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
+from tlkit.store.json_files import JsonFileStore
+from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, ObservationRecord,
+                                 Record, RecordError, RunnerRecord)
+
+__all__ = ["CalibrationRecord", "FeedbackSortRecord", "JsonFileStore", "ObservationRecord",
+           "Record", "RecordError", "RecordSetAside", "RunnerRecord", "Store",
+           "StoreUnavailable", "Updated", "default_store"]
+
+
+def default_store() -> Store:
+    """The store widgets use unless given one: JSON files in the state folder. The folder is
+    made on the first save, so a folder that cannot be made is reported, not a crash."""
+    return JsonFileStore(state_dir(create=False))

@@ -1,0 +1,48 @@
+"""Messages and small HTML shared by every widget, so a notice looks and reads the same
+everywhere and screen readers announce it (role="status", or role="alert" for problems)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from tlkit.store import RecordSetAside, StoreUnavailable
+
+KINDS = {"info": ("#1b4332", "status"),
+         "warning": ("#8a4b00", "status"),
+         "problem": ("#8a1c1c", "alert")}
+
+
+def message_html(text: str, kind: str = "info", *, items: Sequence[str] = (),
+                 css_class: str = "") -> str:
+    """One message: plain text (escaped), optionally followed by a list (e.g. every problem in
+    a file). kind: info, warning or problem. css_class: an extra class for the page's tests."""
+    colour, role = KINDS[kind]
+    classes = f"tlkit-message tlkit-message-{kind} {css_class}".strip()
+    listed = ("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
+              if items else "")
+    # pre-line keeps the line breaks of a message that lists several problems in a file.
+    return (f'<div class="{classes}" role="{role}" '
+            f'style="font-size:1.1em;color:{colour};white-space:pre-line">'
+            f"{escape(text)}{listed}</div>")
+
+
+def text_html(text: str, size: str = "1em", *, bold: bool = False) -> str:
+    """A line of plain text at a size (projector headings and captions)."""
+    weight = "bold" if bold else "normal"
+    return (f"<div style='font-size:{size};font-weight:{weight};line-height:1.25'>"
+            f"{escape(text)}</div>")
+
+
+def cannot_save_text(err: StoreUnavailable) -> str:
+    """What to tell a user whose work cannot be saved: what is wrong, what to do, and that
+    nothing on the page is lost while it stays open."""
+    return (f"Your work on this page cannot be saved: {err.problem}. {err.fix} Until then your "
+            "work stays on this page while it is open.")
+
+
+def set_aside_text(err: RecordSetAside, what: str, then: str) -> str:
+    """What to tell a user whose saved work could not be used: why, where it was kept, and
+    what the widget does instead. `what` names it ("Your earlier notes")."""
+    return (f"{what} could not be read ({err.reason.rstrip('.')}). A copy was kept in "
+            f"{err.kept}; nothing was deleted. {then}")
