@@ -186,12 +186,25 @@ def test_per_look_for_table_and_disagreement_ranking():
     # distributed-talk (ref 2): 2, 4, 3 -> diffs 0, 2, 1: mean 1, spread 2.
     assert table.loc["distributed-talk"].mean_abs_diff == pytest.approx(1.0)
     assert table.loc["distributed-talk"].spread == 2
-    # Ranking: build-challenge (5/3), distributed-talk (1), text-evidence (1/3); the three
-    # look-fors everyone matched are not listed as disagreements.
-    assert len(report.disagreement) == 3
-    assert report.disagreement[0].startswith("Build / challenge")
-    assert report.disagreement[1].startswith("Shared talk")
-    assert report.disagreement[2].startswith("Text evidence")
+    # Distance from the reference: build-challenge (5/3), distributed-talk (1), text-evidence
+    # (1/3); the three look-fors everyone matched are not listed.
+    assert [s.split(":")[0] for s in report.from_reference] == [
+        "Build / challenge", "Shared talk", "Text evidence"]
+    # Among observers the order differs: distributed-talk (2, 4, 3: SD 0.82, range 2, one
+    # pair 2 apart) comes first, then text-evidence (3, 3, 4) and build-challenge (2, 3, 2),
+    # both SD 0.47 and range 1, in rubric order. Build / challenge is furthest from the
+    # reference but the observers nearly agree on it.
+    assert report.among_observers == [
+        "Shared talk: scores from 2 to 4 (SD 0.8); two or more levels apart in 1 of 3 pairs "
+        "of observers.",
+        "Text evidence: scores from 3 to 4 (SD 0.5); no two observers more than one level "
+        "apart.",
+        "Build / challenge: scores from 2 to 3 (SD 0.5); no two observers more than one "
+        "level apart.",
+    ]
+    assert table.loc["distributed-talk"].sd == pytest.approx((2 / 3) ** 0.5)
+    assert (table.loc["distributed-talk"].pairs, table.loc["distributed-talk"].pairs_two_apart) \
+        == (3, 1)
 
 
 def test_everyone_all_threes_gives_sentences_and_no_nan():
@@ -199,8 +212,10 @@ def test_everyone_all_threes_gives_sentences_and_no_nan():
     for item in [*report.vs_reference, *report.pairs, report.overall]:
         assert item.kappa.value is None and "same score (3)" in str(item.kappa)
         assert item.exact == 1.0
-    assert report.disagreement == ["No disagreement: every observer gave the same score on "
-                                   "every look-for as the reference."]
+    assert report.among_observers == ["No disagreement among observers: everyone gave the "
+                                      "same score on every look-for."]
+    assert report.from_reference == ["Every observer gave the reference score on every "
+                                     "look-for the reference covers."]
 
 
 def test_missing_scores_are_excluded_and_reported():
@@ -241,21 +256,23 @@ def test_group_only_comparison_without_reference():
                      None, RUBRIC)
     assert report.vs_reference == [] and report.overall is None
     assert report.pairs[0].exact == pytest.approx(5 / 6)
-    assert report.disagreement == ["Norms in use: scores ranged from 1 to 3."]
+    assert report.among_observers == ["Norms in use: scores from 1 to 3 (SD 1.0); two or "
+                                      "more levels apart in 1 of 1 pairs of observers."]
+    assert report.from_reference == [] and not report.with_reference
 
 
 def test_partial_reference_ranks_covered_look_fors_first_and_never_prints_nan():
     # Reference only for text-evidence (3) and build-challenge (4).
     report = compare(_scores({"Ana": [3, 4, 2, 2, 3, 3], "Ben": [4, 2, 3, 2, 3, 1]}),
                      {"text-evidence": 3, "build-challenge": 4}, RUBRIC)
-    assert report.disagreement == [
+    assert report.from_reference == [
         "Build / challenge: on average 1.0 levels from the reference (4); 50% matched it "
-        "exactly; scores ranged from 2 to 4.",
-        "Text evidence: on average 0.5 levels from the reference (3); 50% matched it exactly; "
-        "scores ranged from 3 to 4.",
-        "Norms in use: scores ranged from 1 to 3.",
-        "Shared talk: scores ranged from 2 to 3.",
+        "exactly, 50% were within one level.",
+        "Text evidence: on average 0.5 levels from the reference (3); 50% matched it exactly, "
+        "100% were within one level.",
     ]
+    assert [s.split(":")[0] for s in report.among_observers] == [
+        "Build / challenge", "Norms in use", "Text evidence", "Shared talk"]
     table = report.by_look_for.set_index("look_for_id")
     assert str(table.reference.dtype) == "Int64"
     assert pd.isna(table.loc["norms-in-use"].reference)
@@ -268,9 +285,9 @@ def test_reference_covering_no_scored_look_for_gives_group_figures_only():
     report = compare(scores, {"text-evidence": 3}, RUBRIC)
     assert report.vs_reference == [] and report.overall is None
     assert report.pairs[0].n == 4
-    assert report.disagreement == ["Norms in use: scores ranged from 1 to 3.",
-                                   "Shared talk: scores ranged from 2 to 3."]
-    assert not any("nan" in m.lower() for m in report.messages + report.disagreement)
+    assert [s.split(":")[0] for s in report.among_observers] == ["Norms in use", "Shared talk"]
+    assert report.from_reference == []
+    assert not any("nan" in m.lower() for m in report.messages + report.among_observers)
 
 
 def test_observer_names_differing_only_in_case_are_duplicates():

@@ -206,7 +206,9 @@ def test_compare_shows_observer_lookfor_and_disagreement_sections():
     assert "Each observer against the reference" in text
     assert "Within one level (includes exact)" in text
     assert "100%" in text and "almost perfect" in text          # Ana matches the reference
-    assert "Where the group disagrees most" in text
+    assert "Where observers disagree most with each other" in text
+    assert "Shared talk: scores from 2 to 4" in text
+    assert "Where the group is furthest from the reference" in text
     assert "Shared talk: on average 1.0 levels from the reference (2)" in text
     assert "linear weights" in text and "Landis" in text
 
