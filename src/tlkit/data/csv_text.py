@@ -17,7 +17,7 @@ from typing import Any
 
 DELIMITERS = ",;\t"
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
-SAVE_AS = "Save it from the spreadsheet as 'CSV UTF-8 (comma delimited)' and try again."
+SAVE_AS = "Save it as CSV UTF-8 (in the spreadsheet: File > Save As > CSV UTF-8) and try again."
 
 # Checked longest first: a UTF-32 mark begins with the UTF-16 one.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -69,8 +69,8 @@ def decode(data: bytes | str, name: str) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     if data.startswith(_WORKBOOKS):
-        raise CsvTextError(f"{name} is an Excel workbook, not a CSV file. In the spreadsheet "
-                           "choose File > Save As > 'CSV UTF-8 (comma delimited)', then use "
+        raise CsvTextError(f"{name} is an Excel workbook, not a CSV file. Save it as CSV "
+                           "UTF-8 (in the spreadsheet: File > Save As > CSV UTF-8), then use "
                            "the .csv file.")
     encoding = guess_encoding(data)
     try:
