@@ -367,3 +367,39 @@ def test_excel_unicode_text_upload_fills_the_grid():
     _upload(view, content, name="scores.txt")
     assert list(view.scores().index) == ["José", "Zoë"]
     assert "Loaded 2 observers" in view.message.value
+
+
+def _calibration_notes() -> list[str]:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    notes = []
+    for path, marker in ((root / "modules/protocols/protocols.ipynb", "voting-age episode"),
+                         (root / "facilitator/protocols.ipynb", "## Calibrating observation")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        [note] = [" ".join("".join(c["source"]).replace("*", "").split()) for c in cells
+                  if c["cell_type"] == "markdown" and marker in "".join(c["source"])]
+        notes.append(note)
+    return notes
+
+
+def test_facilitator_notes_and_the_view_name_the_same_steps_and_lists():
+    view = _view()
+    reference = load_episode("voting-age-discussion").reference
+    view.set_scores(pd.DataFrame([reference, dict(reference, **{"norms-in-use": 1})],
+                                 index=["Ana", "Ben"]))
+    _click(view.observers_button)
+    before = html.unescape(view.results.value)
+    _click(view.compare_button)
+    after = html.unescape(view.results.value)
+    among = "Where observers disagree most with each other"
+    from_reference = "Where the group is furthest from the reference"
+    assert among in before and from_reference not in before and from_reference in after
+    for note in _calibration_notes():
+        # The notes tell the facilitator to press the observers' button first, read the
+        # spread list, and only then reveal the reference: the buttons and lists exist.
+        first = note.index(view.observers_button.description)
+        assert first < note.index(among) < note.index(view.compare_button.description)
+        assert note.index(view.compare_button.description) < note.index(from_reference)
+        assert "standard deviation" in note and "two or more levels apart" in note
