@@ -7,9 +7,10 @@ import io
 import pandas as pd
 import pytest
 
-from tlkit.practice.calibration import (CalibrationError, check_scores, cohen_kappa, compare,
-                               contingency_table, exact_agreement, landis_koch, linear_weights,
-                               merge_score_rows, read_scores_csv, scores_from_rows, weights_text,
+from tlkit.practice.calibration import (MAX_OBSERVERS, MAX_UPLOAD_BYTES, CalibrationError,
+                               check_scores, cohen_kappa, compare, contingency_table,
+                               exact_agreement, landis_koch, linear_weights, merge_score_rows,
+                               read_scores_csv, scores_from_rows, summarise_pairs, weights_text,
                                within_one_agreement)
 from tlkit.practice.observation import load_episode, load_rubric
 
@@ -132,6 +133,26 @@ def test_kappa_needs_two_items_scored_by_both():
     assert "at least 2" in k.reason
 
 
+def test_kappa_called_directly_with_scores_off_the_levels_says_which_item_and_rater():
+    with pytest.raises(CalibrationError) as caught:
+        cohen_kappa([1, 2, 7, 3], [1, 2, 3, "three"], (1, 2, 3, 4))
+    assert caught.value.problems == [
+        "Item 3: the first rater's score 7 is not one of the levels 1, 2, 3, 4; correct it "
+        "or leave it blank.",
+        "Item 4: the second rater's score 'three' is not one of the levels 1, 2, 3, 4; "
+        "correct it or leave it blank.",
+    ]
+    with pytest.raises(CalibrationError, match="score 2.5 is not one of the levels"):
+        cohen_kappa([1, 2, 2.5], [1, 2, 2], (1, 2, 3, 4))     # not silently cut to 2
+    with pytest.raises(CalibrationError, match=r"different numbers of scores \(2 and 3\)"):
+        cohen_kappa([1, 2], [1, 2, 3], (1, 2, 3, 4))
+    with pytest.raises(CalibrationError, match="'x' is not a whole number"):
+        exact_agreement([1, "x"], [1, 2])
+    # Blanks of every kind still drop out pairwise, as before.
+    assert cohen_kappa([1, None, pd.NA, " ", 3, 2], [1, 2, 3, 4, float("nan"), 2],
+                       (1, 2, 3, 4)).n == 2
+
+
 @pytest.mark.parametrize("value, band", [
     (-0.05, "poor: below chance"), (0.0, "slight"), (0.20, "slight"), (0.21, "fair"),
     (0.40, "fair"), (0.41, "moderate"), (0.60, "moderate"), (0.61, "substantial"),
@@ -186,12 +207,25 @@ def test_per_look_for_table_and_disagreement_ranking():
     # distributed-talk (ref 2): 2, 4, 3 -> diffs 0, 2, 1: mean 1, spread 2.
     assert table.loc["distributed-talk"].mean_abs_diff == pytest.approx(1.0)
     assert table.loc["distributed-talk"].spread == 2
-    # Ranking: build-challenge (5/3), distributed-talk (1), text-evidence (1/3); the three
-    # look-fors everyone matched are not listed as disagreements.
-    assert len(report.disagreement) == 3
-    assert report.disagreement[0].startswith("Build / challenge")
-    assert report.disagreement[1].startswith("Shared talk")
-    assert report.disagreement[2].startswith("Text evidence")
+    # Distance from the reference: build-challenge (5/3), distributed-talk (1), text-evidence
+    # (1/3); the three look-fors everyone matched are not listed.
+    assert [s.split(":")[0] for s in report.from_reference] == [
+        "Build / challenge", "Shared talk", "Text evidence"]
+    # Among observers the order differs: distributed-talk (2, 4, 3: SD 0.82, range 2, one
+    # pair 2 apart) comes first, then text-evidence (3, 3, 4) and build-challenge (2, 3, 2),
+    # both SD 0.47 and range 1, in rubric order. Build / challenge is furthest from the
+    # reference but the observers nearly agree on it.
+    assert report.among_observers == [
+        "Shared talk: scores from 2 to 4 (SD 0.8); two or more levels apart in 1 of 3 pairs "
+        "of observers.",
+        "Text evidence: scores from 3 to 4 (SD 0.5); no two observers more than one level "
+        "apart.",
+        "Build / challenge: scores from 2 to 3 (SD 0.5); no two observers more than one "
+        "level apart.",
+    ]
+    assert table.loc["distributed-talk"].sd == pytest.approx((2 / 3) ** 0.5)
+    assert (table.loc["distributed-talk"].pairs, table.loc["distributed-talk"].pairs_two_apart) \
+        == (3, 1)
 
 
 def test_everyone_all_threes_gives_sentences_and_no_nan():
@@ -199,8 +233,10 @@ def test_everyone_all_threes_gives_sentences_and_no_nan():
     for item in [*report.vs_reference, *report.pairs, report.overall]:
         assert item.kappa.value is None and "same score (3)" in str(item.kappa)
         assert item.exact == 1.0
-    assert report.disagreement == ["No disagreement: every observer gave the same score on "
-                                   "every look-for as the reference."]
+    assert report.among_observers == ["No disagreement among observers: everyone gave the "
+                                      "same score on every look-for."]
+    assert report.from_reference == ["Every observer gave the reference score on every "
+                                     "look-for the reference covers."]
 
 
 def test_missing_scores_are_excluded_and_reported():
@@ -241,21 +277,23 @@ def test_group_only_comparison_without_reference():
                      None, RUBRIC)
     assert report.vs_reference == [] and report.overall is None
     assert report.pairs[0].exact == pytest.approx(5 / 6)
-    assert report.disagreement == ["Norms in use: scores ranged from 1 to 3."]
+    assert report.among_observers == ["Norms in use: scores from 1 to 3 (SD 1.0); two or "
+                                      "more levels apart in 1 of 1 pairs of observers."]
+    assert report.from_reference == [] and not report.with_reference
 
 
 def test_partial_reference_ranks_covered_look_fors_first_and_never_prints_nan():
     # Reference only for text-evidence (3) and build-challenge (4).
     report = compare(_scores({"Ana": [3, 4, 2, 2, 3, 3], "Ben": [4, 2, 3, 2, 3, 1]}),
                      {"text-evidence": 3, "build-challenge": 4}, RUBRIC)
-    assert report.disagreement == [
+    assert report.from_reference == [
         "Build / challenge: on average 1.0 levels from the reference (4); 50% matched it "
-        "exactly; scores ranged from 2 to 4.",
-        "Text evidence: on average 0.5 levels from the reference (3); 50% matched it exactly; "
-        "scores ranged from 3 to 4.",
-        "Norms in use: scores ranged from 1 to 3.",
-        "Shared talk: scores ranged from 2 to 3.",
+        "exactly, 50% were within one level.",
+        "Text evidence: on average 0.5 levels from the reference (3); 50% matched it exactly, "
+        "100% were within one level.",
     ]
+    assert [s.split(":")[0] for s in report.among_observers] == [
+        "Build / challenge", "Norms in use", "Text evidence", "Shared talk"]
     table = report.by_look_for.set_index("look_for_id")
     assert str(table.reference.dtype) == "Int64"
     assert pd.isna(table.loc["norms-in-use"].reference)
@@ -268,9 +306,9 @@ def test_reference_covering_no_scored_look_for_gives_group_figures_only():
     report = compare(scores, {"text-evidence": 3}, RUBRIC)
     assert report.vs_reference == [] and report.overall is None
     assert report.pairs[0].n == 4
-    assert report.disagreement == ["Norms in use: scores ranged from 1 to 3.",
-                                   "Shared talk: scores ranged from 2 to 3."]
-    assert not any("nan" in m.lower() for m in report.messages + report.disagreement)
+    assert [s.split(":")[0] for s in report.among_observers] == ["Norms in use", "Shared talk"]
+    assert report.from_reference == []
+    assert not any("nan" in m.lower() for m in report.messages + report.among_observers)
 
 
 def test_observer_names_differing_only_in_case_are_duplicates():
@@ -412,3 +450,92 @@ def test_merge_keeps_a_placeholder_row_that_has_scores():
                               pd.DataFrame({"text-evidence": [3]}, index=["Ana"]),
                               placeholders=("Observer A",))
     assert [name for name, _ in merged.rows] == ["Observer A", "Ana"]
+
+
+# --- Other shapes of CSV, and limits ------------------------------------------------------
+
+SHAPED = ("observer{0}text-evidence{0}norms-in-use{0}comment\n"
+          "José{0}3{0}4{0}fine, really\nZoë{0}2{0}1{0}ok\n")
+
+
+@pytest.mark.parametrize(("sep", "encoding"), [
+    (";", "utf-8"), (";", "cp1252"), (";", "utf-8-sig"),
+    ("\t", "utf-16"),          # Excel's "Unicode Text": UTF-16 LE with byte-order mark, tabs
+    ("\t", "utf-16-le"), ("\t", "utf-16-be"), ("\t", "cp1252"),
+])
+def test_semicolon_tab_and_utf16_uploads_are_read(sep, encoding):
+    scores = read_scores_csv(SHAPED.format(sep).encode(encoding), RUBRIC, name="scores.csv")
+    assert list(scores.index) == ["José", "Zoë"]
+    assert scores.loc["Zoë", "norms-in-use"] == 1
+    assert scores.attrs["ignored_columns"] == ["comment"]
+
+
+def test_a_file_that_is_not_text_gets_a_sentence_not_the_observer_advice():
+    with pytest.raises(CalibrationError) as caught:
+        read_scores_csv(b"PK\x03\x04" + bytes(100), RUBRIC, name="scores.csv")
+    (problem,) = caught.value.problems
+    assert "scores.csv is an Excel workbook" in problem and "CSV UTF-8" in problem
+    with pytest.raises(CalibrationError, match="not a text file"):
+        read_scores_csv(b"observer\x00\x00\x00,x\n\x01\x00\x00\x00", RUBRIC, name="x.csv")
+
+
+def test_no_observer_column_names_the_headers_found():
+    with pytest.raises(CalibrationError) as caught:
+        read_scores_csv(b"Teacher|text-evidence\nAna|3\n", RUBRIC, name="scores.csv")
+    assert "'Teacher|text-evidence'" in caught.value.problems[0]
+
+
+def test_rows_of_spaces_and_tabs_are_blank_rows_not_observers():
+    csv = "observer;text-evidence\nAna;3\n   ;  \n \t \nBen;2\n"
+    scores = read_scores_csv(csv.encode(), RUBRIC)
+    assert list(scores.index) == ["Ana", "Ben"]
+
+
+def _many(observers: int) -> str:
+    return "observer,text-evidence,norms-in-use\n" + "".join(
+        f"Observer {n},{1 + n % 4},{1 + n * 7 % 4}\n" for n in range(observers))
+
+
+def test_more_observers_than_the_limit_are_refused_with_the_limit_stated():
+    assert len(read_scores_csv(_many(MAX_OBSERVERS).encode(), RUBRIC)) == MAX_OBSERVERS
+    with pytest.raises(CalibrationError) as caught:
+        read_scores_csv(_many(10_000).encode(), RUBRIC, name="everyone.csv")
+    (problem,) = caught.value.problems
+    assert "everyone.csv" in problem and "10000 observers" in problem
+    assert f"at most {MAX_OBSERVERS}" in problem
+    frame = pd.DataFrame({"text-evidence": [3] * (MAX_OBSERVERS + 1)},
+                         index=[f"O{n}" for n in range(MAX_OBSERVERS + 1)])
+    with pytest.raises(CalibrationError, match=f"at most {MAX_OBSERVERS} can be compared"):
+        compare(frame, REF, RUBRIC)
+
+
+def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
+    big = b"observer,comment\n" + b"Ana," + b"x" * MAX_UPLOAD_BYTES + b"\n"
+    with pytest.raises(CalibrationError) as caught:
+        read_scores_csv(big, RUBRIC, name="big.csv")
+    (problem,) = caught.value.problems
+    assert problem.startswith("big.csv is 1.0 MB") and "at most 1 MB" in problem
+    path = tmp_path / "big.csv"
+    path.write_bytes(big)
+    with pytest.raises(CalibrationError, match="big.csv is 1.0 MB"):
+        read_scores_csv(path, RUBRIC)
+
+
+def test_pairs_of_a_large_group_are_summarised():
+    # 20 observers; "Odd" disagrees with everyone on every look-for.
+    rows = {f"O{n:02}": [3, 4, 2, 2, 3, 3] if n % 2 else [3, 4, 2, 3, 3, 3] for n in range(19)}
+    rows["Odd"] = [1, 1, 4, 4, 1, 1]
+    report = compare(_scores(rows), REF, RUBRIC)
+    assert len(report.pairs) == 190
+    summary = summarise_pairs(report.pairs)
+    assert summary.pairs == 190
+    # Pairs among the 19: 9*8/2 + 10*9/2 = 81 identical (exact 1), 90 differ on one look-for
+    # (5/6); the 19 pairs with Odd match nothing (exact 0). Median of 190 values: 5/6.
+    assert summary.exact_median == pytest.approx(5 / 6)
+    assert summary.exact_range == (0.0, 1.0)
+    assert len(summary.least_agreeing) == 5
+    assert all("Odd" in (a.first, a.second) for a in summary.least_agreeing)
+    # Odd against an odd-numbered observer: nothing within one level; those come first.
+    assert summary.within_one_range[0] == 0.0
+    assert all(a.within_one == 0.0 for a in summary.least_agreeing)
+    assert summarise_pairs([]) is None

@@ -135,3 +135,55 @@ def test_unreadable_bytes_on_the_windows_retry_are_named(tmp_path, data, expecte
     with pytest.raises(FormsError, match=expected) as caught:
         import_form(path, "tl_survey_spring")
     assert "responses.csv" in str(caught.value)
+
+
+# --- Other shapes of "CSV": semicolons, Excel's "Unicode Text", blank-looking rows ----------
+
+def _rows_for_shapes(sep: str) -> str:
+    # A comma inside an answer needs no quotes when cells are split by semicolons or tabs.
+    return (f"Timestamp{sep}{Q_CONF}{sep}{Q_MAT}{sep}Comment\n"
+            f"4/3/2025 10:23:11{sep}More confident{sep}Agree{sep}fine, really\n"
+            f"4/4/2025 09:00:00{sep}About the same{sep}Strongly agree{sep}ok\n")
+
+
+@pytest.mark.parametrize(("sep", "encoding"), [
+    (";", "utf-8"), (";", "cp1252"), (";", "utf-8-sig"),
+    ("\t", "utf-16"),          # Excel's "Unicode Text": UTF-16 LE with a byte-order mark, tabs
+    ("\t", "utf-16-le"),       # the same without a mark
+    ("\t", "utf-8"),
+])
+def test_semicolon_tab_and_utf16_exports_are_read_like_commas(tmp_path, sep, encoding):
+    path = write(tmp_path, _rows_for_shapes(sep), encoding=encoding)
+    result = import_form(path, "tl_survey_spring")
+    assert result.ok, result.report()
+    assert set(result.mapping.values()) == {"submitted", "q_confident_standards",
+                                            "q_find_materials"}
+    assert list(result.data["q_find_materials"]) == ["Agree", "Strongly agree"]
+    assert not any("\x00" in note for note in result.notes)
+
+
+def test_rows_of_only_spaces_or_tabs_are_not_responses(tmp_path):
+    path = write(tmp_path, google([
+        "4/3/2025 10:23:11,a@example.org,More confident,Agree",
+        "   ,  ,\t,  ",                  # row 3: spaces only, in every cell
+        "   ",                           # row 4: a line of spaces
+        "4/4/2025 09:00:00,b@example.org,About the same,Agree",
+    ]))
+    result = import_form(path, "tl_survey_spring")
+    assert result.ok, result.report()
+    assert list(result.data.index) == [2, 5]
+    assert result.report().startswith("responses.csv: 2 responses")
+
+
+def test_an_excel_workbook_renamed_to_csv_is_named_as_such(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(200))
+    with pytest.raises(FormsError, match="responses.csv is an Excel workbook"):
+        import_form(path, "tl_survey_spring")
+
+
+def test_an_open_text_file_is_read_too(tmp_path):
+    import io
+    source = io.StringIO(_rows_for_shapes(";"))
+    result = import_form(source, "tl_survey_spring")
+    assert result.ok and len(result.data) == 2

@@ -56,6 +56,18 @@ def test_notes_are_grouped_by_section_rendered_and_text_is_escaped():
     assert "&lt;clarifying&gt;" in objectives and "Demo &amp; friends" in objectives
 
 
+def test_html_in_a_facilitator_note_is_shown_as_text_never_run():
+    module = _module()
+    hostile = ["Look <img src=x onerror=alert(1)> here.", "<script>alert(2)</script>",
+               "A [link](javascript:alert(3)) and **bold** text."]
+    notes = facilitator_notes_html(
+        Module(**{**module.__dict__, "sections": [Section("Warm-up", 5, 20, hostile)]}))
+    assert "<img" not in notes and "<script" not in notes
+    assert 'href="javascript:' not in notes
+    assert "&lt;img src=x onerror=alert(1)&gt;" in notes      # the words stay readable
+    assert "<strong>bold</strong>" in notes                      # Markdown still renders
+
+
 def test_a_module_without_notes_says_where_notes_come_from():
     module = _module()
     bare = Module(**{**module.__dict__, "sections": [Section("Only", 0, 50, [])]})

@@ -264,7 +264,9 @@ def test_compare_shows_observer_lookfor_and_disagreement_sections():
     assert "Each observer against the reference" in text
     assert "Within one level (includes exact)" in text
     assert "100%" in text and "almost perfect" in text          # Ana matches the reference
-    assert "Where the group disagrees most" in text
+    assert "Where observers disagree most with each other" in text
+    assert "Shared talk: scores from 2 to 4" in text
+    assert "Where the group is furthest from the reference" in text
     assert "Shared talk: on average 1.0 levels from the reference (2)" in text
     assert "linear weights" in text and "Landis" in text
 
@@ -357,3 +359,105 @@ def test_calibration_view_says_where_unreadable_saved_scores_were_kept():
     view = CalibrationView(state_key="calibration-broken")
     assert "could not be read" in view.message.value
     assert "calibration-broken.unreadable-" in view.message.value
+
+
+def test_compare_observers_keeps_the_reference_hidden_and_ranks_by_spread():
+    view = _view()
+    assert view.observers_button.description == "Compare observers"
+    reference = load_episode("voting-age-discussion").reference
+    rationale = load_episode("voting-age-discussion").rationale
+    far_apart = dict(reference, **{"norms-in-use": 1, "text-evidence": 4})
+    view.set_scores(pd.DataFrame([reference, far_apart, reference], index=["Ana", "Ben", "Cy"]))
+    _click(view.observers_button)
+    text = html.unescape(view.results.value)
+    assert "Where observers disagree most with each other" in text
+    among = re.search(r'<ol class="tlkit-calibration-among">(.*?)</ol>', view.results.value)
+    first = html.unescape(re.search(r"<li>(.*?)</li>", among.group(1)).group(1))
+    assert first.startswith("Norms in use: scores from 1 to 3")
+    assert "two or more levels apart in 2 of 3 pairs" in first
+    # Nothing about the reference yet: no reference table, column, ranking or reasons.
+    assert "reference" not in text.lower().replace("the reference plays no part", "")
+    assert not any(reason and reason in text for reason in rationale.values())
+    _click(view.compare_button)
+    text = html.unescape(view.results.value)
+    assert "Where observers disagree most with each other" in text
+    assert "Where the group is furthest from the reference" in text
+    assert "Why the reference score" in text
+
+
+def test_a_large_group_shows_a_pair_summary_not_every_pair():
+    view = _view()
+    reference = load_episode("voting-age-discussion").reference
+    names = [f"Observer {n:02}" for n in range(40)]
+    rows = [dict(reference, **{"norms-in-use": 1 + n % 4}) for n in range(40)]
+    view.set_scores(pd.DataFrame(rows, index=names))
+    _click(view.compare_button)
+    text = html.unescape(view.results.value)
+    assert "40 observers make 780 pairs" in text
+    assert "Pairs that agree least" in text and "Median" in text
+    # The five least-agreeing pairs, not 780 rows.
+    assert len(re.findall(r"Observer \d\d & Observer \d\d", text)) == 5
+    assert len(view.results.value) < 60_000
+
+
+def test_an_upload_over_the_limits_is_refused_and_the_grid_kept():
+    view = _view(observers=("Ana",))
+    view.rows_box.children[0].boxes["text-evidence"].value = 3
+    rows = "".join(f"Observer {n},3\n" for n in range(61))
+    _upload(view, f"observer,text-evidence\n{rows}".encode(), name="everyone.csv")
+    message = html.unescape(view.message.value)
+    assert "everyone.csv was not loaded" in message and "at most 60" in message
+    assert list(view.scores().index) == ["Ana"]
+    # 59 from the file plus 2 typed rows would make 61: also refused, grid unchanged.
+    view.add_observer("Ben")
+    rows = "".join(f"Observer {n},3\n" for n in range(59))
+    _upload(view, f"observer,text-evidence\n{rows}".encode(), name="most.csv")
+    message = html.unescape(view.message.value)
+    assert "most.csv was not loaded" in message and "61 observers" in message
+    assert list(view.scores().index) == ["Ana", "Ben"]
+    assert view.upload.value == ()
+
+
+def test_excel_unicode_text_upload_fills_the_grid():
+    view = _view()
+    assert ".txt" in view.upload.accept
+    content = "observer\tText evidence\tnorms-in-use\nJosé\t3\t4\nZoë\t2\t3\n".encode("utf-16")
+    _upload(view, content, name="scores.txt")
+    assert list(view.scores().index) == ["José", "Zoë"]
+    assert "Loaded 2 observers" in view.message.value
+
+
+def _calibration_notes() -> list[str]:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    notes = []
+    for path, marker in ((root / "modules/protocols/protocols.ipynb", "voting-age episode"),
+                         (root / "facilitator/protocols.ipynb", "## Calibrating observation")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        [note] = [" ".join("".join(c["source"]).replace("*", "").split()) for c in cells
+                  if c["cell_type"] == "markdown" and marker in "".join(c["source"])]
+        notes.append(note)
+    return notes
+
+
+def test_facilitator_notes_and_the_view_name_the_same_steps_and_lists():
+    view = _view()
+    reference = load_episode("voting-age-discussion").reference
+    view.set_scores(pd.DataFrame([reference, dict(reference, **{"norms-in-use": 1})],
+                                 index=["Ana", "Ben"]))
+    _click(view.observers_button)
+    before = html.unescape(view.results.value)
+    _click(view.compare_button)
+    after = html.unescape(view.results.value)
+    among = "Where observers disagree most with each other"
+    from_reference = "Where the group is furthest from the reference"
+    assert among in before and from_reference not in before and from_reference in after
+    for note in _calibration_notes():
+        # The notes tell the facilitator to press the observers' button first, read the
+        # spread list, and only then reveal the reference: the buttons and lists exist.
+        first = note.index(view.observers_button.description)
+        assert first < note.index(among) < note.index(view.compare_button.description)
+        assert note.index(view.compare_button.description) < note.index(from_reference)
+        assert "standard deviation" in note and "two or more levels apart" in note

@@ -14,8 +14,10 @@ import mistune
 
 from tlkit.course.module import AgendaItem, Module, agenda
 
-# Facilitator notes are written in Markdown by the course authors; raw HTML in them is kept.
-_markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
+# Facilitator notes are Markdown and need no raw HTML, so any HTML in a note is shown as
+# text (escape=True): a tag such as <img onerror=...> pasted into a note must never run script
+# in the facilitator's page. mistune also turns javascript: and data: links into "#harmful-link".
+_markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
 
 
 def agenda_html(items: list[AgendaItem]) -> str:

@@ -14,9 +14,10 @@ from html import escape
 import ipywidgets as widgets
 import pandas as pd
 
-from tlkit.practice.calibration import (SOURCES, CalibrationError, CalibrationReport, ScoreRow,
-                               check_scores, compare, kappa_bands, merge_score_rows, percent,
-                               read_scores_csv, scores_from_rows)
+from tlkit.practice.calibration import (MAX_OBSERVERS, PAIR_DETAIL_LIMIT, SOURCES,
+                                       CalibrationError, CalibrationReport, ScoreRow,
+                                       check_scores, compare, kappa_bands, merge_score_rows,
+                                       percent, read_scores_csv, scores_from_rows)
 from tlkit.practice.observation import DEFAULT_RUBRIC, load_episode, load_rubric
 from tlkit.store import (CalibrationRecord, RecordSetAside, Store, StoreUnavailable,
                          default_store)
@@ -71,7 +72,8 @@ class CalibrationView(widgets.VBox):
         self.add_button = widgets.Button(description="Add observer")
         self.add_button.add_class("tlkit-calibration-add")
         self.add_button.on_click(lambda _b: self.add_observer())
-        self.upload = widgets.FileUpload(accept=".csv", multiple=False,
+        # .txt and .tsv: Excel's "Unicode Text" and tab-separated saves are read as well.
+        self.upload = widgets.FileUpload(accept=".csv,.txt,.tsv", multiple=False,
                                          description="Upload CSV")
         self.upload.add_class("tlkit-calibration-upload")
         self.upload.observe(self._uploaded, names="value")
@@ -80,6 +82,12 @@ class CalibrationView(widgets.VBox):
                                              layout=widgets.Layout(width="14em", height="2.6em"))
         self.compare_button.add_class("tlkit-calibration-compare")
         self.compare_button.on_click(lambda _b: self.compare())
+        # The observers' spread alone, so the group can talk before the reference is shown.
+        self.observers_button = widgets.Button(
+            description="Compare observers", tooltip="Compare observers with each other; "
+            "the reference stays hidden", layout=widgets.Layout(width="14em", height="2.6em"))
+        self.observers_button.add_class("tlkit-calibration-observers")
+        self.observers_button.on_click(lambda _b: self.compare(reveal_reference=False))
         self.message = widgets.HTML()
         self.message.add_class("tlkit-calibration-message")
         self.results = widgets.HTML()
@@ -93,7 +101,8 @@ class CalibrationView(widgets.VBox):
 
         super().__init__([
             self._episode_panel(), head, self.rows_box,
-            widgets.HBox([self.add_button, self.upload, self.compare_button]),
+            widgets.HBox([self.add_button, self.upload, self.observers_button,
+                          self.compare_button]),
             self.message, self.results,
         ])
         self.add_class("tlkit-calibration")
@@ -118,14 +127,18 @@ class CalibrationView(widgets.VBox):
         self._append_row(name or f"Observer {number}", {})
         self._save()
 
-    def compare(self) -> CalibrationReport | None:
+    def compare(self, reveal_reference: bool = True) -> CalibrationReport | None:
+        """Compare the grid's scores; reveal_reference=False keeps the reference (and its
+        reasons) hidden and shows only how the observers' scores differ from each other."""
+        reference = self.episode.reference if reveal_reference else None
         try:
-            self.report = compare(self.scores(), self.episode.reference, self.rubric)
+            self.report = compare(self.scores(), reference, self.rubric)
         except CalibrationError as exc:
             self.report = None
             self.results.value = _problems_html(exc.problems, "Please fix these scores first.")
             return None
-        self.results.value = report_html(self.report, self.episode.rationale)
+        self.results.value = report_html(
+            self.report, self.episode.rationale if reveal_reference else None)
         return self.report
 
     # --- internals -------------------------------------------------------------------------
@@ -196,6 +209,13 @@ class CalibrationView(widgets.VBox):
         else:
             # Merge rather than replace, so scores typed in the grid are not lost.
             merged = merge_score_rows(self._rows(), frame, placeholders=self._starting_names)
+            if len(merged.rows) > MAX_OBSERVERS:
+                self.message.value = _problems_html(
+                    [f"With the {len(frame)} observers in the file the grid would hold "
+                     f"{len(merged.rows)} observers; at most {MAX_OBSERVERS} can be compared "
+                     "at once. Remove rows from the grid or the file, then upload again."],
+                    f"{upload['name']} was not loaded.")
+                return      # `finally` still clears the upload
             self._set_rows(merged.rows)
             self.results.value = ""     # old results no longer match the grid
             self._save()
@@ -244,9 +264,73 @@ _TABLE_HEAD = ("<tr><th>{who}</th><th>Look-fors compared</th><th>Exact agreement
                "<th>Within one level (includes exact)</th><th>Weighted kappa</th></tr>")
 
 
+def _pairs_html(report: CalibrationReport) -> str:
+    """Every pair for a small group; for a larger one (n(n-1)/2 rows would swamp the page)
+    the median and range of pairwise agreement and the pairs that agree least."""
+    observers = {name for a in report.pairs for name in (a.first, a.second)}
+    if len(observers) <= PAIR_DETAIL_LIMIT:
+        return ("<h4>Observers against each other</h4><table>"
+                + _TABLE_HEAD.format(who="Pair")
+                + _agreement_rows(report.pairs, lambda a: f"{a.first} & {a.second}")
+                + "</table>")
+    summary = report.pair_summary()
+
+    def spread(median, bounds, show) -> str:
+        if median is None:
+            return "<td>–</td><td>–</td>"
+        return (f'<td style="font-size:1.5em;font-weight:bold">{show(median)}</td>'
+                f"<td>{show(bounds[0])} to {show(bounds[1])}</td>")
+
+    kappa_note = (f" Kappa could not be computed for {summary.kappa_missing} of the pairs."
+                  if summary.kappa_missing else "")
+    return (f'<h4>Observers against each other</h4><p class="tlkit-calibration-pair-summary">'
+            f"{len(observers)} observers make {summary.pairs} pairs, too many to list one by "
+            f"one; here is how closely the pairs agree, and the "
+            f"{len(summary.least_agreeing)} pairs that agree least.{kappa_note}</p>"
+            "<table><tr><th>Across all pairs</th><th>Median</th><th>Lowest to highest</th></tr>"
+            "<tr><td>Exact agreement</td>"
+            + spread(summary.exact_median, summary.exact_range, percent) + "</tr>"
+            "<tr><td>Within one level (includes exact)</td>"
+            + spread(summary.within_one_median, summary.within_one_range, percent) + "</tr>"
+            "<tr><td>Weighted kappa</td>"
+            + spread(summary.kappa_median, summary.kappa_range, lambda k: f"{k:.2f}")
+            + "</tr></table><table>" + _TABLE_HEAD.format(who="Pairs that agree least")
+            + _agreement_rows(summary.least_agreeing, lambda a: f"{a.first} & {a.second}")
+            + "</table>")
+
+
+def _look_for_table(report: CalibrationReport, rationale: dict[str, str]) -> str:
+    """One row per look-for: the observers' spread always; the reference columns only once
+    the reference is revealed."""
+    revealed = report.with_reference
+    head = "<th>Look-for</th><th>Observers</th><th>Range of scores</th><th>SD</th>" \
+           "<th>Pairs two or more levels apart</th>"
+    if revealed:
+        head += ("<th>Reference</th><th>Exact</th><th>Within one (incl. exact)</th>"
+                 "<th>Mean distance from reference</th><th>Why the reference score</th>")
+    out = [f"<h4>Each look-for</h4><table><tr>{head}</tr>"]
+    for row in report.by_look_for.itertuples():
+        cells = (f"<td>{escape(row.look_for)}</td><td>{row.observers}</td>"
+                 f"<td>{row.lowest}–{row.highest}</td><td>{row.sd:.1f}</td>"
+                 f"<td>{row.pairs_two_apart} of {row.pairs}</td>")
+        if revealed:
+            distance = "–" if pd.isna(row.mean_abs_diff) else f"{row.mean_abs_diff:.1f}"
+            reference = "–" if pd.isna(row.reference) else str(int(row.reference))
+            exact = None if pd.isna(row.exact) else row.exact
+            within = None if pd.isna(row.within_one) else row.within_one
+            cells += (f"<td>{reference}</td><td>{percent(exact)}</td><td>{percent(within)}</td>"
+                      f"<td>{distance}</td>"
+                      f'<td style="font-size:.9em">{escape(rationale.get(row.look_for_id, ""))}'
+                      "</td>")
+        out.append(f"<tr>{cells}</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
 def report_html(report: CalibrationReport, rationale: dict[str, str] | None = None) -> str:
     """The comparison as HTML for a projector: big numbers, plain labels, sentences for
-    anything that could not be computed."""
+    anything that could not be computed. Without a reference in the report nothing about
+    the reference (or its reasons) is shown."""
     rationale = rationale or {}
     css = ("<style>.tlkit-cal table{border-collapse:collapse;margin:.4em 0 1em}"
            ".tlkit-cal th,.tlkit-cal td{border:1px solid #999;padding:.3em .6em;"
@@ -263,31 +347,19 @@ def report_html(report: CalibrationReport, rationale: dict[str, str] | None = No
                       if report.overall else "")
                    + "</table>")
     if report.pairs:
-        out.append("<h4>Observers against each other</h4><table>"
-                   + _TABLE_HEAD.format(who="Pair")
-                   + _agreement_rows(report.pairs, lambda a: f"{a.first} & {a.second}")
-                   + "</table>")
+        out.append(_pairs_html(report))
     if not report.by_look_for.empty:
-        out.append("<h4>Each look-for</h4><table><tr><th>Look-for</th><th>Reference</th>"
-                   "<th>Observers</th><th>Exact</th><th>Within one (incl. exact)</th>"
-                   "<th>Mean distance from reference</th><th>Range of scores</th>"
-                   "<th>Why the reference score</th></tr>")
-        for row in report.by_look_for.itertuples():
-            distance = "–" if pd.isna(row.mean_abs_diff) else f"{row.mean_abs_diff:.1f}"
-            reference = "–" if pd.isna(row.reference) else str(int(row.reference))
-            exact = None if pd.isna(row.exact) else row.exact
-            within = None if pd.isna(row.within_one) else row.within_one
-            out.append(f"<tr><td>{escape(row.look_for)}</td><td>{reference}</td>"
-                       f"<td>{row.observers}</td><td>{percent(exact)}</td>"
-                       f"<td>{percent(within)}</td><td>{distance}</td>"
-                       f"<td>{row.lowest}–{row.highest}</td>"
-                       f'<td style="font-size:.9em">{escape(rationale.get(row.look_for_id, ""))}'
-                       "</td></tr>")
-        out.append("</table>")
-    if report.disagreement:
-        out.append('<h4>Where the group disagrees most</h4><ol class="tlkit-calibration-'
-                   'disagreement">' + "".join(f"<li>{escape(s)}</li>"
-                                                for s in report.disagreement) + "</ol>")
+        out.append(_look_for_table(report, rationale))
+    if report.among_observers:
+        out.append("<h4>Where observers disagree most with each other</h4>"
+                   '<p style="font-size:.9em">Ranked by how far apart the observers\' scores '
+                   "are (standard deviation, then range); the reference plays no part.</p>"
+                   '<ol class="tlkit-calibration-among">'
+                   + "".join(f"<li>{escape(s)}</li>" for s in report.among_observers) + "</ol>")
+    if report.from_reference:
+        out.append("<h4>Where the group is furthest from the reference</h4>"
+                   '<ol class="tlkit-calibration-from-reference">'
+                   + "".join(f"<li>{escape(s)}</li>" for s in report.from_reference) + "</ol>")
     bands = kappa_bands()
     out.append(f'<p style="font-size:.9em">{escape(report.weights_text)} Kappa bands: '
                f"{escape(bands.name)}: {escape(bands.summary())}. Sources: "

@@ -15,6 +15,7 @@ never changed or copied: everything happens in memory.
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import IO
 
 import pandas as pd
 
+from tlkit.data import csv_text
 from tlkit.data.checking import Problem, check_frame
 from tlkit.data.codebooks import Codebook, DataError
 from tlkit.data.loading import codebook as load_codebook
@@ -73,30 +75,32 @@ def normal(text) -> str:
 
 
 def read_export(source: str | Path | IO) -> pd.DataFrame:
-    """Every cell as text, blank cells missing; the index is the spreadsheet row number."""
-    name = getattr(source, "name", str(source))
+    """Every cell as text, blank cells missing; the index is the spreadsheet row number.
+    The encoding (UTF-8, Windows-1252, UTF-16 "Unicode Text") and the cell separator (comma,
+    semicolon, tab) are worked out from the file itself."""
+    name = Path(getattr(source, "name", str(source))).name
     if str(name).lower().endswith((".xlsx", ".xls")):
         raise FormsError(f"{name} is an Excel workbook. Save it as CSV first (in Excel: File > "
                          "Save As > CSV UTF-8), then import the .csv file.")
-    read = dict(dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
     try:
-        try:
-            raw = pd.read_csv(source, encoding="utf-8-sig", **read)
-        except UnicodeDecodeError:
-            if hasattr(source, "seek"):
-                source.seek(0)
-            raw = pd.read_csv(source, encoding="cp1252", **read)   # Excel's "CSV" on Windows
+        text = csv_text.decode(csv_text.read_bytes(source, name), name)
+    except csv_text.CsvTextError as err:
+        raise FormsError(str(err)) from err
+    if not text.strip():
+        raise FormsError(f"{name} is empty: export the responses again.")
+    read = dict(dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                sep=csv_text.sniff_delimiter(text))
+    try:
+        raw = pd.read_csv(io.StringIO(text), **read)
     except pd.errors.EmptyDataError as err:
         raise FormsError(f"{name} is empty: export the responses again.") from err
     except pd.errors.ParserError as err:
         raise FormsError(f"{name} is not a well-formed CSV file: {_csv_damage(str(err))} "
                          "Export the responses from the form again, or open the file in a "
                          "spreadsheet, fix that row and save it as CSV UTF-8.") from err
-    except UnicodeDecodeError as err:
-        raise FormsError(f"{name} is not text the course can read. Save it as CSV UTF-8 (in "
-                         "Excel: File > Save As > CSV UTF-8) and import it again.") from err
     raw.index = raw.index + 2                     # header is spreadsheet row 1
-    raw = raw.apply(lambda col: col.str.strip())
+    # A cell of only spaces is blank, so a row of them is a blank row, not a response.
+    raw = raw.apply(lambda col: col.str.strip()).replace("", pd.NA)
     return raw.dropna(how="all")                  # fully blank rows are not responses
 
 

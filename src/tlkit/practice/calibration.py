@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from tlkit.content.loader import find, load, read
+from tlkit.data import csv_text
 from tlkit.practice.observation import ObservationError, Rubric, as_whole_number
 
 # The works cited with every comparison (content/sources/agreement.yaml) and the bands a kappa is
@@ -99,6 +100,13 @@ def __getattr__(name: str):
 
 REFERENCE = "reference"
 MIN_LOOK_FORS = 2   # one item gives p_o of 0 or 1 and a kappa that means nothing
+# A calibration round is one group in one room. Sixty observers is already a very large
+# room; beyond that the pairwise figures (n(n-1)/2 pairs) stop meaning anything on a
+# projector and cost the kernel minutes, so larger uploads are refused with a message.
+MAX_OBSERVERS = 60
+MAX_UPLOAD_BYTES = 1_000_000        # 60 observers' form export, comments and all, fits easily
+PAIR_DETAIL_LIMIT = 12              # above this many observers, pairs are summarised
+LEAST_AGREEING_SHOWN = 5
 
 
 class CalibrationError(ValueError):
@@ -158,17 +166,46 @@ class Kappa:
         return f"{self.value:.2f} ({self.band})" if self.value is not None else self.reason
 
 
-def _pairs(first: Sequence[Any], second: Sequence[Any]) -> list[tuple[int, int]]:
-    """Score pairs where both raters gave a score; blanks drop out pairwise."""
-    return [(int(a), int(b)) for a, b in zip(first, second)
-            if a is not None and b is not None and not pd.isna(a) and not pd.isna(b)]
+def _blank(value: Any) -> bool:
+    return (value is None or (isinstance(value, str) and not value.strip())
+            or (not isinstance(value, str) and bool(pd.isna(value))))
+
+
+def _pairs(first: Sequence[Any], second: Sequence[Any],
+           levels: Sequence[int] | None = None) -> list[tuple[int, int]]:
+    """Score pairs where both raters gave a score; blanks drop out pairwise. Scores that are
+    not whole numbers (or not among `levels`) and lists of different lengths raise one
+    CalibrationError naming every such item, so a direct call reads as plainly as compare()."""
+    first, second = list(first), list(second)
+    problems = []
+    if len(first) != len(second):
+        problems.append(f"The two raters have different numbers of scores ({len(first)} and "
+                        f"{len(second)}); give one score (or a blank) per look-for to each.")
+    scale = (f"one of the levels {', '.join(str(level) for level in levels)}" if levels
+             else "a whole number")
+    pairs = []
+    for item, (a, b) in enumerate(zip(first, second), start=1):
+        numbers = []
+        for rater, value in (("first", a), ("second", b)):
+            number = None if _blank(value) else as_whole_number(value)
+            if not _blank(value) and (number is None or (levels and number not in levels)):
+                shown = repr(value) if isinstance(value, str) else str(value)
+                problems.append(f"Item {item}: the {rater} rater's score {shown} is not "
+                                f"{scale}; correct it or leave it blank.")
+            numbers.append(number)
+        if None not in numbers:
+            pairs.append((numbers[0], numbers[1]))
+    if problems:
+        raise CalibrationError(problems)
+    return pairs
 
 
 def cohen_kappa(first: Sequence[Any], second: Sequence[Any], levels: Sequence[int],
                 weighted: bool = True) -> Kappa:
     """Cohen's kappa between two raters' scores on the same items (linear weights by default;
-    weighted=False gives Cohen's original unweighted kappa)."""
-    pairs = _pairs(first, second)
+    weighted=False gives Cohen's original unweighted kappa). A score off `levels`, or text,
+    raises CalibrationError saying which item and rater."""
+    pairs = _pairs(first, second, levels)
     n = len(pairs)
     if n < MIN_LOOK_FORS:
         return Kappa(None, None, None, n, weighted,
@@ -211,6 +248,8 @@ def check_scores(scores: pd.DataFrame, rubric: Rubric,
     """Observers (rows) x look-fors (columns by id, name or short name) as whole numbers on the
     rubric's scale, columns in rubric order, blanks as <NA>. Every problem is collected and
     raised together in one CalibrationError naming row, observer and look-for."""
+    if len(scores) > MAX_OBSERVERS:
+        raise CalibrationError([_too_many(len(scores))])
     problems: list[str] = []
     columns: dict[str, Any] = {}
     for col in scores.columns:
@@ -254,6 +293,11 @@ def check_scores(scores: pd.DataFrame, rubric: Rubric,
     return clean
 
 
+def _too_many(observers: int) -> str:
+    return (f"There are {observers} observers; at most {MAX_OBSERVERS} can be compared at "
+            "once. Compare one group (one room) at a time.")
+
+
 _SCORE_TEXT = re.compile(r"^\s*(\d+)\s*(?:$|[-–—:.)]\s*\D|\s+\D)")   # "3", "3 - Established"
 _OBSERVER_HEADERS = ("observer", "name", "observer name", "your name", "observer's name")
 
@@ -268,26 +312,28 @@ def _column_letter(position: int) -> str:
 
 
 def _csv_text(file_or_buffer: Any, name: str) -> str:
-    """The file's text: UTF-8 (with or without the byte-order mark spreadsheets add), else
-    Windows-1252, which is what Excel on Windows writes for plain 'CSV'."""
-    try:
-        if isinstance(file_or_buffer, (str, os.PathLike)):
-            data: Any = Path(file_or_buffer).read_bytes()
-        elif isinstance(file_or_buffer, (bytes, bytearray, memoryview)):
-            data = bytes(file_or_buffer)
-        else:
-            data = file_or_buffer.read()
-    except OSError as exc:
-        raise CalibrationError([f"{name} could not be opened ({exc.strerror or exc})."]) from None
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    for encoding in ("utf-8-sig", "cp1252"):
+    """The file's text in whichever encoding the spreadsheet used (tlkit.data.csv_text), after
+    checking its size, so a huge file is refused before it is read."""
+    if isinstance(file_or_buffer, (str, os.PathLike)):
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CalibrationError([f"{name} is not readable text. Save it from the spreadsheet as "
-                            "'CSV UTF-8 (comma delimited)' and try again."])
+            size = Path(file_or_buffer).stat().st_size
+        except OSError:
+            size = 0        # read_bytes below says the file could not be opened
+        if size > MAX_UPLOAD_BYTES:
+            raise CalibrationError([_too_big(name, size)])
+    try:
+        data = csv_text.read_bytes(file_or_buffer, name)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise CalibrationError([_too_big(name, len(data))])
+        return csv_text.decode(data, name)
+    except csv_text.CsvTextError as exc:
+        raise CalibrationError([str(exc)]) from None
+
+
+def _too_big(name: str, size: int) -> str:
+    return (f"{name} is {size / 1_000_000:.1f} MB; a scores file can be at most "
+            f"{MAX_UPLOAD_BYTES // 1_000_000} MB (room for {MAX_OBSERVERS} observers). Keep "
+            "only the observers' names and score columns, or split the group into rooms.")
 
 
 def read_scores_csv(file_or_buffer: Any, rubric: Rubric, name: str | None = None) -> pd.DataFrame:
@@ -306,17 +352,21 @@ def read_scores_csv(file_or_buffer: Any, rubric: Rubric, name: str | None = None
             else getattr(file_or_buffer, "name", None)
         name = Path(source).name if isinstance(source, (str, os.PathLike)) else "The file"
     text = _csv_text(file_or_buffer, name)
+    delimiter = csv_text.sniff_delimiter(text)
     try:
         # header=None keeps the header row verbatim (pandas would rename a repeated header
         # to "x.1"); everything as text so blanks and typos reach our own checks.
         raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                          skip_blank_lines=False, skipinitialspace=True)
+                          skip_blank_lines=False, skipinitialspace=True, sep=delimiter)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise CalibrationError([f"{name} could not be read as CSV ({exc}). Save it from the "
                                 "spreadsheet as 'CSV (comma separated)' and try again."]) from None
     headers = list(raw.iloc[0]) if len(raw) else []
     raw = raw.iloc[1:]
-    raw = raw[(raw.apply(lambda column: column.str.strip()) != "").any(axis=1)]
+    # Rows of nothing but spaces or tabs are blank lines too, not observers.
+    raw = raw[(raw.apply(lambda column: column.fillna("").str.strip()) != "").any(axis=1)]
+    if len(raw) > MAX_OBSERVERS:
+        raise CalibrationError([f"{name}: {_too_many(len(raw))}"])
 
     problems: list[str] = []
     observer_col, look_for_cols, ignored = None, {}, []
@@ -343,7 +393,9 @@ def read_scores_csv(file_or_buffer: Any, rubric: Rubric, name: str | None = None
             continue
         look_for_cols[lf.id] = (pos, label)
     if observer_col is None:
-        problems.append("No observer column: head the column of names 'observer' (row 1).")
+        found = ", ".join(repr(str(h).strip()) for h in headers[:8]) or "none"
+        problems.append("No observer column: head the column of names 'observer' (row 1). "
+                        f"The headers in row 1 are: {found}.")
     if not look_for_cols:
         problems.append("No column matches a look-for. Head each score column with a look-for "
                         f"id or name, e.g. {', '.join(rubric.look_for_ids[:3])}.")
@@ -463,8 +515,20 @@ class CalibrationReport:
     pairs: list[Agreement] = field(default_factory=list)
     overall: Agreement | None = None              # all observers' scores pooled vs reference
     by_look_for: pd.DataFrame = field(default_factory=pd.DataFrame)
-    disagreement: list[str] = field(default_factory=list)    # most disagreement first
+    # Two readings of "where the group disagrees", as sentences, most disagreement first:
+    # observers' scores set against each other (needs no reference, so it can be discussed
+    # before the reference is revealed), and distance from the reference (after).
+    among_observers: list[str] = field(default_factory=list)
+    from_reference: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)        # what was left out, and why
+
+    @property
+    def with_reference(self) -> bool:
+        """Whether any figure here compares with the reference."""
+        return bool(self.by_look_for.size) and bool(self.by_look_for.reference.notna().any())
+
+    def pair_summary(self) -> PairSummary | None:
+        return summarise_pairs(self.pairs)
 
 
 def compare(scores: pd.DataFrame, reference: Mapping[str, int] | None,
@@ -516,7 +580,8 @@ def compare(scores: pd.DataFrame, reference: Mapping[str, int] | None,
         report.pairs.append(agreement(a, row_a, b, row_b, levels))
 
     report.by_look_for = _by_look_for(clean, data, reference, rubric)
-    report.disagreement = _disagreement(report.by_look_for, bool(reference))
+    report.among_observers = _among_observers(report.by_look_for)
+    report.from_reference = _from_reference(report.by_look_for)
     no_reference = [short[lf] for lf in scored if lf not in reference]
     if reference and no_reference:
         report.messages.append(f"The reference has no score for {_join(no_reference)}; "
@@ -541,6 +606,7 @@ def _by_look_for(clean: pd.DataFrame, data: dict[str, list], reference: dict[str
             continue
         ref = reference.get(lf_id)
         diffs = [abs(v - ref) for v in values] if ref is not None else []
+        counts = {level: values.count(level) for level in set(values)}
         rows.append({
             "look_for_id": lf_id,
             "look_for": rubric.look_for(lf_id).short,
@@ -552,40 +618,94 @@ def _by_look_for(clean: pd.DataFrame, data: dict[str, list], reference: dict[str
             "lowest": min(values),
             "highest": max(values),
             "spread": max(values) - min(values),
+            # Population SD: how far a typical score sits from the group's average score.
+            "sd": float(np.std(values)),
+            "pairs": len(values) * (len(values) - 1) // 2,
+            # Pairs of observers two or more levels apart ("discrepant"), from the counts
+            # per level rather than by listing every pair.
+            "pairs_two_apart": sum(counts[a] * counts[b] for a in counts for b in counts
+                                   if a - b >= 2),
         })
     table = pd.DataFrame(rows, columns=["look_for_id", "look_for", "reference", "observers",
                                         "exact", "within_one", "mean_abs_diff", "lowest",
-                                        "highest", "spread"])
+                                        "highest", "spread", "sd", "pairs",
+                                        "pairs_two_apart"])
     # Int64 so a reference prints as 3, not 3.0; a look-for without one holds <NA>.
     table["reference"] = table["reference"].astype("Int64")
-    for column in ("exact", "within_one", "mean_abs_diff"):
+    for column in ("exact", "within_one", "mean_abs_diff", "sd"):
         table[column] = table[column].astype(float)
     return table
 
 
-def _disagreement(table: pd.DataFrame, with_reference: bool) -> list[str]:
-    """Look-fors ranked from most to least disagreement, as sentences; agreeing ones omitted.
-    With a reference: distance from it first (that is what calibration aims at), then spread."""
+def _among_observers(table: pd.DataFrame) -> list[str]:
+    """Look-fors ranked by how far apart the observers' scores are from each other: standard
+    deviation first, then range, then pairs two or more levels apart. No reference is used,
+    so the group can discuss this before it sees the reference. Agreeing look-fors omitted."""
     if table.empty:
         return []
-    keys = ["mean_abs_diff", "spread"] if with_reference else ["spread"]
-    # Look-fors the reference does not cover (no distance) go after those it does.
-    ranked = table.sort_values(keys, ascending=False, kind="stable", na_position="last")
+    ranked = table.sort_values(["sd", "spread", "pairs_two_apart"], ascending=False,
+                               kind="stable")
     sentences = []
     for row in ranked.itertuples():
-        has_reference = with_reference and not pd.isna(row.reference)
-        off = has_reference and row.mean_abs_diff > 0
-        if not off and row.spread == 0:
+        if row.spread == 0:
             continue
-        text = f"{row.look_for}: "
-        if has_reference:
-            text += (f"on average {row.mean_abs_diff:.1f} levels from the reference "
-                     f"({row.reference}); {percent(row.exact)} matched it exactly; ")
-        text += (f"scores ranged from {row.lowest} to {row.highest}." if row.spread
-                 else f"everyone gave {row.lowest}.")
-        sentences.append(text)
+        apart = (f"two or more levels apart in {row.pairs_two_apart} of {row.pairs} pairs "
+                 "of observers" if row.pairs_two_apart
+                 else "no two observers more than one level apart")
+        sentences.append(f"{row.look_for}: scores from {row.lowest} to {row.highest} "
+                         f"(SD {row.sd:.1f}); {apart}.")
     if not sentences:
-        sentences.append("No disagreement: every observer gave the same score on every "
-                         "look-for" + (" as the reference." if with_reference
-                                       and table.reference.notna().all() else "."))
+        sentences.append("No disagreement among observers: everyone gave the same score on "
+                         "every look-for.")
     return sentences
+
+
+def _from_reference(table: pd.DataFrame) -> list[str]:
+    """Look-fors the reference covers, ranked by the observers' average distance from it.
+    Look-fors everyone scored as the reference did are omitted."""
+    if table.empty or not table.reference.notna().any():
+        return []
+    covered = table[table.reference.notna()]
+    ranked = covered.sort_values(["mean_abs_diff", "spread"], ascending=False, kind="stable")
+    sentences = [f"{row.look_for}: on average {row.mean_abs_diff:.1f} levels from the "
+                 f"reference ({row.reference}); {percent(row.exact)} matched it exactly, "
+                 f"{percent(row.within_one)} were within one level."
+                 for row in ranked.itertuples() if row.mean_abs_diff > 0]
+    if not sentences:
+        sentences.append("Every observer gave the reference score on every look-for the "
+                         "reference covers.")
+    return sentences
+
+
+# --- Many observers: pairs in summary ------------------------------------------------------
+
+@dataclass(frozen=True)
+class PairSummary:
+    """Pairwise agreement for a large group in a few numbers instead of n(n-1)/2 rows."""
+    pairs: int
+    exact_median: float | None
+    exact_range: tuple[float, float] | None
+    within_one_median: float | None
+    within_one_range: tuple[float, float] | None
+    kappa_median: float | None
+    kappa_range: tuple[float, float] | None
+    kappa_missing: int                 # pairs whose kappa could not be computed
+    least_agreeing: list[Agreement]    # lowest within-one first, then lowest exact
+
+
+def summarise_pairs(pairs: Sequence[Agreement],
+                    shown: int = LEAST_AGREEING_SHOWN) -> PairSummary | None:
+    if not pairs:
+        return None
+
+    def middle(values: list[float]) -> tuple[float | None, tuple[float, float] | None]:
+        return (float(np.median(values)), (min(values), max(values))) if values \
+            else (None, None)
+
+    exact = middle([p.exact for p in pairs if p.exact is not None])
+    within = middle([p.within_one for p in pairs if p.within_one is not None])
+    kappas = [p.kappa.value for p in pairs if p.kappa.value is not None]
+    compared = [p for p in pairs if p.exact is not None]
+    least = sorted(compared, key=lambda p: (p.within_one, p.exact))[:shown]
+    return PairSummary(len(pairs), *exact, *within, *middle(kappas),
+                       kappa_missing=len(pairs) - len(kappas), least_agreeing=least)
