@@ -39,7 +39,16 @@ def load_manifest(root: Path | str | None = None) -> list[ModuleEntry]:
     if not path.is_file():
         raise ManifestError(f"There is no course manifest at {path}. It lists the modules in "
                             f"order; see AUTHORING.md.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" near line {mark.line + 1}" if mark is not None else ""
+        raise ManifestError(f"{path} is not readable YAML{line} ({getattr(err, 'problem', err)}). "
+                            f"Check the indentation there: each module starts with '  - id:' "
+                            f"and its title and session_minutes line up under 'id'.") from None
+    except UnicodeDecodeError:
+        raise ManifestError(f"{path} is not saved as UTF-8 text; save it again as UTF-8.") from None
     entries = data.get("modules") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ManifestError(f"{path}: 'modules' must be a list of modules, each with id, title "
