@@ -407,3 +407,24 @@ def test_a_widget_cell_for_a_broken_section_shows_a_sentence(tmp_path, monkeypat
     write_module(tmp_path, "tiny", two_sections())
     view = activity_widget("tiny", "First")
     assert "names no activity" in view.value and "Traceback" not in view.value
+
+
+def test_a_widget_cell_reads_the_notebook_copy_it_runs_in(tmp_path, monkeypatch):
+    """A learner's kernel runs in their workspace copy, with no course root to read."""
+    from tlkit.widgets.course.activity import activity_widget
+
+    write_module(tmp_path / "course", "tiny", [heading("Run it", 0, 50, None, {"protocol": "tuning"})],
+                 session_minutes=50)
+    copy = write_module(tmp_path / "workspace", "tiny",
+                        [heading("Run it", 0, 48, None, {"protocol": "tuning"})],
+                        session_minutes=48)
+    monkeypatch.setenv("TLKIT_COURSE_ROOT", str(tmp_path / "course"))
+    monkeypatch.chdir(copy.parent)
+    runner = activity_widget("tiny", "Run it")
+    assert sum(runner.clock.state.step_minutes) == 48  # the copy's own heading, not the source
+    # A same-named notebook that is not the module (the facilitator guide) is not read.
+    guide = tmp_path / "facilitator"
+    guide.mkdir()
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Guide")]), guide / "tiny.ipynb")
+    monkeypatch.chdir(guide)
+    assert section_activity("tiny", "Run it").slot_minutes == 50

@@ -159,15 +159,19 @@ def section_activity(module: Module | str, section: str,
     sections there are, or saying the section names no activity.
     """
     if isinstance(module, str):
-        module = load_module(module, root)
-    found = next((s for s in module.sections if s.title == section.strip()), None)
+        name, sections = module, _sections_beside(module) if root is None else None
+        if sections is None:
+            sections = load_module(module, root).sections
+    else:
+        name, sections = module.name, module.sections
+    found = next((s for s in sections if s.title == section.strip()), None)
     if found is None:
-        names = "; ".join(repr(s.title) for s in module.sections)
-        raise ModuleError(f"Module {module.name!r} has no section called {section!r}. Its "
+        names = "; ".join(repr(s.title) for s in sections)
+        raise ModuleError(f"Module {name!r} has no section called {section!r}. Its "
                           f"sections are: {names}. Use one of those titles exactly.")
     if found.activity is None:
         raise ModuleError(
-            f"Section {found.title!r} of module {module.name!r} names no activity. Add "
+            f"Section {found.title!r} of module {name!r} names no activity. Add "
             f"\"activity\": {{\"protocol\": \"<protocol id>\"}} (or {{\"rubric\": \"<id>\"}}) to "
             f"its heading cell's \"tlkit\" metadata.")
     return found.activity
@@ -195,6 +199,27 @@ def agenda(module: Module, start: str = "09:00") -> list[AgendaItem]:
 def _hhmm(minutes: int) -> str:
     hours, mins = divmod(minutes % (24 * 60), 60)
     return f"{hours:02d}:{mins:02d}"
+
+
+def _sections_beside(name: str) -> list[Section] | None:
+    """The sections of <name>.ipynb in the current folder, when it is that module's notebook.
+
+    A notebook's kernel runs in the notebook's folder, so a widget cell reads the copy it sits
+    in: the learner's released copy (JupyterLab does not point learners at the authors'
+    notebooks), the autograded copy, or the source notebook itself. The release keeps the
+    heading metadata, so every copy carries the same minutes as the text around them.
+    """
+    path = Path.cwd() / f"{name}.ipynb"
+    if not path.is_file():
+        return None
+    try:
+        notebook = _read_notebook(path)
+    except ModuleError:
+        return None
+    meta = notebook.get("metadata", {}).get("tlkit")
+    if not isinstance(meta, dict) or meta.get("module") != name:
+        return None  # e.g. facilitator/<name>.ipynb, the guide: read the module instead
+    return _sections(notebook.get("cells", []), f"{path.name} ({path})")
 
 
 def _entries(root) -> list[ModuleEntry]:
