@@ -20,7 +20,7 @@ from tlkit.serve import servers as serve
 
 TOKEN = "tlkit-learner-lab-test"
 NOTEBOOK = Path("protocols") / "protocols.ipynb"
-RUNNER_CALL = "ProtocolRunner("
+RUNNER_CALL = 'activity_widget("protocols", "Running a tuning protocol"'
 
 
 def _source(cell: dict) -> str:

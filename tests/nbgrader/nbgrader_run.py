@@ -106,7 +106,7 @@ def write_demo_course(root: Path, *, intro: str = "Welcome to the demo module.")
 
     nb = new_notebook(metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "tlkit": {"module": "demo", "title": "Demo", "session_minutes": 10, "objectives": ["Try"]},
+        "tlkit": {"module": "demo", "objectives": ["Try"]},
     })
     nb.cells = [
         new_markdown_cell(f"# Part one\n\n{intro}",
@@ -125,6 +125,9 @@ def write_demo_course(root: Path, *, intro: str = "Welcome to the demo module.")
     module.mkdir(parents=True, exist_ok=True)
     (root / "facilitator").mkdir(exist_ok=True)
     nbformat.write(nb, module / "demo.ipynb")
+    # The manifest is what makes modules/demo/ a module (tlkit.course.manifest).
+    (root / "modules" / "course.yaml").write_text(
+        "modules:\n  - id: demo\n    title: Demo\n    session_minutes: 10\n", encoding="utf-8")
     (module / "slots.csv").write_text("slot,minutes\nopening,10\n", encoding="utf-8")
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
     return root

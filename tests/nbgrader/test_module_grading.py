@@ -31,6 +31,9 @@ def test_release_is_the_learner_version(graded, module):
     source = read_nb(source_notebook(module))
     release = read_nb(graded(module).release)
     released_cells = cells_by_grade_id(release)
+    # Widget cells read their section's activity and minutes from the copy they run in.
+    assert ([c.metadata["tlkit"] for c in release.cells if "tlkit" in c.metadata]
+            == [c.metadata["tlkit"] for c in source.cells if "tlkit" in c.metadata])
 
     for cell in release.cells:
         assert "facilitator" not in cell.metadata.get("tags", []), cell.source[:80]

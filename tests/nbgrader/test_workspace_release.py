@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from nbgrader_run import nbgrader, read_nb, unblanked_written_answers, write_demo_course
 
+from tlkit.course.manifest import add_module
 from tlkit.ops.release import ReleaseError, prepare_workspace
 
 
@@ -84,6 +85,9 @@ def test_a_broken_module_gives_a_plain_message(course, tmp_path):
     broken = course / "modules" / "broken"
     broken.mkdir()
     (broken / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
+    with pytest.raises(ReleaseError, match="course.yaml does not list it"):
+        prepare_workspace(tmp_path / "ws", root=course)  # the manifest's rule comes first
+    add_module("broken", "Broken", 10, root=course)
     with pytest.raises(ReleaseError) as err:
         prepare_workspace(tmp_path / "ws", root=course)
     message = str(err.value)

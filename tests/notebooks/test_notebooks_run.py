@@ -20,10 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from tlkit.course.module import list_modules, module_path
+
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(
-    nb for folder in ("modules", "facilitator") for nb in (ROOT / folder).rglob("*.ipynb")
-    if ".ipynb_checkpoints" not in nb.parts
+# The modules are the manifest's (modules/course.yaml), in course order; then every guide.
+NOTEBOOKS = [module_path(name, ROOT) for name in list_modules(ROOT)] + sorted(
+    nb for nb in (ROOT / "facilitator").rglob("*.ipynb") if ".ipynb_checkpoints" not in nb.parts
 )
 
 

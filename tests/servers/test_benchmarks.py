@@ -30,6 +30,8 @@ def test_module_notebooks_run_with_their_own_state_folder(tmp_path):
                                          "language": "python"}},
              "nbformat": 4, "nbformat_minor": 5}
     (course / "modules" / "probe" / "probe.ipynb").write_text(json.dumps(probe))
+    (course / "modules" / "course.yaml").write_text(  # the manifest makes probe a module
+        "modules:\n  - id: probe\n    title: Probe\n    session_minutes: 1\n")
     ours = tmp_path / "bench-state"
 
     times = _bench().notebook_run_times(course, 1, ours)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 from pathlib import Path
+
+import pytest
 
 from tlkit.course.module import Module, Section
 from tlkit.content import ContentError
@@ -93,18 +96,80 @@ def test_choosing_a_protocol_swaps_the_runner_moves_and_handout():
     assert step.name.replace("'", "&#x27;") in panel.moves.value
 
 
-def test_the_handout_follows_the_runner_minutes_and_explains_an_impossible_slot():
+def _handout_minutes(panel: ProtocolPanel) -> list[int]:
+    return [int(m) for m in re.findall(r'class="num tlkit-handout-minutes">(\d+)<',
+                                       _handout(panel))]
+
+
+def _runner_minutes(panel: ProtocolPanel) -> list[int]:
+    return list(panel.runner.clock.state.step_minutes)
+
+
+def test_the_handout_prints_the_runner_s_plan_as_the_minutes_change():
     protocol = load_protocol("tuning")
     panel = ProtocolPanel("tuning")
-    assert f"({protocol.total_minutes} min)" in panel.handout.value
+    assert _handout_minutes(panel) == _runner_minutes(panel) == [
+        s.suggested_minutes for s in protocol.steps]
+    assert f"({protocol.total_minutes} min)</a>" in panel.handout.value
     fits = (protocol.min_minutes + protocol.total_minutes) // 2
     panel.runner.slot_box.value = fits
-    assert f"({fits} min)" in panel.handout.value
-    too_short = facilitator_guide.handout_link_html(protocol, protocol.min_minutes - 5)
-    assert f"suggested {protocol.total_minutes} minutes instead" in too_short
-    # The link names the minutes the handout really shows, not the slot typed.
-    assert f"({protocol.total_minutes} min)</a>" in too_short
-    assert f"({protocol.min_minutes - 5} min)" not in too_short
+    assert sum(_runner_minutes(panel)) == fits
+    assert _handout_minutes(panel) == _runner_minutes(panel)
+    assert f"({fits} min)</a>" in panel.handout.value
+    assert "tlkit-plan-note" not in panel.handout.value
+
+
+def test_a_slot_too_short_keeps_the_last_workable_plan_in_both_and_says_so_once():
+    protocol = load_protocol("tuning")
+    panel = ProtocolPanel("tuning", slot_minutes=45)
+    workable = _runner_minutes(panel)
+    assert sum(workable) == 45
+    panel.runner.slot_box.value = protocol.min_minutes - 5
+    # Before the fix the runner stayed at 45 while the handout jumped to the suggested 60.
+    assert _runner_minutes(panel) == workable == _handout_minutes(panel)
+    assert "(45 min)</a>" in panel.handout.value
+    sentence = (f"{protocol.name} needs at least {protocol.min_minutes} minutes, so "
+                f"{protocol.min_minutes - 5} cannot work: the runner and the handout keep the "
+                f"45-minute plan.")
+    assert html.escape(sentence) in panel.handout.value
+    assert html.escape(sentence) in panel.runner.slot_message.value
+    assert panel.runner.slot_message.value.count(". ") == 0  # one sentence, not the long reason
+    # Back to a workable slot: both follow again and the sentence goes.
+    panel.runner.slot_box.value = 50
+    assert sum(_runner_minutes(panel)) == 50 and _handout_minutes(panel) == _runner_minutes(panel)
+    assert "tlkit-plan-note" not in panel.handout.value
+
+
+def test_a_section_slot_the_protocol_cannot_fit_opens_both_at_the_suggested_plan():
+    protocol = load_protocol("tuning")
+    panel = ProtocolPanel("tuning", slot_minutes=protocol.min_minutes - 1)
+    assert _runner_minutes(panel) == _handout_minutes(panel) == [
+        s.suggested_minutes for s in protocol.steps]
+    assert f"keep the {protocol.total_minutes}-minute plan" in panel.handout.value
+
+
+def test_a_restored_runner_plan_is_what_the_handout_prints():
+    first = ProtocolPanel("tuning", slot_minutes=50)
+    saved = _runner_minutes(first)
+    first.runner._press(first.runner.clock.start)  # saves the clock, as a button press does
+    reopened = ProtocolPanel("tuning", slot_minutes=45)  # the guide reloads; the group's plan wins
+    assert _runner_minutes(reopened) == saved == _handout_minutes(reopened)
+    assert "picked up the 50-minute plan" in reopened.handout.value
+
+
+def test_a_plan_no_slot_reproduces_is_refused_in_plain_words():
+    protocol = load_protocol("tuning")
+    odd = [s.suggested_minutes for s in protocol.steps]
+    odd[0], odd[1] = odd[1], odd[0]
+    with pytest.raises(ValueError, match="type the minutes available again"):
+        facilitator_guide.handout_plan_slot(protocol, odd)
+
+
+def test_for_section_reports_a_section_without_a_protocol():
+    module = _module()
+    panel = ProtocolPanel.for_section(module, "Warm-up")
+    assert "names no activity" in panel.handout.value
+    assert panel.runner is None
 
 
 def test_a_broken_protocol_file_is_reported_and_the_rest_stay_usable(monkeypatch):

@@ -10,32 +10,53 @@ from __future__ import annotations
 
 import base64
 import html
+from typing import Sequence
 
 import ipywidgets as widgets
 
+from tlkit.course.module import Module, section_activity
 from tlkit.practice.protocols import Protocol, list_protocols, load_protocol
 from tlkit.widgets.common import message_html
 
 
-def handout_link_html(protocol: Protocol, slot_minutes: int | None = None) -> str:
+def handout_plan_slot(protocol: Protocol, plan: Sequence[int]) -> int | None:
+    """The slot that makes the printed handout show exactly `plan` (the runner's minutes per
+    step): None for the suggested times, else the plan's total. Raises ValueError when no slot
+    reproduces the plan (a plan saved before the protocol file changed)."""
+    from tlkit.practice.rescale import rescale
+
+    plan = tuple(plan)
+    if plan == tuple(step.suggested_minutes for step in protocol.steps):
+        return None
+    try:
+        if rescale(protocol, sum(plan)) == plan:
+            return sum(plan)
+    except ValueError:
+        pass
+    raise ValueError(
+        f"the runner is keeping a plan saved earlier ({', '.join(map(str, plan))} minutes per "
+        f"step) that no longer fits the protocol file; type the minutes available again so "
+        f"the runner and the handout are refitted together.")
+
+
+def handout_link_html(protocol: Protocol, plan: Sequence[int] | None = None,
+                      note: str = "") -> str:
     """A download link holding the printable handout itself (a data: URI), so it works with
-    no file on the server and no outside request."""
+    no file on the server and no outside request.
+
+    plan: the minutes per step the handout shows (the runner's plan); None for the suggested
+    times. note: one plain sentence shown under the link.
+    """
     from tlkit.printables.handouts import protocol_handout
 
-    note = ""
-    minutes = slot_minutes or protocol.total_minutes
-    try:
-        page = protocol_handout(protocol, slot_minutes=slot_minutes)
-    except ValueError as err:  # the slot cannot hold the steps: print the suggested timings
-        page = protocol_handout(protocol)
-        minutes = protocol.total_minutes  # the label names the minutes the handout shows
-        note = (f"<br><small>{html.escape(str(err))} The handout shows the suggested "
-                f"{protocol.total_minutes} minutes instead.</small>")
+    plan = tuple(plan) if plan is not None else tuple(s.suggested_minutes for s in protocol.steps)
+    page = protocol_handout(protocol, slot_minutes=handout_plan_slot(protocol, plan))
     data = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    small = f"<br><small class='tlkit-plan-note'>{html.escape(note)}</small>" if note else ""
     return (f"<a class='tlkit-handout-link' download='{html.escape(protocol.id)}-handout.html' "
             f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
-            f"Download the one-page handout for {html.escape(protocol.name)} ({minutes} min)"
-            f"</a> &mdash; open it in a browser and print it.{note}")
+            f"Download the one-page handout for {html.escape(protocol.name)} ({sum(plan)} min)"
+            f"</a> &mdash; open it in a browser and print it.{small}")
 
 
 def protocol_moves_html(protocol: Protocol) -> str:
@@ -58,13 +79,33 @@ class ProtocolPanel(widgets.VBox):
     """A protocol chooser over a ProtocolRunner.
 
     `moves` (the chosen protocol's facilitator moves) and `handout` (its download link) follow
-    the chooser and the runner's minutes; the guide shows them in their own sections. They
+    the chooser and the runner's plan; the guide shows them in their own sections. They
     always exist: when a protocol cannot be shown they hold the reason, in plain words.
+    slot_minutes: the minutes the runner opens with (for_section reads them from the module).
+    The handout always prints the runner's own plan, so the two can never disagree.
     """
 
-    def __init__(self, protocol_id: str = "tuning", **kwargs):
+    @classmethod
+    def for_section(cls, module: Module | str, section: str, **kwargs) -> "ProtocolPanel":
+        """The panel for the protocol a module section runs, opening at that section's live
+        minutes, the same minutes the guide's agenda shows for it."""
+        try:
+            activity = section_activity(module, section)
+        except ValueError as err:
+            panel = cls(**kwargs)
+            panel._show_problem(f"The guide cannot read the section {section!r}: {err}")
+            return panel
+        if not activity.protocol:
+            panel = cls(**kwargs)
+            panel._show_problem(f"The section {section!r} runs no protocol, so there is no "
+                                f"runner to show for it.")
+            return panel
+        return cls(activity.protocol, slot_minutes=activity.slot_minutes, **kwargs)
+
+    def __init__(self, protocol_id: str = "tuning", slot_minutes: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("tlkit-protocol-panel")
+        self.slot_minutes = slot_minutes
         self.runner = None
         self.runner_box = widgets.VBox()
         self.handout = widgets.HTML()
@@ -101,23 +142,55 @@ class ProtocolPanel(widgets.VBox):
             self.runner.close()  # stops its clock task; the saved state stays on disk
             self.runner = None
         try:
-            self.runner = ProtocolRunner(self.protocols[protocol_id])
-            self.runner.slot_box.observe(lambda change: self._update_handout(), names="value")
+            self.runner = ProtocolRunner(self.protocols[protocol_id],
+                                         slot_minutes=self.slot_minutes)
+            # Registered after the runner's own handler, so it sees the runner's new plan.
+            self.runner.slot_box.observe(self._on_slot_change, names="value")
             self.runner_box.children = [self.runner]
             self.moves.value = protocol_moves_html(self.protocol)
-            self._update_handout()
+            self._update_handout(self._opening_note())
         except ValueError as err:
             self._show_problem(f"{self.protocols[protocol_id].name} cannot be shown: {err}")
 
-    def _update_handout(self) -> None:
-        minutes = self.runner.slot_box.value
-        slot = None if minutes == self.protocol.total_minutes else minutes
+    @property
+    def plan(self) -> tuple[int, ...]:
+        """The runner's minutes per step: what the clock runs and the handout prints."""
+        return tuple(self.runner.clock.state.step_minutes)
+
+    def _opening_note(self) -> str:
+        # The section's slot could not hold this protocol: the runner opened at the
+        # suggested times, and says so in the same words as a slot typed too short.
+        if not self.slot_minutes or sum(self.plan) == self.slot_minutes:
+            return ""
+        if self.slot_minutes < self.protocol.min_minutes:
+            return self._kept_sentence(self.slot_minutes)
+        return (f"The runner picked up the {sum(self.plan)}-minute plan the group was working "
+                f"to; the handout shows the same plan.")
+
+    def _kept_sentence(self, typed: int) -> str:
+        protocol = self.protocol
+        return (f"{protocol.name} needs at least {protocol.min_minutes} minutes, so {typed} "
+                f"cannot work: the runner and the handout keep the {sum(self.plan)}-minute plan.")
+
+    def _on_slot_change(self, change) -> None:
+        typed = change["new"]
+        note = "" if sum(self.plan) == typed else self._kept_sentence(typed)
+        if note:
+            # One sentence, in both places, instead of the runner's own longer message.
+            self.runner.slot_message.value = (f"<span class='tlkit-plan-note' "
+                                              f"style='color:#b71c1c'>{html.escape(note)}</span>")
+        self._update_handout(note)
+
+    def _update_handout(self, note: str = "") -> None:
         try:
-            self.handout.value = handout_link_html(self.protocol, slot)
+            self.handout.value = handout_link_html(self.protocol, self.plan, note)
         except ValueError as err:
             self.handout.value = _problem_html(f"The handout could not be made: {err}")
 
     def _show_problem(self, message: str) -> None:
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
         self.runner_box.children = [widgets.HTML(_problem_html(message))]
         self.moves.value = self.handout.value = _problem_html(message)
 

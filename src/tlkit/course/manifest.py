@@ -39,7 +39,16 @@ def load_manifest(root: Path | str | None = None) -> list[ModuleEntry]:
     if not path.is_file():
         raise ManifestError(f"There is no course manifest at {path}. It lists the modules in "
                             f"order; see AUTHORING.md.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" near line {mark.line + 1}" if mark is not None else ""
+        raise ManifestError(f"{path} is not readable YAML{line} ({getattr(err, 'problem', err)}). "
+                            f"Check the indentation there: each module starts with '  - id:' "
+                            f"and its title and session_minutes line up under 'id'.") from None
+    except UnicodeDecodeError:
+        raise ManifestError(f"{path} is not saved as UTF-8 text; save it again as UTF-8.") from None
     entries = data.get("modules") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ManifestError(f"{path}: 'modules' must be a list of modules, each with id, title "
@@ -66,7 +75,43 @@ def load_manifest(root: Path | str | None = None) -> list[ModuleEntry]:
 
 
 def module_ids(root: Path | str | None = None) -> list[str]:
+    """The ids listed in the manifest, in order (the files on disk are not looked at)."""
     return [entry.id for entry in load_manifest(root)]
+
+
+def course_modules(root: Path | str | None = None) -> list[ModuleEntry]:
+    """The course's modules, in manifest order, once the manifest and modules/ agree.
+
+    The one rule for what a module is: a manifest entry <id> whose folder modules/<id>/ holds
+    <id>.ipynb. A folder in modules/ the manifest does not list, or an entry without its
+    notebook, raises ManifestError naming both and the fix, so the release, the course model,
+    the guides and the tests never each decide differently.
+    """
+    entries = load_manifest(root)
+    folder = manifest_path(root).parent
+    problems = [_missing_notebook(folder, entry) for entry in entries
+                if not (folder / entry.id / f"{entry.id}.ipynb").is_file()]
+    listed = {entry.id for entry in entries}
+    for unlisted in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in listed
+                           and not p.name.startswith((".", "_"))):
+        problems.append(
+            f"modules/{unlisted.name}/ is a folder in modules/, but {MANIFEST_NAME} does not "
+            f"list it, so it is not part of the course. Add it to {MANIFEST_NAME} (id: "
+            f"{unlisted.name}, title, session_minutes; `tlkit new-module` does this for a new "
+            f"module), or move the folder out of modules/.")
+    if problems:
+        raise ManifestError("\n".join(problems))
+    return entries
+
+
+def _missing_notebook(folder: Path, entry: ModuleEntry) -> str:
+    expected = f"modules/{entry.id}/{entry.id}.ipynb"
+    others = sorted(p.name for p in (folder / entry.id).glob("*.ipynb"))
+    found = (f" The folder holds {', '.join(others)}: rename the module's notebook to "
+             f"{entry.id}.ipynb." if others else "")
+    return (f"{MANIFEST_NAME} lists the module {entry.id!r}, but there is no {expected}."
+            f"{found} Put the module's notebook there, or remove the entry from "
+            f"{MANIFEST_NAME}.")
 
 
 def add_module(slug: str, title: str, session_minutes: int,

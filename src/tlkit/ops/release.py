@@ -56,14 +56,15 @@ class WorkspaceReport:
 
 
 def module_ids(root: Path) -> list[str]:
-    """Every folder in modules/ that holds a notebook is one nbgrader assignment."""
-    modules = root / "modules"
-    if not modules.is_dir():
-        return []
-    return sorted(
-        p.name for p in modules.iterdir()
-        if p.is_dir() and not p.name.startswith((".", "_")) and any(p.glob("*.ipynb"))
-    )
+    """The course's modules in order, each one nbgrader assignment: the manifest's rule
+    (modules/course.yaml, tlkit.course.manifest.course_modules). Raises ReleaseError when the
+    manifest and the folders in modules/ disagree."""
+    from tlkit.course.manifest import ManifestError, course_modules
+
+    try:
+        return [entry.id for entry in course_modules(root)]
+    except ManifestError as err:
+        raise ReleaseError(f"The course cannot be released yet:\n{err}") from None
 
 
 def generate_release(root: Path, module: str) -> Path:
@@ -180,12 +181,7 @@ def copy_release(release: Path, workspace: Path, today: dt.date | None = None) -
 
 def release_course(root: Path, workspace: Path, today: dt.date | None = None) -> WorkspaceReport:
     """Generate every module's release and copy them all into `workspace`."""
-    modules = module_ids(root)
-    if not modules:
-        raise ReleaseError(
-            f"No modules found in {root / 'modules'}: each module is a folder there holding "
-            "its notebook, e.g. modules/protocols/protocols.ipynb."
-        )
+    modules = module_ids(root)  # never empty: the manifest refuses an empty module list
     report = WorkspaceReport(workspace.resolve())
     for module in modules:
         part = copy_release(generate_release(root, module), report.workspace, today)
