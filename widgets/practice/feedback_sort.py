@@ -14,6 +14,7 @@ from tlkit.practice.feedback import (
     Exercise,
     SortResult,
     check_sorting,
+    learner_seed,
     load_exercise,
     sample_statements,
 )
@@ -24,12 +25,14 @@ _CHOICES = [(label.capitalize(), label) for label in LABELS]
 
 class FeedbackSorter(widgets.VBox):
     """The sorting exercise. `sample`: how many statements to show (default all); `seed`:
-    shuffle order reproducibly. With `state_key`, choices are saved as they are made and come
-    back after a reload."""
+    shuffle order reproducibly (default: per learner, see learner_seed). With `state_key`,
+    choices and the order are saved and come back after a reload."""
 
     def __init__(self, sample: int | None = None, seed: int | None = None, *,
                  state_key: str | None = None, exercise: Exercise | None = None):
         exercise = exercise or load_exercise()
+        if seed is None:
+            seed = _order_seed(state_key)
         self.statements = sample_statements(exercise.statements, sample, seed)
         self.state_key = state_key
         self.result: SortResult | None = None
@@ -96,7 +99,20 @@ class FeedbackSorter(widgets.VBox):
             # Merge: with `sample`, only some statements are on screen, and answers saved
             # earlier for the others must survive.
             answers = _saved_answers(self.state_key) | self.answers()
-            save_state(self.state_key, {"answers": answers})
+            save_state(self.state_key, {**(load_state(self.state_key) or {}), "answers": answers})
+
+
+def _order_seed(state_key: str | None) -> int:
+    """The learner's order: chosen on first use and kept in the saved state, so it stays put
+    on every reload even if the way the seed is worked out changes."""
+    if not state_key:
+        return learner_seed(None)
+    saved = load_state(state_key) or {}
+    if isinstance(saved.get("order_seed"), int):
+        return saved["order_seed"]
+    seed = learner_seed(state_key)
+    save_state(state_key, {**saved, "order_seed": seed})
+    return seed
 
 
 def _saved_answers(state_key: str) -> dict:
