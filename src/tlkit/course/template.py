@@ -91,9 +91,10 @@ def new_module(slug: str, title: str, minutes: int = 90, root: Path | str = ".")
     title = " ".join(str(title).split())
     if not title:
         raise TemplateError("Give the module a title, e.g. \"Conversations about data\".")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 20:
+    least = _fixed_minutes() + 5
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < least:
         raise TemplateError(f"--minutes is {minutes!r}; give the live session's length as a "
-                            f"whole number of minutes, 20 or more (e.g. 90).")
+                            f"whole number of minutes, {least} or more (e.g. 90).")
     module_dir = root / "modules" / slug
     guide = root / "facilitator" / f"{slug}.ipynb"
     if slug in module_ids(root) or module_dir.exists() or guide.exists():
@@ -144,22 +145,20 @@ def _template(name: str, fill: dict[str, str]) -> dict[str, Any]:
 
 
 def _share_minutes(notebook: dict, minutes: int) -> None:
-    """Fit the sections' live minutes to the session: the last section takes the remainder."""
+    """Fit the live minutes to the session: the first section takes what the others leave."""
+    cells = [c for c in notebook["cells"] if "section" in c.get("metadata", {}).get("tlkit", {})]
+    first = cells[0]["metadata"]["tlkit"]
+    first["live_minutes"] = minutes - sum(c["metadata"]["tlkit"]["live_minutes"] for c in cells[1:])
+    cells[0]["source"] = _lines(re.sub(r"live session \d+ minutes",
+                                       f"live session {first['live_minutes']} minutes",
+                                       _source(cells[0])))
+
+
+def _fixed_minutes() -> int:
+    notebook = json.loads((TEMPLATES / "module.ipynb").read_text(encoding="utf-8"))
     sections = [c["metadata"]["tlkit"] for c in notebook["cells"]
                 if "section" in c.get("metadata", {}).get("tlkit", {})]
-    fixed = sum(s["live_minutes"] for s in sections[:-1])
-    if minutes - fixed < 5:
-        scale = minutes / (fixed + 10)
-        for section in sections[:-1]:
-            section["live_minutes"] = max(1, int(section["live_minutes"] * scale))
-        fixed = sum(s["live_minutes"] for s in sections[:-1])
-    sections[-1]["live_minutes"] = minutes - fixed
-    for cell in notebook["cells"]:
-        info = cell.get("metadata", {}).get("tlkit", {})
-        if "section" in info:
-            cell["source"] = _lines(re.sub(r"live session \d+ minutes",
-                                           f"live session {info['live_minutes']} minutes",
-                                           _source(cell)))
+    return sum(s["live_minutes"] for s in sections[1:])
 
 
 def _template_activity(slug: str) -> str:
@@ -180,14 +179,15 @@ def _add_wrong_answer(path: Path, slug: str) -> None:
     entry = (f"{slug}:\n  {slug}_answer:\n"
              f"    # M2 judges the lesson (\"went well\") instead of describing it.\n"
              f"    code: |-\n      {code}\n"
-             f"    message: a verdict on the lesson, however kind, is a judgement\n")
+             f"    message: verdict on the lesson, however kind, is a judgement\n")
     text = path.read_text(encoding="utf-8")
     path.write_text(text + ("" if text.endswith("\n") else "\n") + entry, encoding="utf-8")
 
 
 def _write_json(path: Path, notebook: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
     return path
 
 
