@@ -205,6 +205,49 @@ def test_module_widgets_save_apart_from_the_facilitator_guide():
     assert not shared, f"module and facilitator guide share saved state {shared}"
 
 
+def _widgets(path) -> dict:
+    """Run a notebook's widget cells as Run All would; the widgets they show, by class name."""
+    namespace: dict = {}
+    shown = {}
+    for cell in read_nb(path).cells:
+        if cell.cell_type != "code" or "nbgrader" in cell.metadata:
+            continue
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, path.name, "exec"), namespace)
+        if last is not None:
+            widget = eval(compile(ast.Expression(last.value), path.name, "eval"), namespace)
+            shown[type(widget).__name__] = widget
+    return shown
+
+
+def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
+    # What the restart note promises: Run > Run All Cells, and the saved work comes back.
+    before = _widgets(MODULE)
+    assert set(before) == {"ProtocolRunner", "FeedbackSorter", "ObservationNotes",
+                           "CalibrationView"}
+    before["ProtocolRunner"].next_button.click()
+    sorter = before["FeedbackSorter"]
+    first = sorter.statements[0]
+    sorter.toggles[first.id].value = "evaluative"
+    notes = before["ObservationNotes"]
+    notes.observer.value = "Ana"
+    notes.note_box.value = "10:14 two students reading"
+    notes.add_button.click()
+    before["CalibrationView"].add_button.click()
+    observers = [r.name.value for r in before["CalibrationView"].rows_box.children]
+    for widget in before.values():
+        widget.close()
+
+    after = _widgets(MODULE)                  # a fresh kernel runs the same cells
+    assert "Step 2 of" in after["ProtocolRunner"].step_number.value
+    assert after["FeedbackSorter"].statements == sorter.statements
+    assert after["FeedbackSorter"].toggles[first.id].value == "evaluative"
+    assert after["ObservationNotes"].observer.value == "Ana"
+    assert [n.text for n in after["ObservationNotes"].notes] == ["10:14 two students reading"]
+    assert [r.name.value for r in after["CalibrationView"].rows_box.children] == observers
+
+
 # --- facts in the text ----------------------------------------------------------------------
 
 def test_tuning_table_matches_the_protocol_the_runner_uses():
