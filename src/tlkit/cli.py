@@ -107,9 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_observation_form)
 
     p = sub.add_parser("new-module", help="start a new module from the kit's template")
-    p.add_argument("slug", help="short name: lower-case letters, digits and hyphens, e.g. data-talk")
-    p.add_argument("title", help='the module\'s title, in quotes, e.g. "Conversations about data"')
-    p.add_argument("--minutes", type=int, default=90, help="length of the live session (default 90)")
+    p.add_argument("slug", help="lower-case letters, digits and hyphens, e.g. data-talk")
+    p.add_argument("title", help='the title, in quotes, e.g. "Conversations about data"')
+    p.add_argument("--minutes", type=int, default=90, help="the live session (default 90)")
     p.set_defaults(func=_new_module)
 
     data = sub.add_parser("data", help="synthetic datasets").add_subparsers(dest="data_command",

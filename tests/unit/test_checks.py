@@ -202,7 +202,8 @@ def _hidden_keys() -> list[tuple[Path, str, dict]]:
             for block in HIDDEN.findall("".join(cell["source"])):
                 code = block.split("\n", 1)[1].rsplit("\n", 1)[0]   # drop the marker lines' tails
                 for node in ast.walk(ast.parse(code)):
-                    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "expect_answers":
+                    called = getattr(getattr(node, "func", None), "id", "")
+                    if isinstance(node, ast.Call) and called == "expect_answers":
                         # The key may hold arithmetic (3 / 6 * 100): evaluate the dict alone.
                         key = eval(compile(ast.Expression(node.args[1]), path.name, "eval"), {})
                         found.append((path, ast.literal_eval(node.args[0]), key))

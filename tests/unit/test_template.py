@@ -46,7 +46,8 @@ def test_every_widget_cell_follows_the_restart_note(path):
     widgets = [i for i, cell in enumerate(cells) if is_widget_cell(cell)]
     assert widgets or path.stem != "protocols"
     for i in widgets:
-        assert is_widget_note(cells[i - 1]), f"{path.name}: no note before {_source(cells[i])[:60]!r}"
+        widget = _source(cells[i])[:60]
+        assert is_widget_note(cells[i - 1]), f"{path.name}: no note before {widget!r}"
         assert _source(cells[i - 1]) == WIDGET_NOTE
     intro = " ".join(_source(cells[0]).split())
     assert "Error displaying widget" in intro and "Run > Run All Cells" in intro
