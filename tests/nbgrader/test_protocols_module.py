@@ -322,3 +322,26 @@ def test_calibration_note_allows_for_learners_who_saw_the_reference():
     assert "already" in note and "own notebook" in note
     # In the live session: observers against each other first, the reference after.
     assert note.index("each other") < note.index("press Compare scores")
+
+
+def test_corrected_citations_and_credits():
+    module = "\n".join(c.source for c in read_nb(MODULE).cells)
+    content = {p.relative_to(CONTENT).as_posix(): p.read_text("utf-8")
+               for p in CONTENT.rglob("*.yaml")}
+    # WestEd's CenterView is dated 2017, never "n.d.".
+    assert "WestEd, n.d." not in module and "(n.d.)" not in _flat(_cell(MODULE, "### Sources"))
+    assert module.count("WestEd, 2017") >= 4
+    for name, text in content.items():
+        if "CenterView" in text and "WestEd" in text:
+            assert "2017" in text, name
+    sources = _flat(_cell(MODULE, "### Sources"))
+    assert "*American Educational Research Journal, 53*(6), 1698–1731." in sources
+    assert "Classroom Walkthroughs to Improve Teaching and Learning" in (
+        content["rubrics/student-led-discussion.yaml"])
+    atlas = load_protocol("looking-at-data").originators
+    assert "Eric Buchovecky" in atlas and "Project Zero" in atlas
+    assert "building on the Collaborative Assessment Conference" not in atlas
+    final_word = load_protocol("text-based-discussion").originators
+    assert "Averette" not in final_word and "School Reform Initiative" in final_word
+    kappa = _flat(_cell(MODULE, "## Calibrating observers"))
+    assert "| below 0 | poor (worse than chance) |" in kappa
