@@ -56,6 +56,20 @@ def _observation_form(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_module(args: argparse.Namespace) -> int:
+    from tlkit.course.template import new_module
+    from tlkit.settings import course_root
+
+    root = course_root()
+    written = new_module(args.slug, args.title, args.minutes, root)
+    print(f"Made the module {args.slug!r}:")
+    for path in written:
+        print(f"  {path.relative_to(root)}")
+    print("Next: open the notebook in JupyterLab and replace the text marked (Author: ...); "
+          "AUTHORING.md says how.")
+    return 0
+
+
 def _data_generate(args: argparse.Namespace) -> int:
     from tlkit.data import generate
 
@@ -91,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--episode", default=None, help="a calibration episode to print with the form")
     p.add_argument("-o", "--output", default=None)
     p.set_defaults(func=_observation_form)
+
+    p = sub.add_parser("new-module", help="start a new module from the kit's template")
+    p.add_argument("slug", help="lower-case letters, digits and hyphens, e.g. data-talk")
+    p.add_argument("title", help='the title, in quotes, e.g. "Conversations about data"')
+    p.add_argument("--minutes", type=int, default=90, help="the live session (default 90)")
+    p.set_defaults(func=_new_module)
 
     data = sub.add_parser("data", help="synthetic datasets").add_subparsers(dest="data_command",
                                                                             required=True)

@@ -12,6 +12,7 @@ from tlkit.content import ContentError
 from tlkit.practice.feedback import (
     LABELS,
     check_sorting,
+    learner_seed,
     load_exercise,
     load_statements,
     sample_statements,
@@ -202,3 +203,59 @@ def test_a_statements_file_not_saved_as_utf8_says_so(tmp_path):
     with pytest.raises(ContentError, match="save it as UTF-8") as caught:
         load_exercise(path)
     assert str(path) in str(caught.value)
+
+
+# --- order: shuffled per learner, stable across reloads ---------------------------------------
+
+def _alternating_score(statements) -> int:
+    """The best a learner scores by clicking the two labels in turn, whichever comes first."""
+    return max(sum(s.label == LABELS[(i + phase) % 2] for i, s in enumerate(statements))
+               for phase in (0, 1))
+
+
+def test_the_file_order_alone_would_reward_clicking_in_turn():
+    # Why the sorter must shuffle: the file alternates labels on purpose.
+    assert _alternating_score(STATEMENTS) == len(STATEMENTS)
+
+
+@pytest.mark.parametrize("user", ["amara", "ben", "chen", "dolores", "jovyan"])
+def test_a_learners_order_defeats_clicking_in_turn(monkeypatch, user):
+    monkeypatch.setenv("JUPYTERHUB_USER", user)
+    sorter = FeedbackSorter(state_key="module-protocols-feedback")
+    assert sorted(s.id for s in sorter.statements) == sorted(s.id for s in STATEMENTS)
+    assert _alternating_score(sorter.statements) <= 0.75 * len(STATEMENTS)
+    for phase in (0, 1):
+        for i, statement in enumerate(sorter.statements):
+            sorter.toggles[statement.id].value = LABELS[(i + phase) % 2]
+        assert sorter.check().right < len(STATEMENTS)
+
+
+def test_order_is_stable_across_reloads_and_differs_between_learners(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "amara")
+    first = [s.id for s in FeedbackSorter(state_key="fb-order").statements]
+    assert [s.id for s in FeedbackSorter(state_key="fb-order").statements] == first
+    assert load_state("fb-order")["order_seed"] == learner_seed("fb-order", "amara")
+    others = {tuple(s.id for s in sample_statements(STATEMENTS, seed=learner_seed("fb-order", u)))
+              for u in ("ben", "chen", "dolores")}
+    assert tuple(first) not in others and len(others) == 3
+
+
+def test_the_saved_order_wins_and_survives_answering(monkeypatch):
+    save_state("fb-kept", {"order_seed": 12345})
+    monkeypatch.setenv("JUPYTERHUB_USER", "someone-else")
+    sorter = FeedbackSorter(state_key="fb-kept")
+    assert sorter.statements == sample_statements(STATEMENTS, seed=12345)
+    sorter.toggles[sorter.statements[0].id].value = "descriptive"
+    saved = load_state("fb-kept")
+    assert saved["order_seed"] == 12345 and saved["answers"][sorter.statements[0].id]
+    reloaded = FeedbackSorter(state_key="fb-kept")
+    assert reloaded.statements == sorter.statements
+    assert reloaded.toggles[sorter.statements[0].id].value == "descriptive"
+
+
+def test_an_explicit_seed_gives_everyone_the_same_order(monkeypatch):
+    orders = set()
+    for user in ("amara", "ben"):
+        monkeypatch.setenv("JUPYTERHUB_USER", user)
+        orders.add(tuple(s.id for s in FeedbackSorter(seed=7, state_key=f"fb-{user}").statements))
+    assert len(orders) == 1

@@ -16,6 +16,7 @@ from tlkit.practice.feedback import (
     Exercise,
     SortResult,
     check_sorting,
+    learner_seed,
     load_exercise,
     sample_statements,
 )
@@ -28,14 +29,14 @@ _CHOICES = [(label.capitalize(), label) for label in LABELS]
 
 class FeedbackSorter(widgets.VBox):
     """The sorting exercise. `sample`: how many statements to show (default all); `seed`:
-    shuffle order reproducibly. With `state_key`, choices are saved as they are made and come
-    back after a reload; `store` is where (default: the state folder)."""
+    shuffle order reproducibly (default: per learner, see learner_seed). With `state_key`,
+    choices and the order are saved and come back after a reload; `store` is where (default:
+    the state folder)."""
 
     def __init__(self, sample: int | None = None, seed: int | None = None, *,
                  state_key: str | None = None, exercise: Exercise | None = None,
                  store: Store | None = None):
         exercise = exercise or load_exercise()
-        self.statements = sample_statements(exercise.statements, sample, seed)
         self.state_key = state_key
         self.store = store or default_store()
         self.result: SortResult | None = None
@@ -44,6 +45,9 @@ class FeedbackSorter(widgets.VBox):
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-feedback-save-status")
         saved = self._restore() if state_key else {}
+        if seed is None:
+            seed = self._order_seed()
+        self.statements = sample_statements(exercise.statements, sample, seed)
 
         self.toggles: dict[str, widgets.ToggleButtons] = {}
         self.verdicts: dict[str, widgets.HTML] = {}
@@ -121,10 +125,29 @@ class FeedbackSorter(widgets.VBox):
         self._base = copy.deepcopy(saved)
         return saved.answers if saved else {}
 
+    def _order_seed(self) -> int:
+        """The learner's order: chosen on first use and kept in the record, so it stays put on
+        every reload even if the way the seed is worked out changes."""
+        if self._base is not None and self._base.order_seed is not None:
+            return self._base.order_seed
+        seed = learner_seed(self.state_key)
+        if self.state_key and self._cannot_save is None:
+            try:
+                saved = self.store.update(
+                    self.state_key, FeedbackSortRecord,
+                    lambda theirs: FeedbackSortRecord(order_seed=seed).merged(None, theirs))
+            except StoreUnavailable as err:
+                self._cannot_save = err
+                self.save_status.value = message_html(cannot_save_text(err), "warning")
+            else:
+                self._base = copy.deepcopy(saved.record)
+                seed = saved.record.order_seed if saved.record.order_seed is not None else seed
+        return seed
+
     def _save(self) -> None:
         # Merge per statement: with `sample`, only some statements are on screen, and
         # answers saved earlier (or on another page) for the others must survive.
-        mine = FeedbackSortRecord(self.answers())
+        mine = FeedbackSortRecord(self.answers(), self._base.order_seed if self._base else None)
         try:
             if self._cannot_save is not None:
                 raise self._cannot_save

@@ -7,6 +7,9 @@ exercise are listed so the view can say so.
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,14 +110,20 @@ def sample_statements(statements: Sequence[Statement], n: int | None = None,
     """Statements to show: all of them, or `n` split as evenly as possible between the labels.
 
     With no n and no seed the file order is kept (it alternates labels on purpose); a seed
-    shuffles reproducibly, so a facilitator can give everyone the same order.
+    shuffles reproducibly, so a facilitator can give everyone the same order. A shuffled order
+    never lets clicking the two labels in turn score more than three in four.
     """
     statements = list(statements)
     if n is None and seed is None:
         return statements
     rng = random.Random(seed)
     if n is None:
-        return rng.sample(statements, len(statements))
+        order = rng.sample(statements, len(statements))
+        for _ in range(100):   # rarely needed: a random order is seldom this regular
+            if not _alternation_pays(order):
+                break
+            order = rng.sample(statements, len(statements))
+        return order
     if not 1 <= n <= len(statements):
         raise ValueError(f"Choose between 1 and {len(statements)} statements (got {n}).")
     # Deal from each label in turn, so a short round is never all one kind.
@@ -127,6 +136,31 @@ def sample_statements(statements: Sequence[Statement], n: int | None = None,
             if pile and len(chosen) < n:
                 chosen.append(pile.pop())
     return rng.sample(chosen, len(chosen))
+
+
+def _alternation_pays(order: Sequence[Statement]) -> bool:
+    """Would clicking descriptive, evaluative, descriptive... (or the reverse) score over 3/4?"""
+    if len(order) < 4:
+        return False
+    best = max(sum(s.label == LABELS[(i + phase) % 2] for i, s in enumerate(order))
+               for phase in (0, 1))
+    return best > 0.75 * len(order)
+
+
+def learner_seed(state_key: str | None, user: str | None = None) -> int:
+    """A shuffle seed of one learner for one exercise: the same on every reload, different from
+    a neighbour's, so answers cannot be copied by position nor guessed from a pattern."""
+    if user is None:
+        user = os.environ.get("JUPYTERHUB_USER") or _login_name()
+    digest = hashlib.sha256(f"{user}|{state_key or 'feedback-sort'}".encode("utf-8")).hexdigest()
+    return int(digest[:12], 16)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):   # no login name in a bare container
+        return "learner"
 
 
 def _normalise(label: Any) -> str | None:

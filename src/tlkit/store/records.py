@@ -356,15 +356,23 @@ class FeedbackSortRecord(Record):
     the answer a view changed wins, and answers for statements it does not show are kept."""
 
     answers: dict[str, str | None] = field(default_factory=dict)
+    order_seed: int | None = None    # the learner's shuffle, fixed on first use
 
     kind: ClassVar[str] = "feedback-sort"
     label: ClassVar[str] = "saved sorting"
 
     def _fields(self) -> dict[str, Any]:
-        return {"answers": dict(self.answers)}
+        fields = {"answers": dict(self.answers)}
+        if self.order_seed is not None:
+            fields["order_seed"] = self.order_seed
+        return fields
 
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> FeedbackSortRecord:
+        seed = data.get("order_seed")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise RecordError(f"The {cls.label} has the order {seed!r}; it should be a whole "
+                              "number.")
         answers = data.get("answers", {})
         if not isinstance(answers, dict):
             raise RecordError(f"The {cls.label} has 'answers' as {type(answers).__name__}; "
@@ -373,12 +381,14 @@ class FeedbackSortRecord(Record):
             if answer is not None and not isinstance(answer, str):
                 raise RecordError(f"The {cls.label} has the answer {answer!r} for "
                                   f"{statement!r}; it should be a label or empty.")
-        return cls(dict(answers))
+        return cls(dict(answers), seed)
 
     def merged(self, base: FeedbackSortRecord | None,
                theirs: FeedbackSortRecord | None) -> FeedbackSortRecord:
         if theirs is None:
             return self
+        # The first order stored stays: a learner's statements never reshuffle.
+        seed = theirs.order_seed if theirs.order_seed is not None else self.order_seed
         before = base.answers if base else {}
         # A statement this view does not show (a sampled round) keeps the stored answer.
         answers = {sid: _mine_or_theirs(before.get(sid), self.answers[sid],
@@ -386,4 +396,4 @@ class FeedbackSortRecord(Record):
                    if sid in self.answers else theirs.answers[sid]
                    for sid in {*theirs.answers, *self.answers}}
         order = [*theirs.answers, *(s for s in self.answers if s not in theirs.answers)]
-        return FeedbackSortRecord({sid: answers[sid] for sid in order})
+        return FeedbackSortRecord({sid: answers[sid] for sid in order}, seed)
