@@ -51,31 +51,49 @@ def run_axe(page, context: str | None = None) -> list[dict]:
     selector), one dict per rule with `id`, `impact` and the failing `nodes`."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_script()))
+    # Each failing element is also marked `in_kit` when it sits inside one of the kit's
+    # widgets (class tlkit-...): those are never excused by an allow-list.
     return page.evaluate(
-        "async (context) => (await axe.run(context ? {include: [context]} : document,"
-        " {resultTypes: ['violations']})).violations",
+        """async (context) => {
+            const result = await axe.run(context ? {include: [context]} : document,
+                                         {resultTypes: ['violations']});
+            for (const rule of result.violations) {
+                for (const node of rule.nodes) {
+                    const target = node.target[node.target.length - 1];
+                    let el = null;
+                    try { el = typeof target === 'string' ? document.querySelector(target) : null; }
+                    catch (e) { el = null; }
+                    node.in_kit = !!(el && el.closest("[class*='tlkit-']"));
+                }
+            }
+            return result.violations;
+        }""",
         context)
 
 
-def findings(violations: list[dict]) -> list[tuple[str, str, str]]:
-    """(rule, impact, selector) for every critical or serious failing element."""
+def findings(violations: list[dict]) -> list[tuple[str, str, str, bool]]:
+    """(rule, impact, selector, in a kit widget) for every critical or serious failing
+    element."""
     found = []
     for rule in violations:
         if rule["impact"] not in SERIOUS:
             continue
         for node in rule["nodes"]:
             selector = " ".join(map(str, node["target"]))
-            found.append((rule["id"], node.get("impact") or rule["impact"], selector))
+            found.append((rule["id"], node.get("impact") or rule["impact"], selector,
+                          bool(node.get("in_kit"))))
     return found
 
 
-def not_allowed(found: list[tuple[str, str, str]],
-                allowed: dict[str, tuple[str, ...]]) -> list[tuple[str, str, str]]:
+def not_allowed(found, allowed: dict[str, tuple[str, ...]]):
     """The findings no allow-list entry excuses: `allowed` maps a rule to the selector
-    fragments (JupyterLab's or Voila's own elements) it may fail on."""
-    return [(rule, impact, selector) for rule, impact, selector in found
-            if not any(fragment in selector for fragment in allowed.get(rule, ()))]
+    fragments (JupyterLab's or Voila's own elements) it may fail on. A finding inside a kit
+    widget is never excused."""
+    return [finding for finding in found
+            if finding[3] or not any(fragment in finding[2]
+                                     for fragment in allowed.get(finding[0], ()))]
 
 
 def describe(found) -> str:
-    return "\n".join(f"  {rule} ({impact}): {selector}" for rule, impact, selector in found)
+    return "\n".join(f"  {rule} ({impact}){' in a kit widget' if kit else ''}: {selector}"
+                     for rule, impact, selector, kit in found)

@@ -135,14 +135,19 @@ class ProtocolRunner(widgets.VBox):
 
         big = {"font_size": "1.3em", "font_weight": "bold"}
         size = widgets.Layout(height="52px", width="96px")
+        # Darker than JupyterLab's green and orange, which give white text a contrast of
+        # under 3:1; these keep 4.5:1 or more (WCAG AA for normal text).
         self.start_button = widgets.Button(description="Start", button_style="success",
-                                           tooltip="Start or resume the clock", style=big,
+                                           tooltip="Start or resume the clock",
+                                           style={**big, "button_color": "#2e7d32"},
                                            layout=size)
         self.pause_button = widgets.Button(description="Pause", button_style="warning",
-                                           style=big, layout=size)
+                                           style={**big, "button_color": "#a14a00"},
+                                           layout=size)
         self.next_button = widgets.Button(description="Next", button_style="primary",
                                           tooltip="Go to the next step (starts it at zero)",
-                                          style=big, layout=size)
+                                          style={**big, "button_color": "#1565c0"},
+                                          layout=size)
         self.back_button = widgets.Button(description="Back",
                                           tooltip="Go back one step (restarts it at zero)",
                                           style=big, layout=size)
