@@ -33,6 +33,15 @@ LAB_ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 
+# Less than serious in axe's terms, but found in the kit's own pages once: kept out for good.
+ALSO_REFUSED = ("heading-order", "empty-table-header")
+
+
+def _also_refused(violations: list[dict]) -> list[str]:
+    return [f"{rule['id']}: {' '.join(map(str, node['target']))}"
+            for rule in violations if rule["id"] in ALSO_REFUSED for node in rule["nodes"]]
+
+
 def _kit_widgets_rendered(page) -> None:
     page.locator("[class*='tlkit-']").first.wait_for(state="visible")
     page.wait_for_load_state("networkidle")
@@ -43,9 +52,10 @@ def test_facilitator_view_has_no_serious_axe_finding(voila, new_page, view):
     page = new_page().page
     page.goto(voila.url(view))
     _kit_widgets_rendered(page)
-    found = findings(run_axe(page))
-    left = not_allowed(found, VOILA_ALLOWED)
+    violations = run_axe(page)
+    left = not_allowed(findings(violations), VOILA_ALLOWED)
     assert not left, f"axe on {view}:\n{describe(left)}"
+    assert _also_refused(violations) == []
 
 
 def _widget_cells(notebook: Path) -> list[str]:
@@ -73,6 +83,8 @@ def test_learner_notebook_with_every_widget_has_no_serious_axe_finding(learner_l
         cell.locator(".jp-OutputArea-output [class*='tlkit-']").first.wait_for(
             state="visible", timeout=60_000)
     page.wait_for_load_state("networkidle")
-    found = findings(run_axe(page))
-    left = not_allowed(found, LAB_ALLOWED)
+    violations = run_axe(page)
+    left = not_allowed(findings(violations), LAB_ALLOWED)
     assert not left, f"axe on the learner's notebook:\n{describe(left)}"
+    # Only the notebook's own tables and headings: JupyterLab's panels are not the kit's.
+    assert _also_refused(run_axe(page, ".jp-Notebook")) == []
