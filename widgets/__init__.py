@@ -12,6 +12,7 @@ _LAZY = {
     "AgendaView": "course.agenda",
     "ProtocolPanel": "course.guide",
     "ProtocolRunner": "practice.protocol_runner",
+    "ProtocolPresenter": "practice.presenter",
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",

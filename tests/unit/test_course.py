@@ -8,7 +8,6 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tlkit.course.consistency import durations, module_problems, time_line
-from tlkit.course.manifest import course_modules
 from tlkit.course.module import (Activity, AgendaItem, Module, ModuleError, Section, agenda,
                                  list_modules, load_module, section_activity)
 

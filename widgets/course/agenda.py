@@ -22,18 +22,24 @@ _markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethroug
 
 def agenda_html(items: list[AgendaItem]) -> str:
     """A projector-readable table: start-end, segment, minutes, with the total at the foot."""
+    # Padded inline: the table also shows where the kit's stylesheet is absent (JupyterLab, a
+    # saved page), and unpadded cells read "09:00–09:10Why protocols?". The time column keeps
+    # the title apart on its right, the minutes column on its left.
+    time_pad, minutes_pad = "padding:0.3em 1.2em 0.3em 0", "padding:0.3em 0 0.3em 1.2em"
     rows = "".join(
-        f"<tr><td style='white-space:nowrap;font-variant-numeric:tabular-nums'>"
+        f"<tr><td style='{time_pad};white-space:nowrap;font-variant-numeric:tabular-nums'>"
         f"{item.start}&ndash;{item.end}</td><td>{html.escape(item.title)}</td>"
-        f"<td style='text-align:right'>{item.minutes}</td></tr>"
+        f"<td style='{minutes_pad};text-align:right'>{item.minutes}</td></tr>"
         for item in items
     )
     total = sum(item.minutes for item in items)
     return (
         "<table class='tlkit-agenda-table' style='font-size:1.25em;border-collapse:collapse'>"
-        "<thead><tr><th style='text-align:left'>Time</th><th style='text-align:left'>Segment"
-        "</th><th style='text-align:right'>Minutes</th></tr></thead>"
-        f"<tbody>{rows}</tbody><tfoot><tr><td></td><th style='text-align:left'>Total</th>"
+        f"<thead><tr><th style='{time_pad};text-align:left'>Time</th>"
+        "<th style='text-align:left'>Segment</th>"
+        f"<th style='{minutes_pad};text-align:right'>Minutes</th></tr></thead>"
+        f"<tbody>{rows}</tbody><tfoot><tr><td></td>"
+        "<th style='text-align:left;padding:0.3em 1.2em 0.3em 0'>Total</th>"
         f"<th style='text-align:right'>{total}</th></tr></tfoot></table>"
     )
 
@@ -54,7 +60,8 @@ def facilitator_notes_html(module: Module) -> str:
                         for note in section.facilitator_notes)
         timing = (f"{section.live_minutes} min live" if section.live_minutes
                   else "self-study only")
-        parts.append(f"<h4>{html.escape(section.title)} <small>({timing})</small></h4>{notes}")
+        # h3: the guide shows the notes under an h2, and headings must not skip a level.
+        parts.append(f"<h3>{html.escape(section.title)} <small>({timing})</small></h3>{notes}")
     if not parts:
         return ("<p class='tlkit-facilitator-notes'>This module has no facilitator notes yet. "
                 "Authors add them as Markdown cells tagged <code>facilitator</code>.</p>")

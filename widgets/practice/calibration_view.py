@@ -25,23 +25,41 @@ from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
 
 DEFAULT_EPISODE = "voting-age-discussion"
 _CELL = "8.5em"
+# A label that takes no room but stays in the accessibility tree (display:none would not).
+_HIDDEN_LABEL = {"description_width": "0px"}
 
 
 class _ObserverRow(widgets.HBox):
-    """One observer: a name box and a score dropdown per look-for (blank allowed)."""
+    """One observer: a name box and a score dropdown per look-for (blank allowed).
 
-    def __init__(self, name: str, look_for_ids: Sequence[str], options: list, on_change):
-        self.name = widgets.Text(value=name, layout=widgets.Layout(width="11em"))
+    The column headings name the boxes for sighted users; a screen reader gets the same from
+    each box's description ("Evidence score for Observer A"), kept in a zero-width label: an
+    empty description would hide ipywidgets' <label for> and leave the box unnamed.
+    `labels`: the look-fors' short names, in the order of `look_for_ids`.
+    """
+
+    def __init__(self, name: str, look_for_ids: Sequence[str], options: list, on_change,
+                 labels: Sequence[str] = ()):
+        self.name = widgets.Text(value=name, description="Observer name",
+                                 style=_HIDDEN_LABEL, layout=widgets.Layout(width="11em"))
         self.name.add_class("tlkit-calibration-name")
         self.boxes = {}
+        self._labels = dict(zip(look_for_ids, labels or look_for_ids))
         for lf_id in look_for_ids:
-            box = widgets.Dropdown(options=options, value=None,
+            box = widgets.Dropdown(options=options, value=None, style=_HIDDEN_LABEL,
                                    layout=widgets.Layout(width=_CELL))
             box.add_class("tlkit-calibration-score")
             box.observe(on_change, names="value")
             self.boxes[lf_id] = box
+        self._name_boxes()
+        self.name.observe(lambda _change: self._name_boxes(), names="value")
         self.name.observe(on_change, names="value")
         super().__init__([self.name, *self.boxes.values()])
+
+    def _name_boxes(self) -> None:
+        observer = self.name.value.strip() or "this observer"
+        for lf_id, box in self.boxes.items():
+            box.description = f"{self._labels[lf_id]} score for {observer}"
 
 
 class CalibrationView(widgets.VBox):
@@ -144,7 +162,8 @@ class CalibrationView(widgets.VBox):
     # --- internals -------------------------------------------------------------------------
 
     def _append_row(self, name: str, scores: dict) -> None:
-        row = _ObserverRow(name, self.rubric.look_for_ids, self._options, self._changed)
+        row = _ObserverRow(name, self.rubric.look_for_ids, self._options, self._changed,
+                            [lf.short for lf in self.rubric.look_fors])
         self._loading = True
         for lf_id, value in scores.items():
             if lf_id in row.boxes and value in self.rubric.scale:

@@ -66,6 +66,7 @@ class ObservationNotes(widgets.VBox):
         self.note_box = widgets.Textarea(
             value=restored.draft, rows=3,
             placeholder="What was said or done: quotes, counts, who spoke, what students did",
+            description="Note", style={"description_width": "0px"},  # named, not shown
             layout=widgets.Layout(width="100%"))
         self.note_box.add_class("tlkit-observation-note-box")
         # A blank choice means "no look-for"; ipywidgets shows a None value as blank anyway.
@@ -97,9 +98,13 @@ class ObservationNotes(widgets.VBox):
             options = [("", None)] + [(f"{level} {label}", level)
                                        for level, label in sorted(self.rubric.scale.items())]
             value = saved_scores.get(lf.id)
+            # The heading above names the box on screen; the zero-width description names it
+            # for a screen reader (an empty one would leave the <select> unnamed).
             box = widgets.Dropdown(options=options,
                                    value=value if isinstance(value, int)
                                    and value in self.rubric.scale else None,
+                                   description=f"Score for {lf.name}",
+                                   style={"description_width": "0px"},
                                    layout=widgets.Layout(width="14em"))
             box.add_class("tlkit-observation-score")
             box.observe(lambda change, lf_id=lf.id: self._score_changed(lf_id), names="value")

@@ -14,7 +14,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.practice.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
+from tlkit.practice.clock import ProtocolClock, format_seconds, paused_if_stale
 from tlkit.practice.protocols import Protocol
 from tlkit.store import (RecordSetAside, RunnerRecord, Store, StoreUnavailable,
                          default_store)
@@ -23,13 +23,32 @@ from tlkit.widgets.common import text_html as _line
 
 OVERTIME_COLOUR = "#b71c1c"   # deep red, with white text: readable from the back of a room
 CLOCK_COLOUR = "#1a237e"
+FOLLOW_SECONDS = 0.5           # how often a runner looks for presses made on another page
+
+# Text sizes: the laptop view, and the presenter view on a projector (vw: the same share of
+# any screen, e.g. 4.2vw = 81 px on a 1,920 px projector; clamp keeps a small window usable).
+SIZES = {
+    False: {"title": "2em", "number": "1.3em", "name": "2em", "lists": "1.25em",
+            "roles": "1.4em", "clock": "7em", "caption": "1.8em", "total": "2.2em"},
+    True: {"title": "clamp(24px, 2.4vw, 72px)", "number": "clamp(20px, 2vw, 56px)",
+           "name": "clamp(36px, 4.2vw, 120px)", "lists": "clamp(26px, 2.4vw, 64px)",
+           "roles": "clamp(24px, 2.2vw, 60px)", "clock": "clamp(96px, 13vw, 360px)",
+           "caption": "clamp(24px, 2.4vw, 64px)", "total": "clamp(24px, 2.4vw, 64px)"},
+}
 
 
-def _items(title: str, lines: tuple[str, ...]) -> str:
+# The kit's focus ring, for pages without the kit's Voila template (the learner's JupyterLab):
+# a 3 px outline on any focused control inside a kit widget; ipywidgets' own is 1 px.
+FOCUS_CSS = ("<style>[class*='tlkit-'] :focus-visible, [class*='tlkit-'] "
+             ".jupyter-button:focus-visible:enabled {outline:3px solid #1a56db !important;"
+             "outline-offset:2px !important}</style>")
+
+
+def _items(title: str, lines: tuple[str, ...], size: str = "1.25em") -> str:
     if not lines:
         return ""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    return (f"<div style='font-size:1.25em;line-height:1.4'><b>{html.escape(title)}</b>"
+    return (f"<div style='font-size:{size};line-height:1.4'><b>{html.escape(title)}</b>"
             f"<ul style='margin:0.2em 0 0.6em 0'>{items}</ul></div>")
 
 
@@ -41,12 +60,23 @@ class ProtocolRunner(widgets.VBox):
     clock is saved (default "runner-<protocol id>"). now: the time source (tests pass a fake).
     autosave: save after every button press. store: where the clock is kept (default: the
     state folder); a store that cannot save leaves the clock working on this page, with a note.
+
+    presenter: the projector's view of the same clock: full width, large type, and nothing
+    meant for the facilitator alone (no facilitator moves, minutes box or notes).
+    follow: pick up presses made on another page with the same state key (the guide on the
+    facilitator's laptop, the presenter view on the projector); on by default when saving.
     """
 
     def __init__(self, protocol: str | Protocol, slot_minutes: int | None = None, *,
                  state_key: str | None = None, now: Callable[[], float] = time.time,
-                 autosave: bool = True, store: Store | None = None, **kwargs):
+                 autosave: bool = True, store: Store | None = None, presenter: bool = False,
+                 follow: bool | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.presenter = presenter
+        self.follow = autosave if follow is None else follow
+        self._now = now
+        self._watcher: asyncio.Task | None = None
+        self._seen = None
         if isinstance(protocol, str):
             from tlkit.practice.protocols import load_protocol  # loader lives beside the dataclasses
             protocol = load_protocol(protocol)
@@ -74,6 +104,9 @@ class ProtocolRunner(widgets.VBox):
         if self.clock.state.running:
             # Start was pressed before the reload: keep the clock moving on screen.
             self._start_ticking()
+        if self.follow:
+            self._seen = self._saved_stamp()
+            self._start_watching()
 
     # -- building the view ------------------------------------------------------------------
 
@@ -81,10 +114,15 @@ class ProtocolRunner(widgets.VBox):
         self.add_class("tlkit-runner")
         self.layout.padding = "12px"
         self.layout.border = "1px solid #c5cae9"
-        self.layout.max_width = "1100px"
+        self.layout.max_width = "none" if self.presenter else "1100px"
+        self._size = SIZES[self.presenter]
+        if self.presenter:
+            self.add_class("tlkit-runner-presenter")
+            self.layout.border = "none"
 
         self.title = widgets.HTML(
-            f"<div style='font-size:2em;font-weight:bold'>{html.escape(self.protocol.name)}</div>")
+            f"{FOCUS_CSS}<div style='font-size:{self._size['title']};font-weight:bold'>"
+            f"{html.escape(self.protocol.name)}</div>")
         self.title.add_class("tlkit-runner-title")
         self.step_number = widgets.HTML()
         self.step_number.add_class("tlkit-runner-step-number")
@@ -102,14 +140,19 @@ class ProtocolRunner(widgets.VBox):
 
         big = {"font_size": "1.3em", "font_weight": "bold"}
         size = widgets.Layout(height="52px", width="96px")
+        # Darker than JupyterLab's green and orange, which give white text a contrast of
+        # under 3:1; these keep 4.5:1 or more (WCAG AA for normal text).
         self.start_button = widgets.Button(description="Start", button_style="success",
-                                           tooltip="Start or resume the clock", style=big,
+                                           tooltip="Start or resume the clock",
+                                           style={**big, "button_color": "#2e7d32"},
                                            layout=size)
         self.pause_button = widgets.Button(description="Pause", button_style="warning",
-                                           style=big, layout=size)
+                                           style={**big, "button_color": "#a14a00"},
+                                           layout=size)
         self.next_button = widgets.Button(description="Next", button_style="primary",
                                           tooltip="Go to the next step (starts it at zero)",
-                                          style=big, layout=size)
+                                          style={**big, "button_color": "#1565c0"},
+                                          layout=size)
         self.back_button = widgets.Button(description="Back",
                                           tooltip="Go back one step (restarts it at zero)",
                                           style=big, layout=size)
@@ -122,7 +165,7 @@ class ProtocolRunner(widgets.VBox):
                                (self.back_button, lambda: self.clock.back()),
                                (self.reset_button, lambda: self.clock.reset())]:
             button.add_class("tlkit-runner-button")
-            button.on_click(lambda _b, act=action: self._press(act))
+            button.on_click(lambda pressed, act=action: self._press(act, pressed))
         buttons = widgets.HBox([self.back_button, self.start_button, self.pause_button,
                                 self.next_button, self.reset_button],
                                layout=widgets.Layout(flex_flow="row wrap", gap="8px"))
@@ -142,6 +185,16 @@ class ProtocolRunner(widgets.VBox):
         step_panel = widgets.VBox(
             [self.step_number, self.step_name, self.roles, self.guidance],
             layout=widgets.Layout(flex="1 1 420px", min_width="300px"))
+        if self.presenter:
+            # The room reads the step first, then glances at the clock: step on the left,
+            # wider; no minutes box and no notes, which are the facilitator's.
+            step_panel.layout.flex = "3 1 600px"
+            clock_panel.layout.flex = "2 1 420px"
+            self.children = [self.title,
+                             widgets.HBox([step_panel, clock_panel],
+                                          layout=widgets.Layout(flex_flow="row wrap",
+                                                                gap="2vw"))]
+            return
         self.children = [
             self.title,
             widgets.HBox([clock_panel, step_panel],
@@ -203,13 +256,14 @@ class ProtocolRunner(widgets.VBox):
                 raise self._cannot_save
             # One facilitator drives the clock, so the latest press wins.
             self.store.put(self.state_key, RunnerRecord(self.clock.state))
+            self._seen = self._saved_stamp()  # our own write: nothing to follow
         except StoreUnavailable as err:
             self.note.value = _small(f"{cannot_save_text(err)} The clock keeps running here, "
                                      "but a page reload would start it fresh.", "warning")
 
     # -- actions ----------------------------------------------------------------------------
 
-    def _press(self, action: Callable[[], None]) -> None:
+    def _press(self, action: Callable[[], None], pressed: widgets.Button | None = None) -> None:
         action()
         self.note.value = ""
         self._save()
@@ -218,6 +272,21 @@ class ProtocolRunner(widgets.VBox):
         else:
             self._stop_ticking()
         self.refresh()
+        if pressed is not None and pressed.disabled:
+            self._refocus(pressed)
+
+    def _refocus(self, pressed: widgets.Button) -> None:
+        """A button that disables itself (Start once running, Pause once paused...) drops the
+        keyboard focus to the page; give it to the control a facilitator presses next."""
+        after = {self.start_button: (self.pause_button, self.next_button),
+                 self.pause_button: (self.start_button, self.next_button),
+                 self.next_button: (self.back_button, self.reset_button),
+                 self.back_button: (self.next_button, self.start_button),
+                 self.reset_button: (self.start_button, self.next_button)}
+        for button in after.get(pressed, ()):
+            if not button.disabled:
+                button.focus()
+                return
 
     def _on_slot_change(self, change) -> None:
         minutes = change["new"]
@@ -259,7 +328,58 @@ class ProtocolRunner(widgets.VBox):
 
     def close(self) -> None:
         self._stop_ticking()
+        if self._watcher is not None:
+            self._watcher.cancel()
+            self._watcher = None
         super().close()
+
+    # -- following presses made on another page ---------------------------------------------
+
+    def _saved_stamp(self) -> tuple[int, int] | None:
+        try:
+            return self.store.revision(self.state_key)
+        except OSError:
+            return None
+
+    def _start_watching(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop (unit tests): call follow_saved() to pick up a change
+        self._watcher = loop.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(FOLLOW_SECONDS)
+            stamp = self._saved_stamp()
+            if stamp != self._seen:
+                self._seen = stamp
+                self.follow_saved()
+
+    def follow_saved(self) -> bool:
+        """Show the saved clock if another page changed it; True when the view changed.
+        A file that is missing, unreadable or for another plan is left alone here: the
+        page that wrote it reports its own problems."""
+        try:
+            record = self.store.get(self.state_key, RunnerRecord)
+        except (OSError, ValueError):
+            return False
+        if record is None:
+            return False
+        state = record.state
+        if (state.protocol_id != self.protocol.id
+                or len(state.step_minutes) != len(self.protocol.steps)
+                or state == self.clock.state):
+            return False
+        self.clock = ProtocolClock(state, now=self._now)
+        self.slot_box.value = sum(state.step_minutes)  # equal to the plan: no re-fitting
+        self.note.value = ""
+        if state.running:
+            self._start_ticking()
+        else:
+            self._stop_ticking()
+        self.refresh()
+        return True
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -274,26 +394,29 @@ class ProtocolRunner(widgets.VBox):
         self.reset_button.disabled = (state.step_index == 0 and not state.running
                                       and clock.step_elapsed() == 0)
 
+        size = self._size
         if clock.finished:
-            self.step_number.value = _line(f"All {len(steps)} steps done", "1.3em")
-            self.step_name.value = _line("Protocol complete", "2em", bold=True)
+            self.step_number.value = _line(f"All {len(steps)} steps done", size["number"])
+            self.step_name.value = _line("Protocol complete", size["name"], bold=True)
             self.roles.value = ""
-            self.guidance.value = _line("Press Back to return to the last step, or Reset to "
-                                        "run the protocol again.", "1.2em")
+            self.guidance.value = "" if self.presenter else _line(
+                "Press Back to return to the last step, or Reset to run the protocol again.",
+                "1.2em")
         else:
             step = steps[state.step_index]
             self.step_number.value = _line(
                 f"Step {state.step_index + 1} of {len(steps)} · "
-                f"{state.step_minutes[state.step_index]} min planned", "1.3em")
-            self.step_name.value = _line(step.name, "2em", bold=True)
+                f"{state.step_minutes[state.step_index]} min planned", size["number"])
+            self.step_name.value = _line(step.name, size["name"], bold=True)
             self.roles.value = self._roles_html(step)
-            self.guidance.value = (_items("Prompts", step.prompts)
-                                   + _items("Facilitator moves", step.facilitator_moves))
+            moves = ("" if self.presenter  # the room never sees the facilitator's moves
+                     else _items("Facilitator moves", step.facilitator_moves))
+            self.guidance.value = _items("Prompts", step.prompts, size["lists"]) + moves
 
         self._draw_step_clock()
         total = "Protocol complete" if clock.finished else (
             f"Whole protocol: {format_seconds(clock.total_remaining())} left")
-        self.total_clock.value = (f"<div style='font-size:2.2em;text-align:center;"
+        self.total_clock.value = (f"<div style='font-size:{self._size['total']};text-align:center;"
                                   f"font-variant-numeric:tabular-nums'>{total}</div>")
 
     def _roles_html(self, step) -> str:
@@ -304,7 +427,8 @@ class ProtocolRunner(widgets.VBox):
         if step.listeners:
             lines.append("<b>Listening in silence:</b> "
                          f"{html.escape(', '.join(map(names, step.listeners)))}")
-        return f"<div style='font-size:1.4em;line-height:1.5'>{'<br>'.join(lines)}</div>"
+        return (f"<div style='font-size:{self._size['roles']};line-height:1.5'>"
+                f"{'<br>'.join(lines)}</div>")
 
     def _draw_step_clock(self) -> None:
         clock = self.clock
@@ -329,8 +453,10 @@ class ProtocolRunner(widgets.VBox):
         self.step_clock.value = (
             f"<div role='timer' style='{colours};border-radius:12px;padding:8px 16px;"
             "text-align:center;line-height:1.1'>"
-            f"<div style='font-size:7em;font-weight:bold;font-variant-numeric:tabular-nums'>"
-            f"{big}</div><div style='font-size:1.8em;font-weight:bold'>{caption}</div></div>")
+            f"<div style='font-size:{self._size['clock']};font-weight:bold;"
+            f"font-variant-numeric:tabular-nums'>{big}</div>"
+            f"<div style='font-size:{self._size['caption']};font-weight:bold'>{caption}</div>"
+            "</div>")
 
 
 def _small(text: str, kind: str = "info") -> str:

@@ -27,11 +27,22 @@ th, td { border: 1px solid #444; padding: .35em .5em; vertical-align: top; text-
 .descriptor { font-size: 9.5pt; color: #333; }
 .hint { font-size: 10pt; color: #333; }
 .episode p { margin: .3em 0; }
+/* Two sheets on Letter and on A4: notes on the first, scores and descriptors on the second.
+   Letter is the shorter page (279 mm against 297 mm) and A4 the narrower (210 mm against
+   216 mm): the sizes below fit both with the margins set here. */
+@page { margin: 12mm 13mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  h2 { break-after: avoid; }
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  h1 { font-size: 15pt; }
+  h2 { font-size: 12.5pt; margin: .7em 0 .3em; break-after: avoid; }
+  th, td { padding: .25em .4em; }
+  .tlkit-form-notes td { height: 2.5em; }
+  .tlkit-form-grid td.box { font-size: 12pt; }
+  .descriptor { font-size: 8.5pt; line-height: 1.25; }
+  .hint { font-size: 9pt; margin: .3em 0; }
   tr { break-inside: avoid; }
   .tlkit-form-grid { break-before: page; }
+  .tlkit-form-grid h2:first-child { margin-top: 0; }
   a { color: inherit; text-decoration: none; }
 }
 """

@@ -12,6 +12,8 @@ and attributes a widget can show, never a file path in the interface itself:
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -79,6 +81,11 @@ class Store(ABC):
     @abstractmethod
     def put(self, key: str, record: Record) -> None:
         """Save the record under key, replacing what was there. Raises StoreUnavailable."""
+
+    @abstractmethod
+    def revision(self, key: str) -> Hashable | None:
+        """A cheap token that changes whenever the record under key changes (None if there is
+        none), so a view can follow another view's saves without reading the record each time."""
 
     @abstractmethod
     def update(self, key: str, record_type: type[R],

@@ -138,6 +138,13 @@ class JsonFileStore(Store):
                 f"({_PLAIN_REASONS.get(err.errno or 0) or err.strerror})", FIX) from None
         raise RecordSetAside(key, reason, str(kept or path))
 
+    def revision(self, key: str) -> tuple[int, int] | None:
+        try:
+            info = self.path(key).stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
     def put(self, key: str, record: Record) -> None:
         path = self.path(key)
         data = record.to_dict()
