@@ -35,6 +35,6 @@ def test_every_dataset_ships(root, wheel_names):
 
 
 def test_widgets_ship_inside_the_one_package(wheel_names):
-    assert "tlkit/widgets/protocol_runner.py" in wheel_names
+    assert "tlkit/widgets/practice/protocol_runner.py" in wheel_names
     # No top-level `widgets` or `datasets` package that could collide in a shared image.
     assert not any(name.startswith(("widgets/", "datasets/")) for name in wheel_names)
