@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,7 +147,9 @@ class CourseAPI:
                                    config=config, log=self.log)
 
     def _run(self, action: str, assignment: str, call) -> NbgraderResult:
-        with _scripts_on_path(), _traitlets_level_kept():
+        with _scripts_on_path(), _traitlets_level_kept(), warnings.catch_warnings():
+            # SQLAlchemy warns about nbgrader's own session handling: nothing a teacher can act on.
+            warnings.simplefilter("ignore")
             try:
                 raw = call()
             except Exception as err:  # nbgrader catches most; this is the rest
