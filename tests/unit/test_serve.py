@@ -155,3 +155,12 @@ def test_learners_lab_is_not_told_where_the_authors_notebooks_are(monkeypatch, t
     # Voila keeps it: the facilitator views read modules/.
     _cmd, voila = servers["Voila"]
     assert voila["TLKIT_COURSE_ROOT"] == str(serve.course_root())
+
+
+def test_learners_lab_has_no_news_prompt_and_no_staff_panels():
+    # news_url=None alone does not stop JupyterLab asking about Jupyter news: the plugin must go.
+    config = json.loads((serve.LEARNER_CONFIG / "labconfig" / "page_config.json").read_text())
+    disabled = {name for name, off in config["disabledExtensions"].items() if off}
+    assert "@jupyterlab/apputils-extension:announcements" in disabled
+    assert "@jupyter/nbgrader:formgrader" in disabled
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
