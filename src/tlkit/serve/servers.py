@@ -51,9 +51,11 @@ VOILA_EXTENSION_DENYLIST = (
 # A closed or reloaded page shuts its kernel down itself (tlkit.serve.voila_identity sets the
 # cookie that call needs). Culling is the safety net for pages that could not say goodbye (a
 # browser that crashed, a laptop put to sleep): kernels idle and without a page for this long
-# are stopped. An open page keeps its kernel: connected kernels are never culled.
-CULL_IDLE_SECONDS = 300
-CULL_INTERVAL_SECONDS = 30
+# are stopped. An open page keeps its kernel: connected kernels are never culled. Not shorter:
+# a preheated kernel counts as idle since it ran its guide, and between serving the page and
+# the page connecting (a second or two) a cull pass could take it.
+CULL_IDLE_SECONDS = 900
+CULL_INTERVAL_SECONDS = 60
 
 # The facilitator guides are served from a pool of kernels that have already run them
 # (Voila's preheating), so a guide shows at once instead of after a kernel start and a run.
