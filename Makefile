@@ -10,16 +10,19 @@ STAMP  := $(VENV)/.tlkit-installed
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The kit needs Python 3.11 or newer; this python3 is " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 start")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create .venv. On Debian or Ubuntu, install the venv module first: sudo apt-get install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	@echo "Installing the kit and its packages into .venv (a few minutes the first time)..."
+	@# pip's and the build's messages go to a log, shown only if something fails.
+	@{ $(BIN)/python -m pip install --quiet --upgrade pip \
+	  && $(BIN)/python -m pip install --quiet -r requirements.lock \
+	  && $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . ; \
+	} > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; echo "Installing failed (the messages above say why; they are also in $(VENV)/install.log)."; exit 1; }
+	@touch $(STAMP)
 
 start: $(STAMP)  ## the learner's course in JupyterLab, facilitator views in Voila
-	$(BIN)/tlkit start
+	@$(BIN)/tlkit start
 
 facilitate: $(STAMP)  ## facilitator views alone, in Voila
-	$(BIN)/tlkit facilitate
+	@$(BIN)/tlkit facilitate
 
 test: $(STAMP)  ## the whole suite
 	$(BIN)/python -m pytest

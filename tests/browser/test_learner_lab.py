@@ -142,3 +142,20 @@ def test_learner_copy_has_no_facilitator_notes(learner_lab):
     learner = "\n".join(_source(c) for c in
                         json.loads((workspace / NOTEBOOK).read_text(encoding="utf-8"))["cells"])
     assert [note for note in notes if note in learner] == []
+
+
+def test_the_lab_never_asks_about_jupyter_news(learner_lab, new_page):
+    """JupyterLab's announcements plugin would ask "get notified about official Jupyter news?"
+    on first open and then query its news feed; the learners' settings switch it off."""
+    _workspace, port = learner_lab
+    recorded = new_page()
+    page = recorded.page
+    page.goto(f"http://127.0.0.1:{port}/lab?token={TOKEN}")
+    page.locator(".jp-LabShell").wait_for(state="visible", timeout=60_000)
+    page.locator(".jp-DirListing-item", has_text="protocols").first.wait_for(
+        state="visible", timeout=60_000)
+    # The plugin asks a few seconds after start-up; give it longer than that.
+    page.wait_for_timeout(6_000)
+    assert "Jupyter news" not in page.locator("body").inner_text()
+    assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
+    assert [url for url in recorded.urls if "/lab/api/news" in url] == []

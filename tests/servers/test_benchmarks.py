@@ -53,7 +53,7 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])),
 def test_a_voila_that_will_not_stop_is_killed(tmp_path, monkeypatch):
     bench = _bench()
     monkeypatch.setattr(bench.serve, "voila_command",
-                        lambda folder, port, extra=(): [sys.executable, "-c", STUBBORN_SERVER,
+                        lambda folder, port, **options: [sys.executable, "-c", STUBBORN_SERVER,
                                                         str(port)])
     monkeypatch.setattr(bench, "STOP_TIMEOUT", 1)
     with bench._running_voila(ROOT, tmp_path, bench._free_port(), []) as proc:

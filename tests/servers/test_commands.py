@@ -146,7 +146,23 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
     printed = running.output()
     assert f"http://127.0.0.1:{lab_port}/lab?token={TOKEN}" in printed
     assert f"http://127.0.0.1:{voila_port}/" in printed
+    _check_quiet_terminal(printed)
     _stop_and_check(running, ("jupyterlab", "voila"))
+
+
+# What a teacher sees before the ready message: a line or two, not the servers' start-up log.
+MOST_LINES_BEFORE_READY = 25
+
+
+def _check_quiet_terminal(printed: str) -> None:
+    before, ready, _after = printed.partition("The Teacher Leader Kit is running")
+    assert ready, printed[-3000:]
+    lines = [line for line in before.splitlines() if line.strip()]
+    assert len(lines) <= MOST_LINES_BEFORE_READY, "\n".join(lines)
+    # Noise on loopback, even after a guide was rendered (which is when Voila would warn).
+    for noise in ("is not trusted", "without encryption", "DeprecationWarning", "Traceback",
+                  "[I "):
+        assert noise not in printed, noise
 
 
 def test_facilitate_serves_the_guide_alone(run_tlkit, kit_env):

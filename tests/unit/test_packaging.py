@@ -11,13 +11,27 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def wheel_names(root, tmp_path_factory) -> set[str]:
+def built_wheel(root, tmp_path_factory) -> tuple[set[str], str]:
+    """The wheel's file names, and everything the build printed (pip not quietened, so the
+    build backend's warnings show)."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "-w", str(out), str(root)],
-                   check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                           "--no-build-isolation", "-w", str(out), str(root)],
+                          check=True, capture_output=True, text=True)
     (wheel,) = out.glob("tlkit-*.whl")
-    return set(zipfile.ZipFile(wheel).namelist())
+    return set(zipfile.ZipFile(wheel).namelist()), done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel_names(built_wheel) -> set[str]:
+    return built_wheel[0]
+
+
+def test_the_build_prints_no_packaging_warnings(built_wheel):
+    # Each data folder missing from `packages` costs a screenful of warnings in `make start`.
+    _names, printed = built_wheel
+    assert "absent from the `packages` configuration" not in printed
+    assert "Warning" not in printed, printed
 
 
 def test_every_content_file_ships(root, wheel_names):

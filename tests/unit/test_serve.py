@@ -155,3 +155,57 @@ def test_learners_lab_is_not_told_where_the_authors_notebooks_are(monkeypatch, t
     # Voila keeps it: the facilitator views read modules/.
     _cmd, voila = servers["Voila"]
     assert voila["TLKIT_COURSE_ROOT"] == str(serve.course_root())
+
+
+def test_learners_lab_has_no_news_prompt_and_no_staff_panels():
+    # news_url=None alone does not stop JupyterLab asking about Jupyter news: the plugin must go.
+    config = json.loads((serve.LEARNER_CONFIG / "labconfig" / "page_config.json").read_text())
+    disabled = {name for name, off in config["disabledExtensions"].items() if off}
+    assert "@jupyterlab/apputils-extension:announcements" in disabled
+    assert "@jupyter/nbgrader:formgrader" in disabled
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
+
+
+def test_voila_preheats_guides_quietly_and_lets_a_closed_page_stop_its_kernel(tmp_path):
+    app = _voila_app(serve.voila_command(tmp_path, 8899))
+    voila = app.config.VoilaConfiguration
+    assert voila.preheat_kernel is True and voila.default_pool_size == serve.PREHEAT_POOL_SIZE
+    assert app.config.Voila.identity_provider_class == serve.PAGE_COOKIE_PROVIDER
+    assert app.config.Voila.log_level == "WARN"
+    cold = _voila_app(serve.voila_command(tmp_path, 8899, preheat=False))
+    assert "preheat_kernel" not in cold.config.VoilaConfiguration
+
+
+def test_the_page_cookie_provider_loads_by_its_name():
+    from traitlets.utils.importstring import import_item
+
+    from tlkit.serve.voila_identity import PROVIDER, PageCookieIdentityProvider
+
+    assert import_item(serve.PAGE_COOKIE_PROVIDER) is PageCookieIdentityProvider
+    assert PROVIDER == serve.PAGE_COOKIE_PROVIDER
+
+
+def test_kernels_use_local_sockets_only_where_the_path_fits():
+    assert serve.kernel_transport_args("/tmp/voila_abcdefgh") == ["--KernelManager.transport=ipc"]
+    assert serve.kernel_transport_args("/home/" + "x" * 80) == []
+    lab = _lab_app(serve.lab_command(Path("/tmp"), 8890, as_root=False, runtime_dir="/tmp/rt"))
+    assert lab.config.KernelManager.transport == "ipc"
+    assert lab.config.ServerApp.log_level == "WARN"
+
+
+def test_the_log_filter_drops_loopback_noise_only():
+    import logging
+
+    from tlkit.serve.quiet_logs import DropLoopbackNoise
+
+    def record(message):
+        return logging.LogRecord("Voila", logging.WARNING, __file__, 1, message, (), None)
+
+    noise = DropLoopbackNoise()
+    assert not noise.filter(record("Notebook protocols.ipynb is not trusted"))
+    assert noise.filter(record("Kernel restarted: a cell used too much memory"))
+    for folder, key in ((serve.VOILA_CONFIG, "Voila"), (serve.LEARNER_CONFIG, "ServerApp")):
+        name = "voila.json" if key == "Voila" else "jupyter_server_config.json"
+        config = json.loads((folder / name).read_text())[key]["logging_config"]
+        assert config["filters"]["tlkit_noise"]["()"] == "tlkit.serve.quiet_logs.DropLoopbackNoise"
+        assert config["handlers"]["console"]["filters"] == ["tlkit_noise"]

@@ -1,7 +1,7 @@
 """The learner's copy of the course: nbgrader's release of each module, copied into a workspace.
 
-Authors edit modules/<id>/ (notebooks with solutions and hidden tests). nbgrader's own
-`generate_assignment` turns each module into a learner version under the build folder
+Authors edit modules/<id>/ (notebooks with solutions and hidden tests). nbgrader's
+`generate_assignment` (its Python API, tlkit.ops.nbgrader_api) turns each module into a learner version under the build folder
 (solutions and facilitator notes removed; see nbgrader_config.py), and this module copies
 those versions into the workspace that JupyterLab opens.
 
@@ -16,14 +16,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tlkit.ops.nbgrader_api import NbgraderSetupError, course_api
 from tlkit.settings import build_dir, course_root, workspace_dir
 
 # What was last copied from the release, per workspace file. It is how we tell "the release
@@ -68,29 +66,19 @@ def module_ids(root: Path) -> list[str]:
 
 
 def generate_release(root: Path, module: str) -> Path:
-    """Run `nbgrader generate_assignment` for one module; return its release folder.
+    """nbgrader's `generate_assignment` for one module, through its Python API; return the
+    module's release folder.
 
-    nbgrader runs in a subprocess from the course root, exactly as an author would run it,
-    so it reads nbgrader_config.py itself and its logging stays out of the caller's.
+    nbgrader reads the course's nbgrader_config.py (see tlkit.ops.nbgrader_api) and its log is
+    kept out of the terminal; only the problems it names reach the ReleaseError.
     """
-    env = dict(os.environ)
-    # nbgrader calls the `alembic` command to check the gradebook, so the environment's
-    # scripts folder must be on PATH even when the environment is not activated.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "generate_assignment", module, "--force"],
-            cwd=root, env=env, capture_output=True, text=True, timeout=600,
-        )
-    except subprocess.TimeoutExpired as err:
-        raise ReleaseError(
-            f"nbgrader took more than {err.timeout:.0f} s to build module '{module}'. "
-            f"Try `nbgrader generate_assignment {module}` in {root} to see where it stops."
-        ) from None
+        result = course_api(root).generate_assignment(module, force=True)
+    except NbgraderSetupError as err:
+        raise ReleaseError(f"Could not build the learner's version of the course: {err}") from None
     release = build_dir(root) / "release" / module
-    problems = _nbgrader_errors(done.stdout + done.stderr)
-    if done.returncode != 0 or problems or not release.is_dir():
-        detail = "\n  ".join(problems) or f"nbgrader exited with status {done.returncode}"
+    if not result.success or not release.is_dir():
+        detail = "\n  ".join(result.problems()) or "nbgrader stopped without naming a reason"
         raise ReleaseError(
             f"Could not build the learner's version of module '{module}' "
             f"(modules/{module}/). nbgrader reported:\n  {detail}\n"
@@ -98,21 +86,6 @@ def generate_release(root: Path, module: str) -> Path:
             f"{root} for the full log."
         )
     return release
-
-
-def _nbgrader_errors(log: str) -> list[str]:
-    """The ERROR lines and exception lines of nbgrader's log, without the tracebacks."""
-    found = []
-    for line in log.splitlines():
-        if "| ERROR]" in line:
-            text = line.split("]", 1)[1].strip()
-        elif re.match(r"^\s+[\w.]+(Error|Exception): ", line):
-            text = line.strip()
-        else:
-            continue
-        if text and text not in found and not text.startswith(("Traceback", "Please see the")):
-            found.append(text)
-    return found[:8]
 
 
 def _digest(path: Path) -> str:

@@ -21,6 +21,9 @@ from pathlib import Path
 
 from tlkit.settings import CONTENT, course_root
 
+# By name, not imported: it is loaded inside Voila's process (and needs jupyter_server).
+PAGE_COOKIE_PROVIDER = "tlkit.serve.voila_identity.PageCookieIdentityProvider"
+
 HOST = "127.0.0.1"
 VOILA_TEMPLATE = "tlkit"
 # A Jupyter data folder holding voila/templates/tlkit (the kit's template without CDN links).
@@ -29,6 +32,13 @@ JUPYTER_DATA = CONTENT / "jupyter"
 # grading panels (formgrader, create assignment, course list), which are for course staff.
 # The Validate button stays: it lets a teacher check an activity before handing it in.
 LEARNER_CONFIG = JUPYTER_DATA / "learner-config"
+# A Jupyter config folder for Voila (voila.json): the log filter below on its console.
+VOILA_CONFIG = JUPYTER_DATA / "voila-config"
+
+# The terminal shows warnings and errors only: the ready message is what a teacher reads.
+# Both config folders also filter out the two warnings that are noise on loopback
+# (tlkit.serve.quiet_logs), and the learners' one turns off nbgrader's staff server extensions.
+LOG_LEVEL = "WARN"
 
 # These JupyterLab extensions are installed for the learners' JupyterLab but fail inside Voila
 # (errors about shared modules in the browser console), so Voila must not load them.
@@ -38,10 +48,27 @@ VOILA_EXTENSION_DENYLIST = (
     "@voila-dashboards/jupyterlab-preview",
 )
 
-# Voila cannot shut down the kernel of a closed tab (no _xsrf cookie on a direct link), so
-# idle kernels are culled. An open page keeps its kernel: connected kernels are never culled.
+# A closed or reloaded page shuts its kernel down itself (tlkit.serve.voila_identity sets the
+# cookie that call needs). Culling is the safety net for pages that could not say goodbye (a
+# browser that crashed, a laptop put to sleep): kernels idle and without a page for this long
+# are stopped. An open page keeps its kernel: connected kernels are never culled. Not shorter:
+# a preheated kernel counts as idle since it ran its guide, and between serving the page and
+# the page connecting (a second or two) a cull pass could take it.
 CULL_IDLE_SECONDS = 900
 CULL_INTERVAL_SECONDS = 60
+
+# The facilitator guides are served from a pool of kernels that have already run them
+# (Voila's preheating), so a guide shows at once instead of after a kernel start and a run.
+# Voila keeps a pool of this size for every notebook in the folder it serves, and the kit
+# serves facilitator/, which holds the guides and nothing else: each guide costs one waiting
+# kernel while the kit runs. benchmarks/run.py measures the time saved and the memory.
+PREHEAT_POOL_SIZE = 1
+
+# Kernels talk to the server over local sockets (files) instead of TCP ports: nothing listens
+# on the network, and ipykernel has no "running over TCP without encryption" warning to print.
+# A socket path may hold at most about 100 characters, so only short folders qualify.
+IPC_PATH_LIMIT = 100
+IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-4")
 
 READY_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 15
@@ -51,9 +78,24 @@ def _running_as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = None) -> list[str]:
-    """`jupyter lab` on the learner's workspace, loopback only, no calls to the internet."""
+def kernel_transport_args(connection_dir: str | Path) -> list[str]:
+    """Local-socket kernels when their socket files fit under `connection_dir`, else TCP."""
+    if len(str(connection_dir)) + IPC_NAME_LENGTH <= IPC_PATH_LIMIT:
+        return ["--KernelManager.transport=ipc"]
+    return []
+
+
+def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = None,
+                runtime_dir: str | Path | None = None) -> list[str]:
+    """`jupyter lab` on the learner's workspace, loopback only, no calls to the internet.
+
+    runtime_dir is where its kernels' connection files go (Jupyter's runtime folder).
+    """
     as_root = _running_as_root() if as_root is None else as_root
+    if runtime_dir is None:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        runtime_dir = jupyter_runtime_dir()
     cmd = [
         sys.executable, "-m", "jupyterlab",
         "--no-browser",
@@ -66,6 +108,9 @@ def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = Non
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
+        f"--ServerApp.log_level={LOG_LEVEL}",
+        f"--LabApp.log_level={LOG_LEVEL}",
+        *kernel_transport_args(runtime_dir),
     ]
     if as_root:  # jupyter lab refuses to run as root without it (containers, CI)
         cmd.append("--allow-root")
@@ -77,16 +122,22 @@ def voila_command(
     port: int = 8866,
     *,
     show_tracebacks: bool = False,
+    preheat: bool = True,
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
     cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
     extra: list[str] | tuple[str, ...] = (),
 ) -> list[str]:
     """`voila` on a folder of views, loopback only, with the kit's template and no code shown.
 
-    Run it with `voila_env()` so Voila finds the kit's template. Tracebacks are off by default:
-    facilitators should not meet Python internals, and the guide's widgets show their own
-    plain messages. Tests turn them on to see why a page failed.
+    Run it with `voila_env()` so Voila finds the kit's template and config. Tracebacks are off
+    by default: facilitators should not meet Python internals, and the guide's widgets show
+    their own plain messages. Tests turn them on to see why a page failed. preheat keeps
+    PREHEAT_POOL_SIZE kernels per view that have already run it.
     """
+    # Voila keeps its kernels' connection files in a fresh folder under the temp folder.
+    import tempfile
+
+    warm = ["--preheat_kernel=True", f"--pool_size={PREHEAT_POOL_SIZE}"] if preheat else []
     return [
         sys.executable, "-m", "voila",
         str(Path(folder).resolve()),
@@ -101,12 +152,17 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
+        f"--Voila.identity_provider_class={PAGE_COOKIE_PROVIDER}",
+        f"--Voila.log_level={LOG_LEVEL}",
+        *kernel_transport_args(Path(tempfile.gettempdir()) / "voila_xxxxxxxx"),
+        *warm,
         *extra,
     ]
 
 
 def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> dict[str, str]:
-    """Environment for Voila: the kit's Jupyter data folder first, and the course root.
+    """Environment for Voila: the kit's Jupyter data and config folders first, and the course
+    root.
 
     The course root is passed on so facilitator views find modules/ wherever Voila starts
     their kernels.
@@ -114,6 +170,9 @@ def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> d
     env = dict(os.environ if base is None else base)
     paths = [str(JUPYTER_DATA)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    configs = [str(VOILA_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+                                     if p]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(configs)
     if root is not None:
         env.setdefault("TLKIT_COURSE_ROOT", str(Path(root).resolve()))
     return env
@@ -263,7 +322,7 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     )
     return _launch(
         [("JupyterLab", lab_command(Path(workspace), lab_port), learner_env,
-          f"http://{HOST}:{lab_port}/api/status"),
+          f"http://{HOST}:{lab_port}/api/status?token={token}"),
          ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
           voila_url(voila_port))],
         cwd=root, open_url=lab if open_browser else None, banner=banner,

@@ -1,0 +1,185 @@
+"""nbgrader's Python API for one course root, with results a teacher can read.
+
+`course_api(root)` loads the course's nbgrader_config.py (as `nbgrader` does when run from the
+course root) and wraps `nbgrader.apps.api.NbGraderAPI`. Each course operation - generate an
+assignment, collect, autograde, generate feedback - returns an `NbgraderResult`: whether it
+worked, nbgrader's own log kept for whoever needs the details, and a plain `summary()`.
+
+nbgrader logs a great deal (hundreds of lines per build); all of it goes into the result,
+none of it to the terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_FILE = "nbgrader_config.py"
+# nbgrader's log goes here and nowhere else: no handler of its own, not passed up to the root.
+LOGGER_NAME = "tlkit.nbgrader"
+
+
+class NbgraderSetupError(ValueError):
+    """The course's nbgrader_config.py is missing or cannot be loaded; the message says why."""
+
+
+@dataclass(frozen=True)
+class NbgraderResult:
+    """What one nbgrader operation did."""
+
+    action: str          # e.g. "generate_assignment"
+    assignment: str      # the module (nbgrader assignment) it was run for
+    success: bool
+    log: str = ""        # nbgrader's log, "[LEVEL] message" per line
+    error: str = ""      # the formatted traceback when nbgrader raised, else ""
+
+    def problems(self, limit: int = 8) -> list[str]:
+        """nbgrader's ERROR lines and the exceptions it names, without the tracebacks."""
+        found: list[str] = []
+        for line in self.log.splitlines():
+            if line.startswith(("[ERROR]", "[CRITICAL]")):
+                _add(found, line.split("]", 1)[1])
+            elif _EXCEPTION_LINE.match(line):  # the last line of a traceback nbgrader logged
+                _add(found, line)
+        # What nbgrader raised in the end, when its log did not already say it.
+        raised = [line for line in self.error.splitlines() if _EXCEPTION_LINE.match(line)]
+        if raised and not any(raised[-1].split(": ", 1)[-1] in text for text in found):
+            _add(found, raised[-1])
+        return found[:limit]
+
+    def summary(self) -> str:
+        """One plain paragraph: what ran, and if it failed, what nbgrader named."""
+        what = f"nbgrader {self.action.replace('_', ' ')} for '{self.assignment}'"
+        if self.success:
+            return f"{what}: done."
+        problems = self.problems() or ["nbgrader stopped without naming a reason."]
+        return f"{what} did not work. nbgrader reported:\n  " + "\n  ".join(problems)
+
+
+_EXCEPTION_LINE = re.compile(r"^\s*[\w.]+(Error|Exception): ")
+
+
+def _add(found: list[str], text: str) -> None:
+    text = text.strip()
+    # "Traceback ..." opens a logged traceback; "Please see the above traceback" points at it.
+    if text and text not in found and not text.startswith("Traceback") and "Please see the" not in text:
+        found.append(text)
+
+
+def quiet_logger() -> logging.Logger:
+    """The logger nbgrader's API writes to: captured per operation, never printed."""
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.propagate = False
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())  # so Python's last-resort handler stays out
+    logger.setLevel(logging.INFO)
+    return logger
+
+
+def load_course_config(root: Path):
+    """The traitlets Config from <root>/nbgrader_config.py, loaded as nbgrader loads it."""
+    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+    root = Path(root).resolve()
+    try:
+        return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    except ConfigFileNotFound:
+        raise NbgraderSetupError(
+            f"There is no {CONFIG_FILE} in {root}. It belongs at the top of the course folder, "
+            "next to modules/."
+        ) from None
+    except ValueError as err:  # the kit's config raises these with a plain message
+        raise NbgraderSetupError(str(err)) from None
+    except Exception as err:  # a mistake in the file itself
+        raise NbgraderSetupError(
+            f"{root / CONFIG_FILE} could not be loaded ({type(err).__name__}: {err}). "
+            "Undo the last change to that file, or compare it with the kit's copy."
+        ) from None
+
+
+@contextmanager
+def _scripts_on_path():
+    """nbgrader runs the `alembic` command (found on PATH) to create a new gradebook; put this
+    environment's scripts folder first, even when the environment is not activated."""
+    scripts = str(Path(sys.executable).parent)
+    before = os.environ.get("PATH")
+    os.environ["PATH"] = os.pathsep.join([scripts, before] if before else [scripts])
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = before
+
+
+@contextmanager
+def _traitlets_level_kept():
+    # NbGraderAPI sets the shared "traitlets" logger to its own level before it takes ours.
+    shared = logging.getLogger("traitlets")
+    level = shared.level
+    try:
+        yield
+    finally:
+        shared.setLevel(level)
+
+
+class CourseAPI:
+    """nbgrader's API bound to one course root; every call returns an NbgraderResult."""
+
+    def __init__(self, root: Path):
+        from nbgrader.apps.api import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        self.root = Path(root).resolve()
+        config = load_course_config(self.root)
+        # The config names the root too; set it here so a moved or copied course still works.
+        config.CourseDirectory.root = str(self.root)
+        self.log = quiet_logger()
+        with _traitlets_level_kept():
+            self.api = NbGraderAPI(coursedir=CourseDirectory(config=config, log=self.log),
+                                   config=config, log=self.log)
+
+    def _run(self, action: str, assignment: str, call) -> NbgraderResult:
+        with _scripts_on_path(), _traitlets_level_kept(), warnings.catch_warnings():
+            # SQLAlchemy warns about nbgrader's own session handling: nothing a teacher can act on.
+            warnings.simplefilter("ignore")
+            try:
+                raw = call()
+            except Exception as err:  # nbgrader catches most; this is the rest
+                raw = {"success": False, "error": f"{type(err).__name__}: {err}"}
+        raw = raw or {"success": False, "error": "nbgrader returned nothing"}
+        return NbgraderResult(action, assignment, bool(raw.get("success")),
+                              raw.get("log", "") or "", raw.get("error", "") or "")
+
+    def generate_assignment(self, assignment: str, force: bool = True) -> NbgraderResult:
+        """The learner's version of a module, into the build folder's release/<assignment>/."""
+        return self._run("generate_assignment", assignment,
+                         lambda: self.api.generate_assignment(assignment, force=force))
+
+    def collect(self, assignment: str) -> NbgraderResult:
+        return self._run("collect", assignment, lambda: self.api.collect(assignment))
+
+    def autograde(self, assignment: str, student: str) -> NbgraderResult:
+        # One learner per call: one bad notebook must not stop the grading of the others.
+        return self._run("autograde", assignment,
+                         lambda: self.api.autograde(assignment, student))
+
+    def generate_feedback(self, assignment: str, student: str | None = None) -> NbgraderResult:
+        return self._run("generate_feedback", assignment,
+                         lambda: self.api.generate_feedback(assignment, student))
+
+
+def course_api(root: Path) -> CourseAPI:
+    """nbgrader's API for the course at `root`, configured by its nbgrader_config.py.
+
+    Raises NbgraderSetupError (a ValueError with a plain message) when that file is missing
+    or cannot be loaded.
+    """
+    return CourseAPI(root)
