@@ -10,6 +10,7 @@ import importlib
 # Imported on first use, so a notebook pays only for the widgets it shows.
 _LAZY = {
     "AgendaView": "course.agenda",
+    "activity_widget": "course.activity",
     "ProtocolPanel": "course.guide",
     "ProtocolRunner": "practice.protocol_runner",
     "ProtocolPresenter": "practice.presenter",

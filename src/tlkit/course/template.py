@@ -104,7 +104,7 @@ def new_module(slug: str, title: str, minutes: int = 90, root: Path | str = ".")
 
     fill = _fill(slug, title, minutes)
     notebook = _template("module.ipynb", fill)
-    notebook["metadata"]["tlkit"].update(module=slug, title=title, session_minutes=minutes)
+    notebook["metadata"]["tlkit"]["module"] = slug  # title and minutes live in the manifest
     _share_minutes(notebook, minutes)
     add_widget_notes(notebook, make_id=lambda cell: f"{cell.get('id', 'w')[:6]}n")
     activity = _template_activity(slug)
