@@ -5,7 +5,7 @@ Rooms: `common` (messages and HTML shared by every widget), `course` (agenda, fa
 guide panels), `practice` (protocol runner, feedback sorter, observation notes, calibration).
 """
 
-import importlib
+from tlkit.lazy import lazy_exports
 
 # Imported on first use, so a notebook pays only for the widgets it shows.
 _LAZY = {
@@ -22,13 +22,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
