@@ -17,6 +17,9 @@ _LAZY = {
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
+    "CourseMapView": "course.course_map",
+    "ScheduleView": "course.course_map",
+    "EnvironmentCheck": "course.course_map",
 }
 
 __all__ = sorted(_LAZY)

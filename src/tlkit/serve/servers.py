@@ -70,6 +70,10 @@ PREHEAT_POOL_SIZE = 1
 IPC_PATH_LIMIT = 100
 IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-4")
 
+# The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
+# module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
+FRONT_PAGE = "index.ipynb"
+
 READY_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 15
 
@@ -312,12 +316,12 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
     learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
     lab = lab_url(lab_port, token)
-    guide = voila_url(voila_port, "protocols.ipynb")
+    front = voila_url(voila_port, FRONT_PAGE)
     banner = (
         "\nThe Teacher Leader Kit is running on this computer only.\n"
         f"  Course (JupyterLab):       {lab}\n"
         f"  Facilitator views (Voila): {voila_url(voila_port)}\n"
-        f"  Facilitator guide:         {guide}\n"
+        f"  Facilitators' front page:  {front}\n"
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
     return _launch(
@@ -336,15 +340,15 @@ def facilitate(port: int = 8866, open_browser: bool = True) -> int:
         print(f"tlkit: {problem}", file=sys.stderr)
         return 2
     root = course_root()
-    guide = voila_url(port, "protocols.ipynb")
+    front = voila_url(port, FRONT_PAGE)
     banner = (
         "\nFacilitator views are running on this computer only.\n"
         f"  All views:         {voila_url(port)}\n"
-        f"  Facilitator guide: {guide}\n"
+        f"  Front page:        {front}\n"
         "Keep this window open while you facilitate. Press Ctrl-C here to stop.\n"
     )
     return _launch(
         [("Voila", voila_command(root / "facilitator", port), voila_env(root=root),
           voila_url(port))],
-        cwd=root, open_url=guide if open_browser else None, banner=banner,
+        cwd=root, open_url=front if open_browser else None, banner=banner,
     )

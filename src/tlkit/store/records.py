@@ -397,3 +397,27 @@ class FeedbackSortRecord(Record):
                    for sid in {*theirs.answers, *self.answers}}
         order = [*theirs.answers, *(s for s in self.answers if s not in theirs.answers)]
         return FeedbackSortRecord({sid: answers[sid] for sid in order}, seed)
+
+
+# --- Start here: the learner's self-study pace -----------------------------------------------
+
+@dataclass
+class PaceRecord(Record):
+    """Minutes a week a learner plans for self-study (Start here's course map); None: not set."""
+
+    kind: ClassVar[str] = "course-pace"
+    version: ClassVar[int] = 1
+    label: ClassVar[str] = "saved weekly minutes"
+
+    minutes_per_week: int | None = None
+
+    def _fields(self) -> dict[str, Any]:
+        return {"minutes_per_week": self.minutes_per_week}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> PaceRecord:
+        minutes = data.get("minutes_per_week")
+        if minutes is not None and (not _whole(minutes) or minutes < 0):
+            raise RecordError(f"The {cls.label} are {minutes!r}; they should be a whole number "
+                              "of minutes, 0 or more.")
+        return cls(minutes)
