@@ -17,6 +17,8 @@ _LAZY = {
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
+    "SelfAssessmentForm": "practice.self_assessment",
+    "GrowthPlan": "practice.self_assessment",
 }
 
 __all__ = sorted(_LAZY)

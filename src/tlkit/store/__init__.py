@@ -8,11 +8,11 @@ from tlkit.settings import state_dir
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
 from tlkit.store.json_files import JsonFileStore
 from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, ObservationRecord,
-                                 Record, RecordError, RunnerRecord)
+                                 Record, RecordError, RunnerRecord, SelfAssessmentRecord)
 
 __all__ = ["CalibrationRecord", "FeedbackSortRecord", "JsonFileStore", "ObservationRecord",
            "Record", "RecordError", "RecordSetAside", "RunnerRecord", "Store",
-           "StoreUnavailable", "Updated", "default_store"]
+           "StoreUnavailable", "Updated", "default_store", "SelfAssessmentRecord"]
 
 
 def default_store() -> Store:
