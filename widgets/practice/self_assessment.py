@@ -264,3 +264,19 @@ class GrowthPlan(_Saved, widgets.VBox):
     def _changed(self, _change) -> None:
         self._save()
         self.refresh()
+
+
+def session_handout_link(name: str = DEFAULT) -> widgets.HTML:
+    """The facilitator guide's printable handout (roles, scale, a blank growth plan) as a
+    download link holding the page itself, so it needs no file on the server."""
+    from tlkit.printables.growth_plan import session_handout_html
+
+    page = session_handout_html(load_self_assessment(name))
+    data = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    view = widgets.HTML(
+        "<a class='tlkit-roles-handout-link' download='teacher-roles-handout.html' "
+        f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
+        "Download the session handout (roles, scale and a blank growth plan)</a> &mdash; open "
+        "it in a browser and print one for each participant.")
+    view.add_class("tlkit-roles-handout")
+    return view

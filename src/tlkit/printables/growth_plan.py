@@ -106,3 +106,33 @@ def growth_plan_html(assessment: SelfAssessment, profile: Profile | None,
 def over_limit(plan: Mapping[str, str]) -> list[str]:
     """Labels of the boxes longer than BOX_LIMIT characters."""
     return [label for key, label, _q in PLAN_FIELDS if len(str(plan.get(key) or "")) > BOX_LIMIT]
+
+
+# The four roles as the session handout shows them (WestEd, 2017, in the kit's own words).
+ROLES = (
+    ("Professional learning facilitator", "Plans and leads learning for a group of colleagues."),
+    ("Curriculum specialist", "Writes or adapts units, tasks and assessments for many classes."),
+    ("Curator", "Finds, judges and shares good materials that others made."),
+    ("Instructional coach", "Works one to one with a colleague on their own lessons."),
+)
+
+
+def session_handout_html(assessment: SelfAssessment) -> str:
+    """The live session's handout: the four roles, the scale and how the profile reads, then a
+    blank growth plan to fill in by hand (two pages at most)."""
+    roles = "".join(f"<tr><th scope='row'>{escape(name)}</th><td>{escape(what)}</td></tr>"
+                    for name, what in ROLES)
+    scale = ", ".join(f"{n} {w}" for n, w in enumerate(assessment.scale, start=1))
+    domains = ", ".join(d.name for d in assessment.domains)
+    intro = ("<h1>Teacher-leader roles: session handout</h1>"
+             "<h2>Four roles, with classroom teaching at the centre</h2>"
+             f"<table><tbody>{roles}</tbody></table>"
+             "<p>Source: WestEd, Center for the Future of Teaching and Learning (2017), "
+             "<i>Forging partnerships: A model for teacher leadership development</i>.</p>"
+             "<h2>Rating yourself</h2>"
+             f"<p>Scale: {escape(scale)}. Domains: {escape(domains)}. A domain is a strength at "
+             "4 or more with no foundational statement below 3; a growth area below 3, or with a "
+             "foundational statement below 3.</p>")
+    page = growth_plan_html(assessment, None, {})
+    return page.replace("<body><h1>My growth plan as a teacher leader</h1>",
+                        f"<body>{intro}<h2>My growth plan as a teacher leader</h2>", 1)
