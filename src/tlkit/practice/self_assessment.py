@@ -187,7 +187,8 @@ class Profile:
     def score_text(self, value: float | None) -> str:
         if value is None:
             return "not rated"
-        nearest = self.assessment.word(min(len(self.assessment.scale), max(1, round(value))))
+        # Half up: 2.5 reads "about Practising", never rounded down to the even step.
+        nearest = self.assessment.word(min(len(self.assessment.scale), max(1, int(value + 0.5))))
         return f"{value:.1f} (about {nearest})"
 
     def table(self) -> list[list[str]]:
