@@ -23,13 +23,13 @@ PLAN_FIELDS = (
     ("review", "Review date", "When will I look at this plan again?"),
 )
 # A box longer than this may push the printed plan past two pages (the export keeps it all).
-BOX_LIMIT = 800
+BOX_LIMIT = 350
 
 _CSS = """
 @page { size: auto; margin: 12mm; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-       font-size: 10.5pt; line-height: 1.3; color: #111; max-width: 60rem; margin: 1rem auto;
+       font-size: 10pt; line-height: 1.25; color: #111; max-width: 60rem; margin: 1rem auto;
        padding: 0 1rem; }
 h1 { font-size: 1.5em; margin: 0 0 .2em; }
 h2 { font-size: 1.05em; margin: .8em 0 .3em; text-transform: uppercase; letter-spacing: .04em;
@@ -40,12 +40,15 @@ table { width: 100%; border-collapse: collapse; }
 th, td { border: 1px solid #999; padding: .2em .4em; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.num { text-align: right; white-space: nowrap; }
-.box { border: 1px solid #999; padding: .3em .5em; margin: .2em 0 .5em; min-height: 2.6em;
-       white-space: pre-wrap; break-inside: avoid; }
+.plan { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1em; }
+.field { break-inside: avoid; }
+.box { border: 1px solid #999; padding: .2em .4em; margin: .15em 0 .4em; min-height: 2.4em;
+       white-space: pre-wrap; }
 .box.blank { min-height: 4.5em; }
 .label { font-weight: 700; margin-top: .4em; }
 .question { color: #333; font-size: .9em; }
-.evidence td { font-size: .9em; }
+.evidence td, .evidence tbody th { font-size: .85em; padding: .1em .3em; }
+.evidence tbody th { background: #f4f4f4; }
 .credit { font-size: .85em; color: #333; margin-top: .8em; border-top: 1px solid #999;
           padding-top: .3em; }
 """
@@ -63,7 +66,12 @@ def growth_plan_html(assessment: SelfAssessment, profile: Profile | None,
     parts = [f"<h1>{escape(title)}</h1>"]
     if profile is not None and profile.ratings:
         parts.append("<h2>My profile</h2>")
-        parts.append(f"<p>{escape(profile.summary())}</p>")
+        strengths = ", ".join(d.domain.name for d in profile.strengths) or "none yet"
+        growth = ", ".join(d.domain.name for d in profile.growth_areas) or "none"
+        parts.append(f"<p>{profile.rated} of {profile.total} statements rated, from 1 "
+                     f"({escape(assessment.scale[0])}) to {len(assessment.scale)} "
+                     f"({escape(assessment.scale[-1])}). <b>Strengths:</b> {escape(strengths)}. "
+                     f"<b>Growth areas:</b> {escape(growth)}.</p>")
         head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in Profile.TABLE_HEADER)
         rows = "".join("<tr><td>" + escape(row[0]) + "</td>"
                        + "".join(f"<td class='num'>{escape(c)}</td>" for c in row[1:])
@@ -72,28 +80,30 @@ def growth_plan_html(assessment: SelfAssessment, profile: Profile | None,
     elif blank:
         parts.append("<p>Rate yourself with the self-assessment first; then write your plan "
                      "in the boxes below.</p>")
-    parts.append("<h2>My plan</h2>")
+    parts.append("<h2>My plan</h2><div class='plan'>")
     for key, label, question in PLAN_FIELDS:
         text = str(plan.get(key) or "").strip()
         if key == "focus":
             text = names.get(text, text)
         css = "box" if text else "box blank"
-        parts.append(f"<div class='label'>{escape(label)}</div>"
+        parts.append(f"<div class='field'><div class='label'>{escape(label)}</div>"
                      f"<div class='question'>{escape(question)}</div>"
-                     f"<div class='{css}'>{escape(text)}</div>")
+                     f"<div class='{css}'>{escape(text)}</div></div>")
+    parts.append("</div>")
     if profile is not None:
         rows = []
-        for item in assessment.items:
-            if item.id not in profile.ratings:
-                continue
-            rows.append(f"<tr><td>{escape(names.get(item.domain, item.domain))}</td>"
-                        f"<td>{escape(item.statement)}</td>"
-                        f"<td>{escape(assessment.word(profile.ratings[item.id]))}</td>"
-                        f"<td>{escape(str(evidence.get(item.id) or '').strip()) or '-'}</td></tr>")
+        for domain in assessment.domains:
+            rated = [item for item in assessment.items_in(domain.id) if item.id in profile.ratings]
+            if rated:
+                rows.append(f"<tr><th scope='colgroup' colspan='3'>{escape(domain.name)}</th></tr>")
+            for item in rated:
+                rows.append(f"<tr><td>{escape(item.statement)}</td>"
+                            f"<td>{escape(assessment.word(profile.ratings[item.id]))}</td>"
+                            f"<td>{escape(str(evidence.get(item.id) or '').strip()) or '-'}</td></tr>")
         if rows:
             parts.append("<h2>My ratings and evidence</h2><table class='evidence'><thead><tr>"
-                         "<th scope='col'>Domain</th><th scope='col'>Statement</th>"
-                         "<th scope='col'>Rating</th><th scope='col'>Evidence</th></tr></thead>"
+                         "<th scope='col'>Statement</th><th scope='col'>Rating</th>"
+                         "<th scope='col'>Evidence</th></tr></thead>"
                          f"<tbody>{''.join(rows)}</tbody></table>")
     sources = "; ".join(escape(s) for s in assessment.sources)
     parts.append(f"<p class='credit'>The statements and the scale ({escape(' / '.join(assessment.scale))}) "
