@@ -20,6 +20,8 @@ _LAZY = {
     "CourseMapView": "course.course_map",
     "ScheduleView": "course.course_map",
     "EnvironmentCheck": "course.course_map",
+    "SelfAssessmentForm": "practice.self_assessment",
+    "GrowthPlan": "practice.self_assessment",
 }
 
 __all__ = sorted(_LAZY)

@@ -8,12 +8,12 @@ from tlkit.settings import state_dir
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
 from tlkit.store.json_files import JsonFileStore
 from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, ObservationRecord,
-                                 Record, RecordError, RunnerRecord)
-from tlkit.store.records import PaceRecord
+                                 PaceRecord, Record, RecordError, RunnerRecord,
+                                 SelfAssessmentRecord)
 
 __all__ = ["CalibrationRecord", "FeedbackSortRecord", "JsonFileStore", "ObservationRecord",
-           "PaceRecord", "Record", "RecordError", "RecordSetAside", "RunnerRecord", "Store",
-           "StoreUnavailable", "Updated", "default_store"]
+           "PaceRecord", "Record", "RecordError", "RecordSetAside", "RunnerRecord",
+           "SelfAssessmentRecord", "Store", "StoreUnavailable", "Updated", "default_store"]
 
 
 def default_store() -> Store:

@@ -421,3 +421,60 @@ class PaceRecord(Record):
             raise RecordError(f"The {cls.label} are {minutes!r}; they should be a whole number "
                               "of minutes, 0 or more.")
         return cls(minutes)
+# --- the teacher-leader self-assessment and growth plan ------------------------------------
+
+def _text_map(data: dict, key: str, label: str) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise RecordError(f"The {label} has '{key}' as {value!r}; it should map names to text.")
+    return {str(k): v for k, v in value.items()}
+
+
+def _merge_map(base: dict, mine: dict, theirs: dict) -> dict:
+    """Key by key: what this view changed wins, otherwise the stored value; blanks dropped."""
+    out = {}
+    for key in [*theirs, *(k for k in mine if k not in theirs)]:
+        value = _mine_or_theirs(base.get(key), mine.get(key), theirs.get(key))
+        if value not in (None, ""):
+            out[key] = value
+    return out
+
+
+@dataclass
+class SelfAssessmentRecord(Record):
+    """A learner's self-assessment: a rating (scale position from 1) and evidence per item,
+    and the growth plan's boxes. The rating view and the plan view share one record and
+    merge key by key, so each keeps the other's work."""
+
+    ratings: dict[str, int] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    plan: dict[str, str] = field(default_factory=dict)
+
+    kind: ClassVar[str] = "self-assessment"
+    label: ClassVar[str] = "saved self-assessment"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"ratings": dict(self.ratings), "evidence": dict(self.evidence),
+                "plan": dict(self.plan)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> SelfAssessmentRecord:
+        ratings = data.get("ratings") or {}
+        if not isinstance(ratings, dict):
+            raise RecordError(f"The {cls.label} has 'ratings' as {type(ratings).__name__}; "
+                              "it should map items to ratings.")
+        for item, rating in ratings.items():
+            if not _whole(rating) or rating < 1:
+                raise RecordError(f"The {cls.label} has the rating {rating!r} for {item!r}; "
+                                  "it should be a whole number from 1.")
+        return cls(dict(ratings), _text_map(data, "evidence", cls.label),
+                   _text_map(data, "plan", cls.label))
+
+    def merged(self, base: SelfAssessmentRecord | None,
+               theirs: SelfAssessmentRecord | None) -> SelfAssessmentRecord:
+        if theirs is None:
+            return self
+        base = base or SelfAssessmentRecord()
+        return SelfAssessmentRecord(_merge_map(base.ratings, self.ratings, theirs.ratings),
+                                    _merge_map(base.evidence, self.evidence, theirs.evidence),
+                                    _merge_map(base.plan, self.plan, theirs.plan))
