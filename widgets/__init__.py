@@ -17,6 +17,8 @@ _LAZY = {
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
+    "LiveSessionHost": "live.host",
+    "LiveSessionJoin": "live.participant",
 }
 
 __all__ = sorted(_LAZY)
