@@ -22,6 +22,8 @@ _LAZY = {
     "EnvironmentCheck": "course.course_map",
     "SelfAssessmentForm": "practice.self_assessment",
     "GrowthPlan": "practice.self_assessment",
+    "LiveSessionHost": "live.host",
+    "LiveSessionJoin": "live.participant",
 }
 
 __all__ = sorted(_LAZY)

@@ -478,3 +478,22 @@ class SelfAssessmentRecord(Record):
         return SelfAssessmentRecord(_merge_map(base.ratings, self.ratings, theirs.ratings),
                                     _merge_map(base.evidence, self.evidence, theirs.evidence),
                                     _merge_map(base.plan, self.plan, theirs.plan))
+# --- the facilitator's open live session ----------------------------------------------------
+
+@dataclass
+class LiveHostRecord(Record):
+    """The live session a facilitator's view has open: its join code and control token, so a
+    reload of the facilitator's page keeps control of the session. Empty code: none open."""
+
+    code: str = ""
+    token: str = ""
+
+    kind: ClassVar[str] = "live-host"
+    label: ClassVar[str] = "saved live session"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"code": self.code, "token": self.token}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> LiveHostRecord:
+        return cls(_text(data, "code", cls.label), _text(data, "token", cls.label))
