@@ -59,10 +59,26 @@ CULL_INTERVAL_SECONDS = 60
 
 # The facilitator guides are served from a pool of kernels that have already run them
 # (Voila's preheating), so a guide shows at once instead of after a kernel start and a run.
-# Voila keeps a pool of this size for every notebook in the folder it serves, and the kit
-# serves facilitator/, which holds the guides and nothing else: each guide costs one waiting
-# kernel while the kit runs. benchmarks/run.py measures the time saved and the memory.
+# Voila would keep a pool of this size for every notebook in the folder it serves; the kit
+# keeps one only for the front page and the module guides (a view named like a module in the
+# course manifest) and denies it to the other views (presenter, live sessions, dashboards),
+# which open once per session. Each preheated guide costs one waiting kernel while the kit
+# runs; benchmarks/run.py measures the time saved and the memory.
 PREHEAT_POOL_SIZE = 1
+FRONT_PAGE = "index.ipynb"
+
+
+def preheat_denylist(folder: Path) -> list[str]:
+    """The views in `folder` that get no preheated kernel: all but the front page and the
+    module guides. A folder outside a course (no manifest above it) preheats everything."""
+    from tlkit.course.manifest import ManifestError, module_ids
+
+    try:
+        guides = {f"{module}.ipynb" for module in module_ids(Path(folder).resolve().parent)}
+    except (ManifestError, OSError):
+        return []
+    keep = guides | {FRONT_PAGE}
+    return sorted(p.name for p in Path(folder).glob("*.ipynb") if p.name not in keep)
 
 # Kernels talk to the server over local sockets (files) instead of TCP ports: nothing listens
 # on the network, and ipykernel has no "running over TCP without encryption" warning to print.
@@ -142,6 +158,10 @@ def voila_command(
     import tempfile
 
     warm = ["--preheat_kernel=True", f"--pool_size={PREHEAT_POOL_SIZE}"] if preheat else []
+    if preheat:
+        # Voila matches each entry as a substring of the notebook's path: full names only.
+        warm += [f"--VoilaKernelManager.preheat_denylist={name}"
+                 for name in preheat_denylist(folder)]
     return [
         sys.executable, "-m", "voila",
         str(Path(folder).resolve()),
