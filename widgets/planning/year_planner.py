@@ -99,6 +99,15 @@ class YearPlanner(widgets.VBox):
                                             layout=widgets.Layout(width="14em", height="2.6em"))
         self.update_button.add_class("tlkit-plan-update")
         self.update_button.on_click(lambda _b: self.update())
+        self.calendar_file = Path(calendar_file) if calendar_file is not None else None
+        buttons = [self.update_button]
+        if self.calendar_file is not None:
+            self.reload_button = widgets.Button(
+                description=f"Load {self.calendar_file.name} again",
+                layout=widgets.Layout(width="20em", height="2.6em"))
+            self.reload_button.add_class("tlkit-plan-reload")
+            self.reload_button.on_click(lambda _b: self.reload_calendar())
+            buttons.append(self.reload_button)
 
         self.message = widgets.HTML()
         self.message.add_class("tlkit-plan-message")
@@ -114,7 +123,7 @@ class YearPlanner(widgets.VBox):
                         self.sites, self.cohort):
             control.observe(self._changed, names="value")
         inputs = widgets.VBox([self.design, self.own_design, self.calendar, self.limit,
-                               self.period, self.sites, self.cohort, self.update_button])
+                               self.period, self.sites, self.cohort, widgets.HBox(buttons)])
         super().__init__([widgets.HTML("<h3 style='font-size:1.4em'>Year planner</h3>"),
                           self.save_status, inputs, self.message, self.summary, self.violations,
                           self.chart, self.exports])
@@ -190,6 +199,18 @@ class YearPlanner(widgets.VBox):
         self.chart.value = calendar_html(plan, figure)
         self.exports.value = _exports_html(plan, figure)
         return plan
+
+    def reload_calendar(self) -> None:
+        """Read the calendar file again (after it was edited in JupyterLab or a spreadsheet)."""
+        try:
+            text = self.calendar_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as err:
+            reason = getattr(err, "strerror", None) or "it is not plain text (UTF-8)"
+            self.message.value = message_html(
+                f"The calendar file {self.calendar_file} could not be read ({reason}). The "
+                "calendar in the box is unchanged.", "problem")
+            return
+        self.calendar.value = text      # updates and saves through the observer
 
     def _changed(self, _change) -> None:
         if not self._quiet:

@@ -153,3 +153,40 @@ def printable_html(plan: Plan, fig=None) -> str:
             f"{summary_html(plan)}<h2>Things to fix</h2>{violations_html(plan)}"
             f"<h2>Every session</h2><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></body></html>")
+
+
+GUSKEY_LEVELS = ("Reactions: did teachers find it useful and well run?",
+                 "Learning: did teachers gain the knowledge and skills it aimed at?",
+                 "Organization support and change: did the school give time and backing?",
+                 "Use: do teachers now use what they learned, and how well?",
+                 "Student learning outcomes: what changed for students?")
+
+
+def handout_html(designs) -> str:
+    """A one-page participant handout: each design's parts with the features they serve, and a
+    worksheet for an evaluation planned backwards from Guskey's level 5 (Guskey, 2000)."""
+    blocks = []
+    for design in designs:
+        rows = "".join(
+            f"<tr><td>{escape(c.name)}</td><td>{escape(c.mode)}</td>"
+            f"<td>{escape(c.frequency)}, {c.minutes} minutes</td>"
+            f"<td>{escape(', '.join(FEATURES[f] for f in c.features))}</td></tr>"
+            for c in design.components)
+        blocks.append(f"<h3>{escape(design.title)}</h3><p>{escape(design.summary)}</p>"
+                      "<table><thead><tr><th scope='col'>Part</th><th scope='col'>Mode</th>"
+                      "<th scope='col'>How often</th><th scope='col'>Features it serves</th>"
+                      f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    levels = "".join(f"<tr><td>{5 - i}. {escape(GUSKEY_LEVELS[4 - i])}</td><td></td></tr>"
+                     for i in range(5))
+    return ("<section class='tlkit-handout' style='max-width:48em'>"
+            "<style>.tlkit-handout table{border-collapse:collapse;width:100%}"
+            ".tlkit-handout td,.tlkit-handout th{border:1px solid #999;padding:3px 6px;"
+            "text-align:left;vertical-align:top}"
+            "@media print{.tlkit-handout{font-size:10pt}}</style>"
+            "<h2>Handout: designing a year of teacher-led learning</h2>"
+            + "".join(blocks) +
+            "<h3>Plan the evaluation backwards (start at level 5)</h3>"
+            "<table><thead><tr><th scope='col'>Level</th><th scope='col'>Evidence we will "
+            f"collect</th></tr></thead><tbody>{levels}</tbody></table>"
+            "<p style='font-size:0.85em'>Sources: WestEd (2017), Teachers leading the way; "
+            "Darling-Hammond, Hyler &amp; Gardner (2017); Guskey (2000).</p></section>")
