@@ -35,7 +35,7 @@ def test_the_planner_renders_and_follows_a_changed_input(planner_page):
         ".tlkit-plan-violations-view").inner_text()
     old_alt = chart.get_attribute("alt")
 
-    page.get_by_label("Design").select_option(label=(
+    page.get_by_label("Design", exact=True).select_option(label=(
         "District B: two teacher leaders, a three-hour session each month, coaching between"))
     summary.locator("text=Contact hours per teacher: 33").wait_for()
     page.locator(".tlkit-plan-violations-view",
