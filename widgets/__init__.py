@@ -24,6 +24,7 @@ _LAZY = {
     "GrowthPlan": "practice.self_assessment",
     "LiveSessionHost": "live.host",
     "LiveSessionJoin": "live.participant",
+    "YearPlanner": "planning.year_planner",
 }
 
 __all__ = sorted(_LAZY)

@@ -105,6 +105,8 @@ BROKEN = {
                         "this text is empty"),
     "readiness": (_break(["conditions", 2, "evidence"], None), "conditions[3].evidence",
                   "this is empty"),
+    "design": (_break(["components", 1, "minutes"], "half an hour"), "components[2].minutes",
+               "should be a whole number"),
 }
 
 

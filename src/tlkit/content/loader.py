@@ -49,6 +49,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("bands", "bands", "Kappa bands", "landis-koch"),
     Kind("self-assessment", "self-assessment", "Self-assessment", "teacher-leader"),
     Kind("readiness", "readiness", "Readiness conditions", "school-conditions"),
+    Kind("design", "designs", "Design", "every-other-week", match_file_name=True),
     # Codebooks live next to their datasets, not under content/.
     Kind("codebook", "", "Codebook", max_bytes=CODEBOOK_LIMIT),
 )}

@@ -497,3 +497,51 @@ class LiveHostRecord(Record):
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> LiveHostRecord:
         return cls(_text(data, "code", cls.label), _text(data, "token", cls.label))
+# --- the year planner -----------------------------------------------------------------------
+
+@dataclass
+class YearPlanRecord(Record):
+    """The year planner's inputs, kept as typed (a calendar or design with a mistake in it is
+    saved too, so nothing typed is lost). Views merge field by field: what a view changed wins."""
+
+    design: str = "every-other-week"    # a shipped design's id, or "own"
+    own_design: str = ""                # the teacher's own components, as CSV
+    calendar: str = ""                  # the school-year calendar, as CSV ("" = the sample)
+    limit_minutes: int | None = None
+    limit_period: str = "week"
+    sites: str = ""                     # "name, minutes one way", one a line
+    cohort: int = 12
+
+    kind: ClassVar[str] = "year-plan"
+    label: ClassVar[str] = "saved year plan"
+    FIELDS: ClassVar[tuple[str, ...]] = ("design", "own_design", "calendar", "limit_minutes",
+                                         "limit_period", "sites", "cohort")
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> YearPlanRecord:
+        label = cls.label
+        limit = data.get("limit_minutes")
+        if limit is not None and not _whole(limit):
+            raise RecordError(f"The {label} has the contract limit {limit!r}; it should be a "
+                              "whole number of minutes or empty.")
+        cohort = data.get("cohort", 12)
+        if not _whole(cohort):
+            raise RecordError(f"The {label} has the cohort size {cohort!r}; it should be a "
+                              "whole number.")
+        return cls(design=_text(data, "design", label, "every-other-week"),
+                   own_design=_text(data, "own_design", label),
+                   calendar=_text(data, "calendar", label), limit_minutes=limit,
+                   limit_period=_text(data, "limit_period", label, "week"),
+                   sites=_text(data, "sites", label), cohort=cohort)
+
+    def merged(self, base: YearPlanRecord | None,
+               theirs: YearPlanRecord | None) -> YearPlanRecord:
+        if theirs is None:
+            return self
+        base = base or YearPlanRecord()
+        return replace(self, **{name: _mine_or_theirs(getattr(base, name), getattr(self, name),
+                                                      getattr(theirs, name))
+                                for name in self.FIELDS})

@@ -1,0 +1,1 @@
+"""The planning widgets: the year planner."""
