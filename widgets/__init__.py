@@ -17,6 +17,7 @@ _LAZY = {
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
+    "SessionAudit": "practice.session_audit",
 }
 
 __all__ = sorted(_LAZY)
