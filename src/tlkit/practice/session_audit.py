@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from tlkit import content
+from tlkit.content.loader import find
 from tlkit.course.features import Feature, FeatureSet, load_features
 
 AUDIT_FILE = "session-formats"
@@ -58,9 +60,10 @@ class AuditContent:
 
 
 @cache
-def load_audit_content(name: str = AUDIT_FILE) -> AuditContent:
-    """The formats and example sessions; every feature and format id is checked."""
-    document = content.read("session-audit", content.loader.find("session-audit", name))
+def load_audit_content(name: str = AUDIT_FILE, folder: Path | None = None) -> AuditContent:
+    """The formats and example sessions (the kit's, or `name` in `folder`); every feature and
+    format id is checked, and a ContentError names the file, the field and the fix."""
+    document = content.read("session-audit", find("session-audit", name, folder))
     data = document.data
     features = load_features(data["features"])
     for n, fmt in enumerate(data["formats"]):
