@@ -53,6 +53,20 @@ def test_the_module_activity_key_is_the_audits_own_arithmetic(root):
     assert "whole-group talk was counted as active" in " ".join(slip.reconsider)
 
 
+@pytest.mark.parametrize(("percent", "words"), [
+    (80 / 120 * 100, "the video was counted as active"),
+    (110 / 120 * 100, "the talk and the video were counted as active"),
+    (50 / 120 * 100, "share of minutes spent listening or watching"),
+    (70, "number of active minutes, not a percent"),
+    (0.5833, "That looks like a fraction"),
+    (120, "a percent is between 0 and 100"),
+])
+def test_each_likely_slip_in_the_active_share_is_named(root, percent, words):
+    activity = load_activity("active_minutes", root / "modules" / "adult-learning")
+    result = review(activity, {"active_percent": percent})
+    assert words in " ".join(result.reconsider + result.problems)
+
+
 def test_an_example_session_is_audited_feature_by_feature(info):
     workshop = audit(info.example("after-school-workshop").segments, info)
     assert (workshop.active_minutes, workshop.total_minutes) == (10, 90)
