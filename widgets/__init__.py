@@ -25,6 +25,7 @@ _LAZY = {
     "LiveSessionHost": "live.host",
     "LiveSessionJoin": "live.participant",
     "YearPlanner": "planning.year_planner",
+    "SessionAudit": "practice.session_audit",
 }
 
 __all__ = sorted(_LAZY)

@@ -79,6 +79,7 @@ def test_new_module_writes_a_complete_module(course):
     assert module.title == 'Talking about "data"' and module.session_minutes == 60
     assert sum(s.live_minutes for s in module.sections) == 60
     assert all(s.facilitator_notes for s in module.sections)
+    assert len(module.pd_features) >= 5 and all(s.pd_features for s in module.sections)
     assert [e.id for e in load_manifest(course)][-1] == "data-talk"
 
     cells = _cells(course / "modules" / "data-talk" / "data-talk.ipynb")

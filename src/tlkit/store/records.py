@@ -440,6 +440,26 @@ def _merge_map(base: dict, mine: dict, theirs: dict) -> dict:
     return out
 
 
+# --- the session audit ----------------------------------------------------------------------
+
+AuditRow = tuple[str, str, str]     # title, minutes as typed, format id
+
+
+def _audit_rows(data: dict, key: str, label: str) -> list[AuditRow]:
+    rows = data.get(key, [])
+    if not isinstance(rows, list):
+        raise RecordError(f"The {label} has '{key}' as {type(rows).__name__}; it should be a "
+                          "list of segments.")
+    out = []
+    for number, row in enumerate(rows, start=1):
+        if (not isinstance(row, list) or len(row) != 3
+                or not all(isinstance(part, str) for part in row)):
+            raise RecordError(f"Segment {number} of '{key}' in the {label} should be a title, "
+                              f"minutes and a kind, not {row!r}.")
+        out.append((row[0], row[1], row[2]))
+    return out
+
+
 @dataclass
 class SelfAssessmentRecord(Record):
     """A learner's self-assessment: a rating (scale position from 1) and evidence per item,
@@ -545,3 +565,24 @@ class YearPlanRecord(Record):
         return replace(self, **{name: _mine_or_theirs(getattr(base, name), getattr(self, name),
                                                       getattr(theirs, name))
                                 for name in self.FIELDS})
+
+
+@dataclass
+class SessionAuditRecord(Record):
+    """A session as it was (`before`) and its redesign (`after`), each a list of segments
+    kept as typed (title, minutes, format id), so nothing a learner wrote is lost even when
+    the minutes are not a number yet. One learner edits it: the latest save wins."""
+
+    before: list[AuditRow] = field(default_factory=list)
+    after: list[AuditRow] = field(default_factory=list)
+
+    kind: ClassVar[str] = "session-audit"
+    label: ClassVar[str] = "saved session audit"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"before": [list(row) for row in self.before],
+                "after": [list(row) for row in self.after]}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> SessionAuditRecord:
+        return cls(_audit_rows(data, "before", cls.label), _audit_rows(data, "after", cls.label))
