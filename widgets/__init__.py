@@ -17,6 +17,7 @@ _LAZY = {
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
+    "SurveyExplorer": "explore.survey_explorer",
 }
 
 __all__ = sorted(_LAZY)

@@ -51,6 +51,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("readiness", "readiness", "Readiness conditions", "school-conditions"),
     # Codebooks live next to their datasets, not under content/.
     Kind("codebook", "", "Codebook", max_bytes=CODEBOOK_LIMIT),
+    Kind("survey-links", "survey-links", "Survey links", "spring-to-eoy"),
 )}
 
 
