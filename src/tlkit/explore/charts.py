@@ -67,7 +67,7 @@ def figure(result: Result):
                   frameon=False)
     for yi, group in enumerate(groups):
         if group in result.hidden:
-            ax.text(1, yi, f"hidden: {result.hidden[group].lower()}", va="center", fontsize=8,
+            ax.text(1, yi, result.hidden[group], va="center", fontsize=8,
                     style="italic", color="#333333")
     ax.set_yticks(y, [str(g) for g in groups])
     ax.set_ylabel(GROUPINGS.get(result.grouping, result.grouping))

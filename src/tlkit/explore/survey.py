@@ -212,7 +212,7 @@ class Result:
         lines = [self.caption + "."]
         for group, row in self.numbers.iterrows():
             if group in self.hidden:
-                lines.append(f"{group}: hidden ({self.hidden[group].lower()}).")
+                lines.append(f"{group}: {self.hidden[group].lower()}.")
             elif self.view == "percent":
                 lines.append(f"{group}: {row['% top two']:.0f}% of {row['Answered']:.0f}.")
             elif self.view == "change":
