@@ -105,6 +105,7 @@ BROKEN = {
                         "this text is empty"),
     "readiness": (_break(["conditions", 2, "evidence"], None), "conditions[3].evidence",
                   "this is empty"),
+    "survey-links": (_break(["pairs", 1, "theme"], ""), "pairs[2].theme", "this text is empty"),
 }
 
 
