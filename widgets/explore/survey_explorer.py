@@ -81,13 +81,18 @@ class SurveyExplorer(widgets.VBox):
         self.chart.add_class("tlkit-explorer-chart")
         self.notes = widgets.HTML()
         self.notes.add_class("tlkit-explorer-notes")
+        # Files are drawn when asked for: each menu change then draws the chart once.
+        self.download_button = widgets.Button(description="Get the chart and table as files",
+                                              layout=widgets.Layout(width="22em"))
+        self.download_button.add_class("tlkit-explorer-download-button")
+        self.download_button.on_click(lambda _b: self.prepare_downloads())
         self.downloads = widgets.HTML()
         self.downloads.add_class("tlkit-explorer-downloads")
 
         parts = [widgets.HTML("<h3 style='font-size:1.4em'>Survey explorer</h3>"),
                  self.save_status, self.survey_menu, self.item_menu, self.grouping_menu,
                  self.view_menu, self.threshold_menu, self.message, self.chart, self.notes,
-                 self.downloads]
+                 self.download_button, self.downloads]
         if own_file:
             parts.append(self._own_file_box())
         super().__init__(parts)
@@ -142,7 +147,7 @@ class SurveyExplorer(widgets.VBox):
                                           self.result.caption)
             self.notes.value = ("<ul style='font-size:0.95em'>" + "".join(
                 f"<li>{escape(n)}</li>" for n in self.result.notes) + "</ul>")
-            self.downloads.value = self._download_links()
+            self.downloads.value = ""
         if save and self.state_key and c["survey"] != OWN:
             self._save()
 
@@ -153,6 +158,10 @@ class SurveyExplorer(widgets.VBox):
         stem = _file_stem(self.choices())
         return {f"{stem}.png": to_png(self.figure), f"{stem}.svg": to_svg(self.figure).encode(),
                 f"{stem}.csv": self.result.csv().encode("utf-8-sig")}
+
+    def prepare_downloads(self) -> None:
+        """Links that save the current chart (PNG, SVG) and table (CSV) from the browser."""
+        self.downloads.value = self._download_links() if self.result is not None else ""
 
     def _download_links(self) -> str:
         kinds = {"png": ("image/png", "the chart as a picture (PNG)"),

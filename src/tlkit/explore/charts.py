@@ -73,5 +73,4 @@ def figure(result: Result):
     ax.set_ylabel(GROUPINGS.get(result.grouping, result.grouping))
     title = result.question if len(result.question) < 70 else result.question[:67] + "…"
     ax.set_title(title, fontsize=10, loc="left")
-    fig.tight_layout()
     return fig

@@ -31,6 +31,7 @@ GROUPINGS = {
     "setting": "School setting",
     "content": "Content area",
     "cohort": "Cohort type",
+    "everyone": "Everyone (no grouping)",
 }
 VIEWS = {
     "distribution": "Stacked distribution",
@@ -115,6 +116,7 @@ def survey_from_frame(name: str, title: str, frame: pd.DataFrame, book,
     if groups is None:
         groups = {g: frame[c] for g, c in (("org", "org_id"), ("setting", "setting"),
                                            ("cohort", "cohort_type")) if c in frame.columns}
+    groups = {**groups, "everyone": pd.Series(["All respondents"] * len(frame))}
     groupings = {}
     for gid, values in groups.items():
         values = pd.Series(values).reset_index(drop=True)

@@ -45,7 +45,6 @@ class Trend:
         ax.set_xlim(0, 110)
         ax.set_xlabel("Percent of observations at level 3 or 4")
         ax.legend(loc="lower right", fontsize=8, frameon=False)
-        fig.tight_layout()
         rows = [[lf, *(f"{v:.0f}%" for v in row), *(f"{n}" for n in self.scored.loc[lf])]
                 for lf, row in self.table.iterrows()]
         header = ["Look-for", *self.table.columns,
