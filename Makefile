@@ -33,6 +33,7 @@ release: $(STAMP)  ## build the learner's copy of the course (nbgrader release)
 bench: $(STAMP)  ## print performance figures (not part of the tests)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/datasets.py
+	$(BIN)/python benchmarks/explorer.py
 
 lock:  ## re-resolve the pinned set and environment.yml from pyproject.toml
 	$(PYTHON) tools/update_lock.py

@@ -48,7 +48,7 @@ def test_percent_agree_matches_the_hand_table_and_hides_the_group_of_nine():
     assert np.isnan(r.numbers.loc["ORG-03", "% top two"])
     # The All row counts everyone who answered: 30, of whom 21 agree.
     assert r.numbers.loc["All", ["Answered", "Top two", "% top two"]].tolist() == [30, 21, 70.0]
-    assert "1 people left this question empty" in " ".join(r.notes)
+    assert "1 person left this question empty" in " ".join(r.notes)
 
 
 def test_distribution_matches_the_hand_table_and_every_row_adds_up():
@@ -245,3 +245,15 @@ def test_the_explorer_widget_shows_saves_exports_and_loads_an_own_file(tmp_path)
     assert w.survey_menu.value == "own" and w.view_menu.value == "percent"
     assert "q_sessions_relevant" == w.item_menu.value
 
+
+
+def test_the_saved_choices_record_reads_back_and_refuses_a_wrong_shape():
+    from tlkit.store import ExplorerRecord, RecordError
+
+    record = ExplorerRecord({"survey": "tl_survey_spring", "threshold": 20})
+    assert ExplorerRecord.from_dict(record.to_dict()) == record
+    assert record.to_dict()["kind"] == "survey-explorer"
+    with pytest.raises(RecordError, match="menu the kit does not know"):
+        ExplorerRecord.from_dict({"kind": "survey-explorer", "choices": {"colour": "red"}})
+    with pytest.raises(RecordError, match="'twenty' for 'threshold'"):
+        ExplorerRecord.from_dict({"kind": "survey-explorer", "choices": {"threshold": "twenty"}})

@@ -239,7 +239,8 @@ def _missing_note(item: Item, grouping: Grouping) -> str:
     missing = int(((item.codes < 0) & (grouping.codes >= 0)).sum())
     if not missing:
         return ""
-    return (f"{missing} people left this question empty; they are not counted in any "
+    who = "person" if missing == 1 else "people"
+    return (f"{missing} {who} left this question empty; they are not counted in any "
             "figure (percents are of the people who answered).")
 
 
