@@ -26,6 +26,7 @@ _LAZY = {
     "LiveSessionJoin": "live.participant",
     "YearPlanner": "planning.year_planner",
     "SessionAudit": "practice.session_audit",
+    "SurveyExplorer": "explore.survey_explorer",
 }
 
 __all__ = sorted(_LAZY)

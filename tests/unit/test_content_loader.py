@@ -111,6 +111,7 @@ BROKEN = {
                     "cannot be used as an id"),
     "session-audit": (_break(["examples", 0, "segments", 1, "minutes"], "forty"),
                       "examples[1].segments[2].minutes", "should be a whole number"),
+    "survey-links": (_break(["pairs", 1, "theme"], ""), "pairs[2].theme", "this text is empty"),
 }
 
 

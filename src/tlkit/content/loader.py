@@ -54,6 +54,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("session-audit", "audits", "Session audit", "session-formats"),
     # Codebooks live next to their datasets, not under content/.
     Kind("codebook", "", "Codebook", max_bytes=CODEBOOK_LIMIT),
+    Kind("survey-links", "survey-links", "Survey links", "spring-to-eoy"),
 )}
 
 

@@ -9,12 +9,12 @@ from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
 from tlkit.store.json_files import JsonFileStore
 from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, ObservationRecord,
                                  PaceRecord, Record, RecordError, RunnerRecord,
-                                 SelfAssessmentRecord, SessionAuditRecord)
+                                 SelfAssessmentRecord, SessionAuditRecord, ExplorerRecord)
 
-__all__ = ["CalibrationRecord", "FeedbackSortRecord", "JsonFileStore", "ObservationRecord",
-           "PaceRecord", "Record", "RecordError", "RecordSetAside", "RunnerRecord",
-           "SelfAssessmentRecord", "SessionAuditRecord", "Store", "StoreUnavailable", "Updated",
-           "default_store"]
+__all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFileStore",
+           "ObservationRecord", "PaceRecord", "Record", "RecordError", "RecordSetAside",
+           "RunnerRecord", "SelfAssessmentRecord", "SessionAuditRecord", "Store",
+           "StoreUnavailable", "Updated", "default_store"]
 
 
 def default_store() -> Store:

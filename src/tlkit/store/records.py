@@ -586,3 +586,34 @@ class SessionAuditRecord(Record):
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> SessionAuditRecord:
         return cls(_audit_rows(data, "before", cls.label), _audit_rows(data, "after", cls.label))
+
+
+# --- the survey explorer --------------------------------------------------------------------
+
+@dataclass
+class ExplorerRecord(Record):
+    """The survey explorer's choices (survey, question, grouping, view, smallest group shown),
+    so a reload opens on the same chart. One person drives it, so the latest choice wins."""
+
+    choices: dict[str, Any] = field(default_factory=dict)
+
+    kind: ClassVar[str] = "survey-explorer"
+    label: ClassVar[str] = "saved explorer choices"
+    KEYS: ClassVar[tuple[str, ...]] = ("survey", "item", "grouping", "view", "threshold")
+
+    def _fields(self) -> dict[str, Any]:
+        return {"choices": dict(self.choices)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> ExplorerRecord:
+        choices = data.get("choices", {})
+        if not isinstance(choices, dict):
+            raise RecordError(f"The {cls.label} has 'choices' as {type(choices).__name__}; "
+                              "it should map each menu to its choice.")
+        for key, value in choices.items():
+            if key not in cls.KEYS:
+                raise RecordError(f"The {cls.label} has a menu the kit does not know ({key!r}).")
+            ok = _whole(value) if key == "threshold" else isinstance(value, str)
+            if not ok:
+                raise RecordError(f"The {cls.label} has {value!r} for {key!r}.")
+        return cls(dict(choices))
