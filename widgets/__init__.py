@@ -17,6 +17,8 @@ _LAZY = {
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
+    "ReadinessCheck": "planning.readiness_view",
+    "PortfolioView": "planning.portfolio_view",
 }
 
 __all__ = sorted(_LAZY)

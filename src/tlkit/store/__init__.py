@@ -9,10 +9,12 @@ from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
 from tlkit.store.json_files import JsonFileStore
 from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, ObservationRecord,
                                  Record, RecordError, RunnerRecord)
+from tlkit.store.records import PortfolioRecord, ReadinessRecord
 
 __all__ = ["CalibrationRecord", "FeedbackSortRecord", "JsonFileStore", "ObservationRecord",
            "Record", "RecordError", "RecordSetAside", "RunnerRecord", "Store",
            "StoreUnavailable", "Updated", "default_store"]
+__all__ += ["PortfolioRecord", "ReadinessRecord"]
 
 
 def default_store() -> Store:
