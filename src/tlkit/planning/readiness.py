@@ -292,3 +292,22 @@ PRINT_CSS = ("body{font-family:system-ui,sans-serif;font-size:12pt;line-height:1
              "vertical-align:top}tr{break-inside:avoid}h1{font-size:1.6em}h2{font-size:1.25em;"
              "break-after:avoid}img{max-width:100%}details{display:none}"
              "@media print{body{margin:0}a{color:#111}}")
+
+
+def handout_html(tool: Tool) -> str:
+    """A printable rating sheet for a team meeting: each condition by area, with what would
+    show it and blank columns for the rating and the evidence."""
+    levels = " / ".join(tool.levels)
+    rows, area = [], None
+    for number, item in enumerate(tool.conditions, start=1):
+        if item.area_name != area:
+            area = item.area_name
+            rows.append(f"<tr><th scope='colgroup' colspan='4'>{escape(area)}</th></tr>")
+        rows.append(f"<tr><td>{number}. {escape(item.text)}</td><td>{escape(item.evidence)}</td>"
+                    "<td></td><td></td></tr>")
+    return (f"<section class='tlkit-readiness-handout'><h3>{escape(tool.title)}</h3>"
+            f"<p>{escape(tool.instructions)}</p><p>Ratings: {escape(levels)}.</p>"
+            "<table style='border-collapse:collapse;width:100%'><thead><tr>"
+            "<th scope='col'>Condition</th><th scope='col'>What would show it</th>"
+            "<th scope='col'>Rating</th><th scope='col'>Our evidence</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></section>")
