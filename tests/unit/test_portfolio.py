@@ -143,3 +143,17 @@ def test_the_view_saves_the_introduction_and_exports_the_page(everything, tmp_pa
     (tmp_path / "conditions-readiness.json").write_text("[]")
     again.refresh()
     assert "Your readiness assessment and action plan (made in the module" in again.summary.value
+
+
+def test_the_course_parts_read_teacher_roles_one_record_twice(tmp_path):
+    from tlkit.portfolio.parts import PARTS
+
+    write_json(tmp_path / "module-teacher-roles-self-assessment.json", {
+        "kind": "self-assessment", "version": 1, "ratings": {"collab-1": 3},
+        "evidence": {"collab-1": "I run our team's data meeting."},
+        "plan": {"goal": "Coach two new colleagues."}})
+    got = {g.part.id: g for g in gather(JsonFileStore(tmp_path), {"teacher-roles": "Roles"},
+                                        PARTS)}
+    assert got["self-assessment"].pieces == (
+        Piece("Evidence", items=("Collab 1: I run our team's data meeting.",)),)
+    assert got["growth-plan"].pieces == (Piece("Plan", items=("Goal: Coach two new colleagues.",)),)

@@ -165,15 +165,22 @@ def reflections_part(folder: Path, modules: dict[str, str]) -> Part:
 
 # --- the registry ---------------------------------------------------------------------------
 
+def _fields_only(*names: str) -> Renderer:
+    """The plain view of only these fields (two parts can read one record)."""
+    return lambda fields: render_text_fields({k: fields[k] for k in names if k in fields})
+
+
+# Keys and kinds as the modules save them (Teacher roles keeps the self-assessment and the
+# growth plan in one record). The modules' owners can give a part a richer renderer.
 PARTS: list[Part] = [
     Part("self-assessment", "Self-assessment profile", "teacher-roles", "self-assessment",
-         ("teacher-roles-self-assessment",)),
-    Part("growth-plan", "Growth plan", "teacher-roles", "growth-plan",
-         ("teacher-roles-growth-plan",)),
+         ("module-teacher-roles-self-assessment",), _fields_only("evidence")),
+    Part("growth-plan", "Growth plan", "teacher-roles", "self-assessment",
+         ("module-teacher-roles-self-assessment",), _fields_only("plan")),
     Part("session-redesign", "Session redesign", "adult-learning", "session-redesign",
          ("adult-learning-redesign",)),
     Part("year-plan", "Year plan", "designing-learning", "year-plan",
-         ("designing-learning-year-plan",)),
+         ("designing-learning-my-year",), _fields_only("own_design", "sites")),
     Part("data-story", "Data story", "data-use", "data-story", ("data-use-data-story",)),
     Part("readiness", "Readiness assessment and action plan", "conditions", "readiness",
          ("conditions-readiness",), render_readiness),
