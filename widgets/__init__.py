@@ -27,6 +27,8 @@ _LAZY = {
     "YearPlanner": "planning.year_planner",
     "SessionAudit": "practice.session_audit",
     "SurveyExplorer": "explore.survey_explorer",
+    "ReadinessCheck": "planning.readiness_view",
+    "PortfolioView": "planning.portfolio_view",
 }
 
 __all__ = sorted(_LAZY)

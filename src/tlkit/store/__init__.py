@@ -10,11 +10,13 @@ from tlkit.store.json_files import JsonFileStore
 from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, ObservationRecord,
                                  PaceRecord, Record, RecordError, RunnerRecord,
                                  SelfAssessmentRecord, SessionAuditRecord, ExplorerRecord)
+from tlkit.store.records import PortfolioRecord, ReadinessRecord
 
 __all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFileStore",
            "ObservationRecord", "PaceRecord", "Record", "RecordError", "RecordSetAside",
            "RunnerRecord", "SelfAssessmentRecord", "SessionAuditRecord", "Store",
            "StoreUnavailable", "Updated", "default_store"]
+__all__ += ["PortfolioRecord", "ReadinessRecord"]
 
 
 def default_store() -> Store:

@@ -617,3 +617,96 @@ class ExplorerRecord(Record):
             if not ok:
                 raise RecordError(f"The {cls.label} has {value!r} for {key!r}.")
         return cls(dict(choices))
+
+
+# --- the readiness assessment ---------------------------------------------------------------
+
+TeamRatings = dict[str, Any]      # {"ratings": {condition: level or None}, "evidence": {condition: text}}
+
+
+def _team(raw: Any, name: str, label: str) -> TeamRatings:
+    where = f"team {name!r} in the {label}"
+    if not isinstance(raw, dict):
+        raise RecordError(f"The {where} should be ratings with evidence, not {raw!r}.")
+    ratings, evidence = raw.get("ratings") or {}, raw.get("evidence") or {}
+    if not isinstance(ratings, dict) or not isinstance(evidence, dict):
+        raise RecordError(f"The {where} should map each condition to a rating and its evidence.")
+    for condition, level in ratings.items():
+        if level is not None and (not _whole(level) or level < 0):
+            raise RecordError(f"The {where} has the rating {level!r} for {condition!r}; it "
+                              "should be a step of the scale (0, 1, 2 ...) or empty.")
+    for condition, text in evidence.items():
+        if not isinstance(text, str):
+            raise RecordError(f"The {where} has evidence {text!r} for {condition!r}; it "
+                              "should be text.")
+    return {"ratings": dict(ratings), "evidence": dict(evidence)}
+
+
+@dataclass
+class ReadinessRecord(Record):
+    """A team's (or several teams') readiness ratings and evidence, by team name, in the order
+    they were first saved. Views merge team by team and condition by condition."""
+
+    teams: dict[str, TeamRatings] = field(default_factory=dict)
+    tool: str = "district-partnership"
+
+    kind: ClassVar[str] = "readiness"
+    label: ClassVar[str] = "saved readiness ratings"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"tool": self.tool,
+                "teams": [{"name": name, **_team(t, name, self.label)}
+                          for name, t in self.teams.items()]}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> ReadinessRecord:
+        raw = data.get("teams", [])
+        if not isinstance(raw, list):
+            raise RecordError(f"The {cls.label} have 'teams' as {type(raw).__name__}; it "
+                              "should be a list of teams.")
+        teams = {}
+        for number, item in enumerate(raw, start=1):
+            if not isinstance(item, dict):
+                raise RecordError(f"Team {number} in the {cls.label} should be a named team, "
+                                  f"not {item!r}.")
+            name = _text(item, "name", f"team {number} in the {cls.label}")
+            teams[name] = _team(item, name, cls.label)
+        return cls(teams, _text(data, "tool", cls.label, "district-partnership"))
+
+    def merged(self, base: ReadinessRecord | None,
+               theirs: ReadinessRecord | None) -> ReadinessRecord:
+        if theirs is None:
+            return self
+        before = base.teams if base else {}
+        out: dict[str, TeamRatings] = {}
+        for name in [*theirs.teams, *(n for n in self.teams if n not in theirs.teams)]:
+            mine, other = self.teams.get(name), theirs.teams.get(name)
+            if mine is None or other is None:
+                out[name] = mine or other
+                continue
+            old = before.get(name, {"ratings": {}, "evidence": {}})
+            out[name] = {part: {cid: _mine_or_theirs(old[part].get(cid), mine[part].get(cid),
+                                                     other[part].get(cid))
+                                for cid in {*mine[part], *other[part]}}
+                         for part in ("ratings", "evidence")}
+        return ReadinessRecord(out, self.tool)
+
+
+# --- the course portfolio -------------------------------------------------------------------
+
+@dataclass
+class PortfolioRecord(Record):
+    """The portfolio's own words: the learner's introduction. Everything else in a portfolio
+    is read from the other modules' records and never copied here."""
+
+    introduction: str = ""
+
+    kind: ClassVar[str] = "portfolio"
+    label: ClassVar[str] = "saved portfolio introduction"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"introduction": self.introduction}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> PortfolioRecord:
+        return cls(_text(data, "introduction", cls.label))
