@@ -157,3 +157,22 @@ def test_the_course_parts_read_teacher_roles_one_record_twice(tmp_path):
     assert got["self-assessment"].pieces == (
         Piece("Evidence", items=("Collab 1: I run our team's data meeting.",)),)
     assert got["growth-plan"].pieces == (Piece("Plan", items=("Goal: Coach two new colleagues.",)),)
+
+
+def test_every_registered_part_reads_a_record_kind_and_key_its_module_saves(root):
+    """The registry's kinds exist and each key is a state key the module's notebook uses."""
+    import json
+
+    from tlkit.portfolio.parts import PARTS
+    from tlkit.store import records
+
+    kinds = {cls.kind for cls in vars(records).values()
+             if isinstance(cls, type) and issubclass(cls, records.Record) and hasattr(cls, "kind")}
+    for part in PARTS:
+        if not part.module:
+            continue
+        assert part.kind in kinds, f"{part.id}: no record kind {part.kind!r}"
+        notebook = root / "modules" / part.module / f"{part.module}.ipynb"
+        text = json.dumps(json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+        for key in part.keys:
+            assert key in text, f"{part.id}: {part.module} never saves under {key!r}"

@@ -177,11 +177,14 @@ PARTS: list[Part] = [
          ("module-teacher-roles-self-assessment",), _fields_only("evidence")),
     Part("growth-plan", "Growth plan", "teacher-roles", "self-assessment",
          ("module-teacher-roles-self-assessment",), _fields_only("plan")),
-    Part("session-redesign", "Session redesign", "adult-learning", "session-redesign",
-         ("adult-learning-redesign",)),
+    Part("session-redesign", "Session redesign", "adult-learning", "session-audit",
+         ("module-adult-learning-redesign",), _fields_only("before", "after")),
     Part("year-plan", "Year plan", "designing-learning", "year-plan",
          ("designing-learning-my-year",), _fields_only("own_design", "sites")),
-    Part("data-story", "Data story", "data-use", "data-story", ("data-use-data-story",)),
+    # The data story itself is written in the notebook (gathered with the reflections); this
+    # part keeps the chart choices behind it.
+    Part("data-story", "Data story: the chart behind it", "data-use", "survey-explorer",
+         ("data-use-explorer-differences",), _fields_only("choices")),
     Part("readiness", "Readiness assessment and action plan", "conditions", "readiness",
          ("conditions-readiness",), render_readiness),
 ]
