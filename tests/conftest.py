@@ -6,6 +6,7 @@ nbgrader/   nbgrader's own commands: generate_assignment, autograde, release con
 servers/    what `make start` and `make facilitate` start, fetched over 127.0.0.1
 browser/    Voila pages in headless Chromium driven by Playwright
 live/       live sessions over the shared database, on SQLite and a real PostgreSQL
+hub/        a real JupyterHub on 127.0.0.1: a facilitator and two learners through nbgrader
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 _LAYER_MARKS = {"notebooks": "notebooks", "nbgrader": "nbgrader", "servers": "servers",
-                "browser": "browser", "live": "live"}
+                "browser": "browser", "live": "live", "hub": "hub"}
 
 
 def pytest_collection_modifyitems(items):

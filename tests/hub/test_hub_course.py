@@ -1,0 +1,182 @@
+"""The course on a real JupyterHub: a facilitator and two learners, end to end.
+
+Everything goes through the hub's REST API and each user's own server (nbgrader's formgrader
+API on the facilitator's, its assignment list API and the contents API on the learners'):
+release -> fetch -> answer (one learner well, one badly) -> submit -> collect -> autograde ->
+feedback. Then the walls: each learner gets only their own feedback, cannot reach the other
+learner's server, and cannot read the course source (solutions, hidden checks, facilitator
+notes) through their server.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.parse
+
+import nbformat
+import psutil
+import pytest
+from conftest import FACILITATOR, LEARNERS, ROOT
+
+MODULE = "protocols"
+COURSE = "tlkit"
+
+
+def _nbgrader_yaml():
+    import yaml
+    return yaml.safe_load((ROOT / "tests" / "nbgrader" / "wrong_answers.yaml").read_text())[MODULE]
+
+
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _ok(result, what):
+    status, body = result
+    assert status == 200, f"{what}: HTTP {status} {body}"
+    if isinstance(body, dict) and "success" in body:
+        assert body["success"], f"{what} failed: {body.get('error')}\n{body.get('log')}"
+    return body
+
+
+@pytest.fixture(scope="module")
+def course(hub):
+    """The facilitator's home is the course folder (its nbgrader_config.py, modules/)."""
+    home = hub.homes / FACILITATOR
+    (home / "modules").mkdir(parents=True)
+    shutil.copytree(ROOT / "modules" / MODULE, home / "modules" / MODULE)
+    (home / "modules" / "course.yaml").write_text(
+        f"modules:\n  - id: {MODULE}\n    title: Protocols\n    session_minutes: 90\n")
+    shutil.copy(ROOT / "nbgrader_config.py", home / "nbgrader_config.py")
+    return home
+
+
+def _answered_well(fetched, source):
+    """The learner's copy with every answer written as the authors' solution."""
+    answers = {_meta(c)["grade_id"]: c for c in source.cells
+               if _meta(c).get("solution") and _meta(c).get("grade_id")}
+    for cell in fetched.cells:
+        gid = _meta(cell).get("grade_id")
+        if gid in answers:
+            cell.source = (answers[gid].source if cell.cell_type == "code"
+                           else "Ana's answer: we named the protocol's purpose before choosing it.")
+    return fetched
+
+
+def _answered_badly(fetched):
+    """The learner's copy with one plausible wrong answer and everything else left blank."""
+    answer_id, wrong = sorted(_nbgrader_yaml().items())[0]
+    for cell in fetched.cells:
+        if _meta(cell).get("grade_id") == answer_id:
+            cell.source = wrong["code"]
+    return fetched, wrong["code"]
+
+
+def _contents(hub, user, path, token=None, content=1):
+    quoted = urllib.parse.quote(path)
+    return hub.request("GET", f"/user/{user}/api/contents/{quoted}?content={content}",
+                       token or hub.tokens[user])
+
+
+def _feedback_html(hub, user):
+    listing = _ok(_contents(hub, user, f"{MODULE}/feedback"), f"{user}'s feedback folder")
+    stamps = [e["path"] for e in listing["content"] if e["type"] == "directory"]
+    assert len(stamps) == 1, f"{user} should have exactly one feedback folder: {stamps}"
+    body = _ok(_contents(hub, user, f"{stamps[0]}/{MODULE}.html"), f"{user}'s feedback")
+    return body["content"]
+
+
+def test_release_fetch_submit_collect_autograde_feedback(hub, course):
+    grader = hub.tokens[FACILITATOR]
+    seconds = {user: hub.start_server(user) for user in (FACILITATOR, *LEARNERS)}
+    print(f"\nserver start (REST request to answering server), seconds: "
+          + ", ".join(f"{u} {s:.1f}" for u, s in seconds.items()))
+    for user in (FACILITATOR, *LEARNERS):
+        pid = hub.server_pid(user)
+        if pid:
+            mib = psutil.Process(pid).memory_info().rss / 2**20
+            print(f"memory of {user}'s single-user server before a kernel: {mib:.0f} MiB")
+
+    fg = f"/user/{FACILITATOR}/formgrader/api"
+    _ok(hub.request("POST", f"{fg}/assignment/{MODULE}/assign", grader), "generate the release")
+    _ok(hub.request("POST", f"{fg}/assignment/{MODULE}/release", grader), "release")
+
+    source = nbformat.read(ROOT / "modules" / MODULE / f"{MODULE}.ipynb", as_version=4)
+    facilitator_text = [c.source for c in source.cells
+                        if "facilitator" in c.get("metadata", {}).get("tags", [])]
+    assert facilitator_text, "the module should have facilitator notes to keep from learners"
+
+    fetched = {}
+    for learner in LEARNERS:
+        token = hub.tokens[learner]
+        listed = _ok(hub.request("GET", f"/user/{learner}/assignments?course_id={COURSE}", token),
+                     f"{learner} lists assignments")
+        assert any(a["assignment_id"] == MODULE and a["status"] == "released"
+                   for a in listed["value"]), listed
+        _ok(hub.request("POST", f"/user/{learner}/assignments/fetch", token,
+                        body={"course_id": COURSE, "assignment_id": MODULE}), f"{learner} fetches")
+        nb_json = _ok(_contents(hub, learner, f"{MODULE}/{MODULE}.ipynb"), "fetched notebook")
+        text = json.dumps(nb_json["content"])
+        # Only the release: no solutions, hidden checks or facilitator notes.
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+        for note in facilitator_text:
+            assert note.strip()[:60] not in text
+        fetched[learner] = nbformat.from_dict(nb_json["content"])
+
+    ana, ben = LEARNERS
+    good = _answered_well(fetched[ana], source)
+    bad, wrong_code = _answered_badly(fetched[ben])
+    for learner, nb in ((ana, good), (ben, bad)):
+        _ok(hub.request("PUT", f"/user/{learner}/api/contents/{MODULE}/{MODULE}.ipynb",
+                        hub.tokens[learner], body={"type": "notebook", "format": "json",
+                                                   "content": nb}), f"{learner} saves answers")
+        _ok(hub.request("POST", f"/user/{learner}/assignments/submit", hub.tokens[learner],
+                        body={"course_id": COURSE, "assignment_id": MODULE}), f"{learner} submits")
+
+    _ok(hub.request("POST", f"{fg}/assignment/{MODULE}/collect", grader), "collect")
+    for learner in LEARNERS:
+        _ok(hub.request("POST", f"{fg}/submission/{MODULE}/{learner}/autograde", grader),
+            f"autograde {learner}")
+    scores = {}
+    for learner in LEARNERS:
+        sub = _ok(hub.request("GET", f"{fg}/submission/{MODULE}/{learner}", grader),
+                  f"{learner}'s submission")
+        scores[learner] = (sub["code_score"], sub["max_code_score"])
+    assert scores[ana][1] > 0 and scores[ana][0] == scores[ana][1], scores
+    assert scores[ben][0] < scores[ben][1], scores
+
+    _ok(hub.request("POST", f"{fg}/assignment/{MODULE}/generate_feedback", grader), "feedback")
+    _ok(hub.request("POST", f"{fg}/assignment/{MODULE}/release_feedback", grader), "release feedback")
+
+    pages = {}
+    for learner in LEARNERS:
+        _ok(hub.request("POST", f"/user/{learner}/assignments/fetch_feedback", hub.tokens[learner],
+                        body={"course_id": COURSE, "assignment_id": MODULE}),
+            f"{learner} fetches feedback")
+        pages[learner] = _feedback_html(hub, learner)
+    assert "Ana&#39;s answer" in pages[ana] or "Ana's answer" in pages[ana]
+    assert "Ana&#39;s answer" not in pages[ben] and "Ana's answer" not in pages[ben]
+    first_line = wrong_code.strip().splitlines()[0]
+    assert first_line.split("=")[0].strip() in pages[ben]
+
+
+def test_learners_cannot_reach_each_other_or_the_course_source(hub, course):
+    for user in (FACILITATOR, *LEARNERS):
+        if hub.server_pid(user) is None:
+            hub.start_server(user)
+    ana, ben = LEARNERS
+    # Another learner's server refuses the token: the hub only lets a user into their own.
+    status, _ = _contents(hub, ben, "", token=hub.tokens[ana])
+    assert status == 403, status
+    status, _ = _contents(hub, FACILITATOR, "modules", token=hub.tokens[ana])
+    assert status == 403, status
+    # A learner's own server sees only their home: the course folder and the other learner's
+    # home are outside it.
+    for outside in (f"../{FACILITATOR}/modules/{MODULE}/{MODULE}.ipynb", f"../{ben}",
+                    str(course / "modules")):
+        status, _ = _contents(hub, ana, outside)
+        assert status in (400, 403, 404), (outside, status)
+    listing = _ok(_contents(hub, ana, ""), "ana's home")
+    names = {e["name"] for e in listing["content"]}
+    assert "modules" not in names and "nbgrader_config.py" not in names, names
