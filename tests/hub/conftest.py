@@ -143,7 +143,9 @@ c.JupyterHub.tornado_settings = {{"slow_spawn_timeout": 0}}  # the start request
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 90
 c.Spawner.environment = {{
-    "JUPYTER_CONFIG_PATH": "{tmp}/etc-jupyter",
+    # /etc/jupyter's nbgrader_config.py, then the role's settings from deploy/jupyter/.
+    "JUPYTER_CONFIG_PATH": lambda spawner: "{tmp}/etc-jupyter:{ROOT}/deploy/jupyter/" + (
+        "facilitator" if spawner.user.name == {FACILITATOR!r} else "learner"),
     "TLKIT_EXCHANGE": "{tmp}/exchange",
     "TLKIT_ROLE": lambda spawner: "facilitator" if spawner.user.name == {FACILITATOR!r} else "learner",
     "PATH": "{bin_dir}:/usr/bin:/bin",

@@ -177,6 +177,9 @@ def test_learners_cannot_reach_each_other_or_the_course_source(hub, course):
                     str(course / "modules")):
         status, _ = _contents(hub, ana, outside)
         assert status in (400, 403, 404), (outside, status)
+    # The learner settings switch the formgrader off on a learner's server.
+    status, _ = hub.request("GET", f"/user/{ana}/formgrader/api/assignments", hub.tokens[ana])
+    assert status == 404, status
     listing = _ok(_contents(hub, ana, ""), "ana's home")
     names = {e["name"] for e in listing["content"]}
     assert "modules" not in names and "nbgrader_config.py" not in names, names

@@ -1,0 +1,49 @@
+"""The kit on The Littlest JupyterHub: copy to /opt/tljh/config/jupyterhub_config.d/tlkit.py.
+
+TLJH runs each person's server as their own system user (jupyter-<name>), so the file
+permissions set in deploy/README.md keep learners out of the course source and out of each
+other's homes. This file gives each server its role:
+
+- facilitators (the hub group "facilitators") start in the course folder /srv/tlkit/course,
+  with the formgrader, the facilitator views and the gradebook;
+- learners start in their own home with the learner settings (staff panels hidden, no
+  announcements) and only fetch, submit and read feedback through the shared exchange.
+"""
+
+c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
+
+COURSE = "/srv/tlkit/course"
+SETTINGS = "/opt/tlkit/jupyter"          # deploy/jupyter/ copied here
+EXCHANGE = "/srv/nbgrader/exchange"
+FACILITATORS = {"facilitator"}            # hub names; keep in step with users.admin
+
+# Where the live-session database is configured: one PostgreSQL for every kernel on the hub
+# (see README.md, Live sessions). Leave unset on one server to use a SQLite file per person.
+LIVE_DB = ""  # e.g. "postgresql://tlkit@127.0.0.1:5432/tlkit_live"
+
+c.JupyterHub.load_groups = {"facilitators": {"users": sorted(FACILITATORS)}}
+
+
+def _role(spawner):
+    return "facilitator" if spawner.user.name in FACILITATORS else "learner"
+
+
+def pre_spawn_hook(spawner):
+    role = _role(spawner)
+    spawner.environment.update({
+        "TLKIT_ROLE": role,
+        "TLKIT_EXCHANGE": EXCHANGE,
+        "JUPYTER_CONFIG_PATH": f"{SETTINGS}/{role}",
+    })
+    if LIVE_DB:
+        spawner.environment["TLKIT_LIVE_DB"] = LIVE_DB
+    if role == "facilitator":
+        # nbgrader's formgrader needs the course folder inside the server's root.
+        spawner.notebook_dir = COURSE
+        spawner.environment["TLKIT_COURSE_ROOT"] = COURSE
+    else:
+        spawner.notebook_dir = "~"
+        spawner.environment["TLKIT_WORKSPACE"] = spawner.environment.get("HOME", "~")
+
+
+c.Spawner.pre_spawn_hook = pre_spawn_hook
