@@ -149,6 +149,7 @@ c.Spawner.environment = {{
     "TLKIT_EXCHANGE": "{tmp}/exchange",
     "TLKIT_ROLE": lambda spawner: "facilitator" if spawner.user.name == {FACILITATOR!r} else "learner",
     "PATH": "{bin_dir}:/usr/bin:/bin",
+    "PYTHONDONTWRITEBYTECODE": "1",  # no __pycache__ in the kit's folders (test_packaging)
 }}
 c.JupyterHub.services = [{{"name": "course-test", "api_token": {api_token!r}}}]
 c.JupyterHub.load_roles = [{{

@@ -44,7 +44,7 @@ def test_helm_values_pass_the_charts_schema():
 
 
 @pytest.mark.parametrize("typo", [{"singleuser": {"memmory": {"limit": "1G"}}},
-                                  {"hub": {"extraConfig": {"tlkit-roles": 3}}}])
+                                  {"cull": {"timout": 3600}}])
 def test_the_schema_catches_a_mistyped_value(typo):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(_helm_values(typo), _schema())
