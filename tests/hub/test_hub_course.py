@@ -17,7 +17,7 @@ import urllib.parse
 import nbformat
 import psutil
 import pytest
-from conftest import FACILITATOR, LEARNERS, ROOT
+from hub_process import FACILITATOR, LEARNERS, ROOT
 
 MODULE = "protocols"
 COURSE = "tlkit"
