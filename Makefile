@@ -36,6 +36,7 @@ bench: $(STAMP)  ## print performance figures (not part of the tests)
 	$(BIN)/python benchmarks/live_load.py
 	$(BIN)/python benchmarks/planner.py
 	$(BIN)/python benchmarks/explorer.py
+	$(BIN)/python benchmarks/hub.py
 
 lock:  ## re-resolve the pinned set and environment.yml from pyproject.toml
 	$(PYTHON) tools/update_lock.py
