@@ -67,3 +67,19 @@ c.ExecutePreprocessor.timeout = 60
 # `raise NotImplementedError()`: each answer cell already starts with a blank template (empty
 # quotes, None) that the checks reject, so a teacher never has to delete a line of code.
 c.ClearSolutions.code_stub = {"python": "# Type your answer in the lines above, then run this cell."}
+
+# The exchange (where released modules wait for learners and their submissions arrive) is a
+# folder in the build folder: one machine, no shared /srv folder needed.
+c.Exchange.root = os.path.join(BUILD, "exchange")
+
+# While autograding, cells that only show a widget (`from tlkit.widgets import ...` and calls
+# of what it imported) are not run: no graded cell needs them, and they cost most of a
+# submission's grading time (tlkit.ops.autograde_skip).
+from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.preprocessors import Execute  # noqa: E402
+
+from tlkit.ops.autograde_skip import SkipWidgetCells  # noqa: E402
+
+_grading = Autograde.class_traits()["autograde_preprocessors"].default()
+_grading.insert(_grading.index(Execute), SkipWidgetCells)
+c.Autograde.autograde_preprocessors = _grading

@@ -5,6 +5,7 @@ notebooks/  every notebook in modules/ and facilitator/ run top to bottom on a f
 nbgrader/   nbgrader's own commands: generate_assignment, autograde, release contents
 servers/    what `make start` and `make facilitate` start, fetched over 127.0.0.1
 browser/    Voila pages in headless Chromium driven by Playwright
+course/     course operations for a cohort: roster, grading that survives, reports
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 _LAYER_MARKS = {"notebooks": "notebooks", "nbgrader": "nbgrader", "servers": "servers",
-                "browser": "browser"}
+                "browser": "browser", "course": "course"}
 
 
 def pytest_collection_modifyitems(items):
