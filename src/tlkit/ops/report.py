@@ -64,7 +64,10 @@ def cohort_table(root: Path) -> pd.DataFrame:
                     if entry and entry["state"] != GRADED:
                         row["status"] = f"{entry['state']} (score is from an earlier grading)"
                 rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    # Whole numbers stay whole (blank where unknown), not 1.0 in the CSV.
+    table["reflections_awaiting"] = table["reflections_awaiting"].astype("Int64")
+    return table
 
 
 def stage(row) -> str:

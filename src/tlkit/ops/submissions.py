@@ -213,7 +213,8 @@ def findings_after_grading(autograded: Path | str, timeout: int | None = None) -
             continue
         ename = errors[0].get("ename", "")
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if ename == "CellTimeoutError" or "timeout" in ename.lower():
+        # nbgrader interrupts a cell at the time limit: the error is then KeyboardInterrupt.
+        if ename in ("CellTimeoutError", "KeyboardInterrupt") or "timeout" in ename.lower():
             limit = f" ({timeout} seconds)" if timeout else ""
             found.append(Finding(
                 "timeout", GRADE, f"{path.name}: cell {number} was still running at the time "
