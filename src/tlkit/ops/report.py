@@ -175,3 +175,22 @@ def write_report(root: Path, out: Path, *, shared: bool = False) -> list[Path]:
         table.to_csv(csv_path, index=False, encoding="utf-8")
     html_path.write_text(report_html(table, shared=shared), encoding="utf-8")
     return [csv_path, html_path]
+
+
+def dashboard_html(root: Path | None = None) -> str:
+    """The facilitator dashboard's content (facilitator/cohort.ipynb): the chart and the
+    per-learner table, or a sentence saying what to do first. Never creates a gradebook."""
+    from tlkit.settings import course_root
+
+    try:
+        api = course_api(Path(root) if root else course_root())
+    except (ValueError, OSError) as err:
+        return f"<p>{escape(str(err))}</p>"
+    db = api.db_url.removeprefix("sqlite:///")
+    if api.db_url.startswith("sqlite:///") and not Path(db).is_file():
+        return ("<p>No cohort yet. In a terminal in the course folder, run "
+                "<code>tlkit course init</code>, then <code>tlkit course roster FILE.csv</code>."
+                "</p>")
+    page = report_html(cohort_table(api.root))
+    body = page.split("<h1>Cohort progress</h1>", 1)[1]
+    return "<div class='tlkit-cohort'>" + body.replace("</main></body></html>", "") + "</div>"
