@@ -185,12 +185,12 @@ def dashboard_html(root: Path | None = None) -> str:
     try:
         api = course_api(Path(root) if root else course_root())
     except (ValueError, OSError) as err:
-        return f"<p>{escape(str(err))}</p>"
+        return f"<div class='tlkit-cohort'><p>{escape(str(err))}</p></div>"
     db = api.db_url.removeprefix("sqlite:///")
     if api.db_url.startswith("sqlite:///") and not Path(db).is_file():
-        return ("<p>No cohort yet. In a terminal in the course folder, run "
-                "<code>tlkit course init</code>, then <code>tlkit course roster FILE.csv</code>."
-                "</p>")
+        return ("<div class='tlkit-cohort'><p>No cohort yet. In a terminal in the course "
+                "folder, run <code>tlkit course init</code>, then <code>tlkit course roster "
+                "FILE.csv</code>.</p></div>")
     page = report_html(cohort_table(api.root))
     body = page.split("<h1>Cohort progress</h1>", 1)[1]
     return "<div class='tlkit-cohort'>" + body.replace("</main></body></html>", "") + "</div>"
