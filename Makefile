@@ -33,6 +33,9 @@ release: $(STAMP)  ## build the learner's copy of the course (nbgrader release)
 bench: $(STAMP)  ## print performance figures (not part of the tests)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/datasets.py
+	$(BIN)/python benchmarks/live_load.py
+	$(BIN)/python benchmarks/planner.py
+	$(BIN)/python benchmarks/explorer.py
 
 lock:  ## re-resolve the pinned set and environment.yml from pyproject.toml
 	$(PYTHON) tools/update_lock.py

@@ -6,6 +6,7 @@ nbgrader/   nbgrader's own commands: generate_assignment, autograde, release con
 servers/    what `make start` and `make facilitate` start, fetched over 127.0.0.1
 browser/    Voila pages in headless Chromium driven by Playwright
 course/     course operations for a cohort: roster, grading that survives, reports
+live/       live sessions over the shared database, on SQLite and a real PostgreSQL
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 _LAYER_MARKS = {"notebooks": "notebooks", "nbgrader": "nbgrader", "servers": "servers",
-                "browser": "browser", "course": "course"}
+                "browser": "browser", "course": "course", "live": "live"}
 
 
 def pytest_collection_modifyitems(items):

@@ -5,7 +5,7 @@ Rooms: `common` (messages and HTML shared by every widget), `course` (agenda, fa
 guide panels), `practice` (protocol runner, feedback sorter, observation notes, calibration).
 """
 
-import importlib
+from tlkit.lazy import lazy_exports
 
 # Imported on first use, so a notebook pays only for the widgets it shows.
 _LAZY = {
@@ -17,18 +17,21 @@ _LAZY = {
     "FeedbackSorter": "practice.feedback_sort",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
+    "CourseMapView": "course.course_map",
+    "ScheduleView": "course.course_map",
+    "EnvironmentCheck": "course.course_map",
+    "SelfAssessmentForm": "practice.self_assessment",
+    "GrowthPlan": "practice.self_assessment",
+    "LiveSessionHost": "live.host",
+    "LiveSessionJoin": "live.participant",
+    "YearPlanner": "planning.year_planner",
+    "SessionAudit": "practice.session_audit",
+    "SurveyExplorer": "explore.survey_explorer",
+    "ReadinessCheck": "planning.readiness_view",
+    "PortfolioView": "planning.portfolio_view",
 }
 
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -9,6 +9,7 @@ them. Nothing else in the kit reads a TLKIT_* variable.
 | TLKIT_BUILD         | <course root>/build             | nbgrader's generated files and gradebook     |
 | TLKIT_WORKSPACE     | <course root>/workspace         | the learner's copy of the course             |
 | TLKIT_DATA          | the datasets shipped with the kit | a different folder of datasets             |
+| TLKIT_LIVE_DB       | sqlite:///<state folder>/live.sqlite3 | the live sessions' database (a URL)      |
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ SETTINGS = (
             "nbgrader's generated files and the gradebook"),
     Setting("TLKIT_WORKSPACE", "<course root>/workspace", "the learner's copy of the course"),
     Setting("TLKIT_DATA", "the datasets shipped with the kit", "a different folder of datasets"),
+    Setting("TLKIT_LIVE_DB", "sqlite:///<state folder>/live.sqlite3",
+            "the database live sessions share: SQLite on one machine, or "
+            "postgresql://USER@HOST:PORT/DATABASE for a hub"),
 )
 
 
@@ -112,3 +116,13 @@ def data_override() -> Path | None:
                                 "Point it at a folder of datasets, or unset it to use "
                                 "the course's own data.")
     return folder
+
+
+def live_db_url() -> str:
+    """TLKIT_LIVE_DB: where live sessions are shared. Default: a SQLite file in the state
+    folder, which every kernel on this machine opens (a facilitator's and participants' pages
+    served by one Voila). A hub whose kernels run on several machines sets a PostgreSQL URL."""
+    env = _env("TLKIT_LIVE_DB")
+    if env:
+        return env
+    return f"sqlite:///{state_dir(create=False) / 'live.sqlite3'}"

@@ -38,9 +38,12 @@ def browser(chromium_path):
 
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory, chromium_path):  # no Voila to start without a browser
-    """Voila on facilitator/ with tracebacks on, so a failing cell shows in the page."""
+    """Voila on facilitator/ with tracebacks on, so a failing cell shows in the page.
+
+    Without preheating: every browser test module starts its own Voila, and warming every
+    guide each time would only cost time (tests/servers covers the preheated default)."""
     with running_voila(ROOT / "facilitator", tmp_path_factory.mktemp("voila"),
-                       show_tracebacks=True) as server:
+                       show_tracebacks=True, preheat=False) as server:
         yield server
 
 

@@ -171,7 +171,7 @@ def test_page_shows_no_code_no_errors_and_stays_local(guide):
 def test_an_open_view_survives_kernel_culling(new_page, tmp_path):
     cull_after = 4
     with running_voila(ROOT / "facilitator", tmp_path, cull_idle_seconds=cull_after,
-                       cull_interval_seconds=1) as voila:
+                       cull_interval_seconds=1, preheat=False) as voila:
         kept, closed = new_page(), new_page()
         page = _open_guide(kept, voila)
         closed_page = _open_guide(closed, voila)

@@ -170,7 +170,7 @@ def test_facilitate_serves_the_guide_alone(run_tlkit, kit_env):
     running = run_tlkit(["facilitate", "--no-browser", "--port", str(port)], kit_env)
     running.wait_until_ok(f"http://127.0.0.1:{port}/")
     _check_guide_page(port)
-    assert f"http://127.0.0.1:{port}/voila/render/protocols.ipynb" in running.output()
+    assert f"http://127.0.0.1:{port}/voila/render/index.ipynb" in running.output()
     _stop_and_check(running, ("voila",))
 
 

@@ -20,7 +20,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-GUIDES = sorted(p.name for p in (ROOT / "facilitator").glob("*.ipynb"))
+# The views Voila keeps a preheated kernel for: the front page and the module guides.
+GUIDES = sorted(p.name for p in (ROOT / "facilitator").glob("*.ipynb")
+                if p.name not in serve.preheat_denylist(ROOT / "facilitator"))
 # Well under the cull (CULL_IDLE_SECONDS), so only the page's own shutdown call can explain it.
 GIVE_BACK_SECONDS = 30
 

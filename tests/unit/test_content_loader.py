@@ -105,6 +105,13 @@ BROKEN = {
                         "this text is empty"),
     "readiness": (_break(["conditions", 2, "evidence"], None), "conditions[3].evidence",
                   "this is empty"),
+    "design": (_break(["components", 1, "minutes"], "half an hour"), "components[2].minutes",
+               "should be a whole number"),
+    "pd-features": (_break(["features", 1, "id"], "Active Learning"), "features[2].id",
+                    "cannot be used as an id"),
+    "session-audit": (_break(["examples", 0, "segments", 1, "minutes"], "forty"),
+                      "examples[1].segments[2].minutes", "should be a whole number"),
+    "survey-links": (_break(["pairs", 1, "theme"], ""), "pairs[2].theme", "this text is empty"),
 }
 
 

@@ -209,3 +209,21 @@ def test_the_log_filter_drops_loopback_noise_only():
         config = json.loads((folder / name).read_text())[key]["logging_config"]
         assert config["filters"]["tlkit_noise"]["()"] == "tlkit.serve.quiet_logs.DropLoopbackNoise"
         assert config["handlers"]["console"]["filters"] == ["tlkit_noise"]
+
+
+def test_only_the_front_page_and_module_guides_are_preheated(root):
+    from tlkit.course.manifest import module_ids
+
+    denied = serve.preheat_denylist(root / "facilitator")
+    views = {p.name for p in (root / "facilitator").glob("*.ipynb")}
+    warm = views - set(denied)
+    assert warm == ({f"{m}.ipynb" for m in module_ids(root)} | {"index.ipynb"}) & views
+    assert "presenter.ipynb" in denied
+    command = serve.voila_command(root / "facilitator", 8899)
+    assert "--VoilaKernelManager.preheat_denylist=presenter.ipynb" in command
+
+
+def test_a_folder_outside_a_course_preheats_everything(tmp_path):
+    (tmp_path / "views").mkdir()
+    (tmp_path / "views" / "a.ipynb").write_text("{}")
+    assert serve.preheat_denylist(tmp_path / "views") == []

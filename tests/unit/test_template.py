@@ -79,6 +79,7 @@ def test_new_module_writes_a_complete_module(course):
     assert module.title == 'Talking about "data"' and module.session_minutes == 60
     assert sum(s.live_minutes for s in module.sections) == 60
     assert all(s.facilitator_notes for s in module.sections)
+    assert len(module.pd_features) >= 5 and all(s.pd_features for s in module.sections)
     assert [e.id for e in load_manifest(course)][-1] == "data-talk"
 
     cells = _cells(course / "modules" / "data-talk" / "data-talk.ipynb")
@@ -95,7 +96,9 @@ def test_new_module_writes_a_complete_module(course):
     assert 'load_module("data-talk")' in guide and "AgendaView" in guide and "Debrief" in guide
 
     wrong = yaml.safe_load((course / "tests" / "nbgrader" / "wrong_answers.yaml").read_text())
-    assert set(wrong) == {"protocols", "data-talk"}
+    course_modules = set(yaml.safe_load((ROOT / "tests" / "nbgrader" / "wrong_answers.yaml")
+                                        .read_text()))
+    assert set(wrong) == course_modules | {"data-talk"}
     assert set(wrong["data-talk"]) == {"data-talk_answer"}
 
 

@@ -17,6 +17,9 @@ from tlkit.widgets.practice.calibration_view import CalibrationView
 from tlkit.widgets.practice.feedback_sort import FeedbackSorter
 from tlkit.widgets.practice.observation_notes import ObservationNotes
 from tlkit.widgets.practice.protocol_runner import ProtocolRunner
+from tlkit.widgets.planning.year_planner import YearPlanner
+from tlkit.widgets.planning.portfolio_view import PortfolioView
+from tlkit.widgets.planning.readiness_view import ReadinessCheck
 
 # ToggleButtons are left out: each of their buttons is named by its own text.
 NAMED_BY_DESCRIPTION = (widgets.Dropdown, widgets.Select, widgets.RadioButtons, widgets.Text, widgets.Textarea, widgets.IntText,
@@ -48,6 +51,9 @@ VIEWS = {
     "protocol panel": lambda: ProtocolPanel("tuning"),
     "agenda": lambda: AgendaView(load_module("protocols")),
     "feedback sorter": lambda: FeedbackSorter(seed=1),
+    "year planner": lambda: YearPlanner(calendar_file="school-year.csv"),
+    "readiness check": lambda: ReadinessCheck(),
+    "portfolio": lambda: PortfolioView(modules={}, parts=[]),
 }
 
 

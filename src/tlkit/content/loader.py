@@ -49,8 +49,12 @@ KINDS = {kind.name: kind for kind in (
     Kind("bands", "bands", "Kappa bands", "landis-koch"),
     Kind("self-assessment", "self-assessment", "Self-assessment", "teacher-leader"),
     Kind("readiness", "readiness", "Readiness conditions", "school-conditions"),
+    Kind("design", "designs", "Design", "every-other-week", match_file_name=True),
+    Kind("pd-features", "features", "PD features", "effective-pd"),
+    Kind("session-audit", "audits", "Session audit", "session-formats"),
     # Codebooks live next to their datasets, not under content/.
     Kind("codebook", "", "Codebook", max_bytes=CODEBOOK_LIMIT),
+    Kind("survey-links", "survey-links", "Survey links", "spring-to-eoy"),
 )}
 
 
@@ -313,7 +317,9 @@ def _line(tree, parts) -> int | None:
 # What one item of a list is called, for "step 'Clarifying questions'".
 _ITEM_WORDS = {"steps": "step", "look_fors": "look-for", "statements": "statement",
                "notes": "note", "items": "item", "conditions": "condition", "bands": "band",
-               "roles": "role", "sources": "source", "columns": "column", "scales": "scale"}
+               "roles": "role", "sources": "source", "columns": "column", "scales": "scale",
+               "features": "feature", "formats": "format", "examples": "example",
+               "segments": "segment"}
 
 
 def _problem(kind: Kind, path: Path, tree, parts, what: str, fix: str) -> str:

@@ -8,11 +8,14 @@ once, beside the text it describes:
     notebook metadata   "tlkit": {"module": "protocols", "objectives": ["...", ...]}
     section heading     "tlkit": {"section": "Running a tuning protocol",
                                   "self_study_minutes": 10, "live_minutes": 45,
-                                  "activity": {"protocol": "tuning"}}
+                                  "activity": {"protocol": "tuning"},
+                                  "pd_features": ["active-learning", "modelling"]}
     facilitator note    a markdown cell tagged "facilitator"; it belongs to the section above.
 
 An activity is {"protocol": <id>} (run in the section's live minutes) or {"rubric": <id>},
-optionally with "episode": <id> (scoring a written episode). The module's widget cells, the
+optionally with "episode": <id> (scoring a written episode). "pd_features" lists the features of
+effective professional development the section uses (tlkit.course.features; unknown ids are
+refused with the ids there are). The module's widget cells, the
 facilitator guide and its handout all read the section's minutes from here
 (section_activity). A notebook that breaks these rules raises ModuleError naming the notebook,
 the section and the fix; tlkit.course.consistency checks the prose against the metadata.
@@ -64,6 +67,7 @@ class Section:
     facilitator_notes: list[str] = field(default_factory=list)
     activity: Activity | None = None
     heading: str = ""   # the heading cell's text, for the consistency checks
+    pd_features: tuple[str, ...] = ()   # ids from tlkit.course.features
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,15 @@ class Module:
     @property
     def self_study_minutes(self) -> int:
         return sum(s.self_study_minutes for s in self.sections)
+
+    @property
+    def pd_features(self) -> tuple[str, ...]:
+        """The features of effective professional development the module's sections use,
+        each once, in the order the features file lists them."""
+        from tlkit.course.features import feature_ids
+
+        used = {f for s in self.sections for f in s.pd_features}
+        return tuple(f for f in feature_ids() if f in used)
 
 
 @dataclass(frozen=True)
@@ -301,6 +314,14 @@ def _section(info: dict, where: str, heading: str) -> Section:
     activity = None
     if "activity" in info:
         activity = _activity(info["activity"], title, live, f"{where}, section {title!r}")
+    features: tuple[str, ...] = ()
+    if "pd_features" in info:
+        from tlkit.course.features import unknown_feature_message
+
+        problem = unknown_feature_message(info["pd_features"], f"{where}, section {title!r}")
+        if problem:
+            raise ModuleError(problem)
+        features = tuple(info["pd_features"])
     return Section(
         title=title,
         self_study_minutes=_minutes(info["self_study_minutes"],
@@ -308,6 +329,7 @@ def _section(info: dict, where: str, heading: str) -> Section:
         live_minutes=live,
         activity=activity,
         heading=heading,
+        pd_features=features,
     )
 
 

@@ -9,7 +9,7 @@ The data is a made-up network of 13 partner organizations, about 800 teacher lea
 datasets folder for what each file holds and how the headline figures are computed.
 """
 
-import importlib
+from tlkit.lazy import lazy_exports
 
 # These names come from modules that import pandera (a few tenths of a second), so they are
 # imported on first use: `import tlkit.data.suppression` stays light.
@@ -19,13 +19,4 @@ _LAZY = {"Codebook": "codebooks", "ColumnSpec": "codebooks", "DataError": "codeb
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

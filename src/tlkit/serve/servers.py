@@ -59,16 +59,36 @@ CULL_INTERVAL_SECONDS = 60
 
 # The facilitator guides are served from a pool of kernels that have already run them
 # (Voila's preheating), so a guide shows at once instead of after a kernel start and a run.
-# Voila keeps a pool of this size for every notebook in the folder it serves, and the kit
-# serves facilitator/, which holds the guides and nothing else: each guide costs one waiting
-# kernel while the kit runs. benchmarks/run.py measures the time saved and the memory.
+# Voila would keep a pool of this size for every notebook in the folder it serves; the kit
+# keeps one only for the front page and the module guides (a view named like a module in the
+# course manifest) and denies it to the other views (presenter, live sessions, dashboards),
+# which open once per session. Each preheated guide costs one waiting kernel while the kit
+# runs; benchmarks/run.py measures the time saved and the memory.
 PREHEAT_POOL_SIZE = 1
+FRONT_PAGE = "index.ipynb"
+
+
+def preheat_denylist(folder: Path) -> list[str]:
+    """The views in `folder` that get no preheated kernel: all but the front page and the
+    module guides. A folder outside a course (no manifest above it) preheats everything."""
+    from tlkit.course.manifest import ManifestError, module_ids
+
+    try:
+        guides = {f"{module}.ipynb" for module in module_ids(Path(folder).resolve().parent)}
+    except (ManifestError, OSError):
+        return []
+    keep = guides | {FRONT_PAGE}
+    return sorted(p.name for p in Path(folder).glob("*.ipynb") if p.name not in keep)
 
 # Kernels talk to the server over local sockets (files) instead of TCP ports: nothing listens
 # on the network, and ipykernel has no "running over TCP without encryption" warning to print.
 # A socket path may hold at most about 100 characters, so only short folders qualify.
 IPC_PATH_LIMIT = 100
 IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-4")
+
+# The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
+# module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
+FRONT_PAGE = "index.ipynb"
 
 READY_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 15
@@ -138,6 +158,10 @@ def voila_command(
     import tempfile
 
     warm = ["--preheat_kernel=True", f"--pool_size={PREHEAT_POOL_SIZE}"] if preheat else []
+    if preheat:
+        # Voila matches each entry as a substring of the notebook's path: full names only.
+        warm += [f"--VoilaKernelManager.preheat_denylist={name}"
+                 for name in preheat_denylist(folder)]
     return [
         sys.executable, "-m", "voila",
         str(Path(folder).resolve()),
@@ -312,12 +336,12 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
     learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
     lab = lab_url(lab_port, token)
-    guide = voila_url(voila_port, "protocols.ipynb")
+    front = voila_url(voila_port, FRONT_PAGE)
     banner = (
         "\nThe Teacher Leader Kit is running on this computer only.\n"
         f"  Course (JupyterLab):       {lab}\n"
         f"  Facilitator views (Voila): {voila_url(voila_port)}\n"
-        f"  Facilitator guide:         {guide}\n"
+        f"  Facilitators' front page:  {front}\n"
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
     return _launch(
@@ -336,17 +360,17 @@ def facilitate(port: int = 8866, open_browser: bool = True) -> int:
         print(f"tlkit: {problem}", file=sys.stderr)
         return 2
     root = course_root()
-    guide = voila_url(port, "protocols.ipynb")
+    front = voila_url(port, FRONT_PAGE)
     banner = (
         "\nFacilitator views are running on this computer only.\n"
         f"  All views:         {voila_url(port)}\n"
-        f"  Facilitator guide: {guide}\n"
+        f"  Front page:        {front}\n"
         "Keep this window open while you facilitate. Press Ctrl-C here to stop.\n"
     )
     return _launch(
         [("Voila", voila_command(root / "facilitator", port), voila_env(root=root),
           voila_url(port))],
-        cwd=root, open_url=guide if open_browser else None, banner=banner,
+        cwd=root, open_url=front if open_browser else None, banner=banner,
     )
 
 

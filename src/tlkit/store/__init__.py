@@ -8,11 +8,15 @@ from tlkit.settings import state_dir
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
 from tlkit.store.json_files import JsonFileStore
 from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, ObservationRecord,
-                                 Record, RecordError, RunnerRecord)
+                                 PaceRecord, Record, RecordError, RunnerRecord,
+                                 SelfAssessmentRecord, SessionAuditRecord, ExplorerRecord)
+from tlkit.store.records import PortfolioRecord, ReadinessRecord
 
-__all__ = ["CalibrationRecord", "FeedbackSortRecord", "JsonFileStore", "ObservationRecord",
-           "Record", "RecordError", "RecordSetAside", "RunnerRecord", "Store",
+__all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFileStore",
+           "ObservationRecord", "PaceRecord", "Record", "RecordError", "RecordSetAside",
+           "RunnerRecord", "SelfAssessmentRecord", "SessionAuditRecord", "Store",
            "StoreUnavailable", "Updated", "default_store"]
+__all__ += ["PortfolioRecord", "ReadinessRecord"]
 
 
 def default_store() -> Store:

@@ -397,3 +397,316 @@ class FeedbackSortRecord(Record):
                    for sid in {*theirs.answers, *self.answers}}
         order = [*theirs.answers, *(s for s in self.answers if s not in theirs.answers)]
         return FeedbackSortRecord({sid: answers[sid] for sid in order}, seed)
+
+
+# --- Start here: the learner's self-study pace -----------------------------------------------
+
+@dataclass
+class PaceRecord(Record):
+    """Minutes a week a learner plans for self-study (Start here's course map); None: not set."""
+
+    kind: ClassVar[str] = "course-pace"
+    version: ClassVar[int] = 1
+    label: ClassVar[str] = "saved weekly minutes"
+
+    minutes_per_week: int | None = None
+
+    def _fields(self) -> dict[str, Any]:
+        return {"minutes_per_week": self.minutes_per_week}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> PaceRecord:
+        minutes = data.get("minutes_per_week")
+        if minutes is not None and (not _whole(minutes) or minutes < 0):
+            raise RecordError(f"The {cls.label} are {minutes!r}; they should be a whole number "
+                              "of minutes, 0 or more.")
+        return cls(minutes)
+# --- the teacher-leader self-assessment and growth plan ------------------------------------
+
+def _text_map(data: dict, key: str, label: str) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise RecordError(f"The {label} has '{key}' as {value!r}; it should map names to text.")
+    return {str(k): v for k, v in value.items()}
+
+
+def _merge_map(base: dict, mine: dict, theirs: dict) -> dict:
+    """Key by key: what this view changed wins, otherwise the stored value; blanks dropped."""
+    out = {}
+    for key in [*theirs, *(k for k in mine if k not in theirs)]:
+        value = _mine_or_theirs(base.get(key), mine.get(key), theirs.get(key))
+        if value not in (None, ""):
+            out[key] = value
+    return out
+
+
+# --- the session audit ----------------------------------------------------------------------
+
+AuditRow = tuple[str, str, str]     # title, minutes as typed, format id
+
+
+def _audit_rows(data: dict, key: str, label: str) -> list[AuditRow]:
+    rows = data.get(key, [])
+    if not isinstance(rows, list):
+        raise RecordError(f"The {label} has '{key}' as {type(rows).__name__}; it should be a "
+                          "list of segments.")
+    out = []
+    for number, row in enumerate(rows, start=1):
+        if (not isinstance(row, list) or len(row) != 3
+                or not all(isinstance(part, str) for part in row)):
+            raise RecordError(f"Segment {number} of '{key}' in the {label} should be a title, "
+                              f"minutes and a kind, not {row!r}.")
+        out.append((row[0], row[1], row[2]))
+    return out
+
+
+@dataclass
+class SelfAssessmentRecord(Record):
+    """A learner's self-assessment: a rating (scale position from 1) and evidence per item,
+    and the growth plan's boxes. The rating view and the plan view share one record and
+    merge key by key, so each keeps the other's work."""
+
+    ratings: dict[str, int] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    plan: dict[str, str] = field(default_factory=dict)
+
+    kind: ClassVar[str] = "self-assessment"
+    label: ClassVar[str] = "saved self-assessment"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"ratings": dict(self.ratings), "evidence": dict(self.evidence),
+                "plan": dict(self.plan)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> SelfAssessmentRecord:
+        ratings = data.get("ratings") or {}
+        if not isinstance(ratings, dict):
+            raise RecordError(f"The {cls.label} has 'ratings' as {type(ratings).__name__}; "
+                              "it should map items to ratings.")
+        for item, rating in ratings.items():
+            if not _whole(rating) or rating < 1:
+                raise RecordError(f"The {cls.label} has the rating {rating!r} for {item!r}; "
+                                  "it should be a whole number from 1.")
+        return cls(dict(ratings), _text_map(data, "evidence", cls.label),
+                   _text_map(data, "plan", cls.label))
+
+    def merged(self, base: SelfAssessmentRecord | None,
+               theirs: SelfAssessmentRecord | None) -> SelfAssessmentRecord:
+        if theirs is None:
+            return self
+        base = base or SelfAssessmentRecord()
+        return SelfAssessmentRecord(_merge_map(base.ratings, self.ratings, theirs.ratings),
+                                    _merge_map(base.evidence, self.evidence, theirs.evidence),
+                                    _merge_map(base.plan, self.plan, theirs.plan))
+# --- the facilitator's open live session ----------------------------------------------------
+
+@dataclass
+class LiveHostRecord(Record):
+    """The live session a facilitator's view has open: its join code and control token, so a
+    reload of the facilitator's page keeps control of the session. Empty code: none open."""
+
+    code: str = ""
+    token: str = ""
+
+    kind: ClassVar[str] = "live-host"
+    label: ClassVar[str] = "saved live session"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"code": self.code, "token": self.token}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> LiveHostRecord:
+        return cls(_text(data, "code", cls.label), _text(data, "token", cls.label))
+# --- the year planner -----------------------------------------------------------------------
+
+@dataclass
+class YearPlanRecord(Record):
+    """The year planner's inputs, kept as typed (a calendar or design with a mistake in it is
+    saved too, so nothing typed is lost). Views merge field by field: what a view changed wins."""
+
+    design: str = "every-other-week"    # a shipped design's id, or "own"
+    own_design: str = ""                # the teacher's own components, as CSV
+    calendar: str = ""                  # the school-year calendar, as CSV ("" = the sample)
+    limit_minutes: int | None = None
+    limit_period: str = "week"
+    sites: str = ""                     # "name, minutes one way", one a line
+    cohort: int = 12
+
+    kind: ClassVar[str] = "year-plan"
+    label: ClassVar[str] = "saved year plan"
+    FIELDS: ClassVar[tuple[str, ...]] = ("design", "own_design", "calendar", "limit_minutes",
+                                         "limit_period", "sites", "cohort")
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> YearPlanRecord:
+        label = cls.label
+        limit = data.get("limit_minutes")
+        if limit is not None and not _whole(limit):
+            raise RecordError(f"The {label} has the contract limit {limit!r}; it should be a "
+                              "whole number of minutes or empty.")
+        cohort = data.get("cohort", 12)
+        if not _whole(cohort):
+            raise RecordError(f"The {label} has the cohort size {cohort!r}; it should be a "
+                              "whole number.")
+        return cls(design=_text(data, "design", label, "every-other-week"),
+                   own_design=_text(data, "own_design", label),
+                   calendar=_text(data, "calendar", label), limit_minutes=limit,
+                   limit_period=_text(data, "limit_period", label, "week"),
+                   sites=_text(data, "sites", label), cohort=cohort)
+
+    def merged(self, base: YearPlanRecord | None,
+               theirs: YearPlanRecord | None) -> YearPlanRecord:
+        if theirs is None:
+            return self
+        base = base or YearPlanRecord()
+        return replace(self, **{name: _mine_or_theirs(getattr(base, name), getattr(self, name),
+                                                      getattr(theirs, name))
+                                for name in self.FIELDS})
+
+
+@dataclass
+class SessionAuditRecord(Record):
+    """A session as it was (`before`) and its redesign (`after`), each a list of segments
+    kept as typed (title, minutes, format id), so nothing a learner wrote is lost even when
+    the minutes are not a number yet. One learner edits it: the latest save wins."""
+
+    before: list[AuditRow] = field(default_factory=list)
+    after: list[AuditRow] = field(default_factory=list)
+
+    kind: ClassVar[str] = "session-audit"
+    label: ClassVar[str] = "saved session audit"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"before": [list(row) for row in self.before],
+                "after": [list(row) for row in self.after]}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> SessionAuditRecord:
+        return cls(_audit_rows(data, "before", cls.label), _audit_rows(data, "after", cls.label))
+
+
+# --- the survey explorer --------------------------------------------------------------------
+
+@dataclass
+class ExplorerRecord(Record):
+    """The survey explorer's choices (survey, question, grouping, view, smallest group shown),
+    so a reload opens on the same chart. One person drives it, so the latest choice wins."""
+
+    choices: dict[str, Any] = field(default_factory=dict)
+
+    kind: ClassVar[str] = "survey-explorer"
+    label: ClassVar[str] = "saved explorer choices"
+    KEYS: ClassVar[tuple[str, ...]] = ("survey", "item", "grouping", "view", "threshold")
+
+    def _fields(self) -> dict[str, Any]:
+        return {"choices": dict(self.choices)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> ExplorerRecord:
+        choices = data.get("choices", {})
+        if not isinstance(choices, dict):
+            raise RecordError(f"The {cls.label} has 'choices' as {type(choices).__name__}; "
+                              "it should map each menu to its choice.")
+        for key, value in choices.items():
+            if key not in cls.KEYS:
+                raise RecordError(f"The {cls.label} has a menu the kit does not know ({key!r}).")
+            ok = _whole(value) if key == "threshold" else isinstance(value, str)
+            if not ok:
+                raise RecordError(f"The {cls.label} has {value!r} for {key!r}.")
+        return cls(dict(choices))
+
+
+# --- the readiness assessment ---------------------------------------------------------------
+
+TeamRatings = dict[str, Any]      # {"ratings": {condition: level or None}, "evidence": {condition: text}}
+
+
+def _team(raw: Any, name: str, label: str) -> TeamRatings:
+    where = f"team {name!r} in the {label}"
+    if not isinstance(raw, dict):
+        raise RecordError(f"The {where} should be ratings with evidence, not {raw!r}.")
+    ratings, evidence = raw.get("ratings") or {}, raw.get("evidence") or {}
+    if not isinstance(ratings, dict) or not isinstance(evidence, dict):
+        raise RecordError(f"The {where} should map each condition to a rating and its evidence.")
+    for condition, level in ratings.items():
+        if level is not None and (not _whole(level) or level < 0):
+            raise RecordError(f"The {where} has the rating {level!r} for {condition!r}; it "
+                              "should be a step of the scale (0, 1, 2 ...) or empty.")
+    for condition, text in evidence.items():
+        if not isinstance(text, str):
+            raise RecordError(f"The {where} has evidence {text!r} for {condition!r}; it "
+                              "should be text.")
+    return {"ratings": dict(ratings), "evidence": dict(evidence)}
+
+
+@dataclass
+class ReadinessRecord(Record):
+    """A team's (or several teams') readiness ratings and evidence, by team name, in the order
+    they were first saved. Views merge team by team and condition by condition."""
+
+    teams: dict[str, TeamRatings] = field(default_factory=dict)
+    tool: str = "district-partnership"
+
+    kind: ClassVar[str] = "readiness"
+    label: ClassVar[str] = "saved readiness ratings"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"tool": self.tool,
+                "teams": [{"name": name, **_team(t, name, self.label)}
+                          for name, t in self.teams.items()]}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> ReadinessRecord:
+        raw = data.get("teams", [])
+        if not isinstance(raw, list):
+            raise RecordError(f"The {cls.label} have 'teams' as {type(raw).__name__}; it "
+                              "should be a list of teams.")
+        teams = {}
+        for number, item in enumerate(raw, start=1):
+            if not isinstance(item, dict):
+                raise RecordError(f"Team {number} in the {cls.label} should be a named team, "
+                                  f"not {item!r}.")
+            name = _text(item, "name", f"team {number} in the {cls.label}")
+            teams[name] = _team(item, name, cls.label)
+        return cls(teams, _text(data, "tool", cls.label, "district-partnership"))
+
+    def merged(self, base: ReadinessRecord | None,
+               theirs: ReadinessRecord | None) -> ReadinessRecord:
+        if theirs is None:
+            return self
+        before = base.teams if base else {}
+        out: dict[str, TeamRatings] = {}
+        for name in [*theirs.teams, *(n for n in self.teams if n not in theirs.teams)]:
+            mine, other = self.teams.get(name), theirs.teams.get(name)
+            if mine is None or other is None:
+                out[name] = mine or other
+                continue
+            old = before.get(name, {"ratings": {}, "evidence": {}})
+            out[name] = {part: {cid: _mine_or_theirs(old[part].get(cid), mine[part].get(cid),
+                                                     other[part].get(cid))
+                                for cid in {*mine[part], *other[part]}}
+                         for part in ("ratings", "evidence")}
+        return ReadinessRecord(out, self.tool)
+
+
+# --- the course portfolio -------------------------------------------------------------------
+
+@dataclass
+class PortfolioRecord(Record):
+    """The portfolio's own words: the learner's introduction. Everything else in a portfolio
+    is read from the other modules' records and never copied here."""
+
+    introduction: str = ""
+
+    kind: ClassVar[str] = "portfolio"
+    label: ClassVar[str] = "saved portfolio introduction"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"introduction": self.introduction}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> PortfolioRecord:
+        return cls(_text(data, "introduction", cls.label))

@@ -1,0 +1,381 @@
+"""The live sessions' tables and every operation on them, one code path for SQLite and
+PostgreSQL (tlkit.store.sql).
+
+Who may do what:
+- The facilitator opens a session and gets a join code (short, for people to type) and a
+  control token (long and secret; only its SHA-256 is stored). Only the token's holder can
+  move the clock, end, export or delete the session. Any other attempt is refused with a
+  plain sentence and written to the session's log.
+- A participant joins with the code (and an optional display name) and gets a participant id,
+  a random secret that their contributions are sent under. A wrong, ended or expired code is
+  refused with a plain sentence.
+- Contributions carry an id made by the sender's view before the first try, so one sent
+  twice (a retry after a dropped connection) is stored once. Each participant may send at
+  most RATE_LIMIT contributions in any RATE_WINDOW seconds.
+
+Views follow by light polling: `state()` is one row (the clock and its revision) and
+`latest_seq()` one indexed maximum, cheap enough to ask twice a second from every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text,
+                        delete, func, select)
+from sqlalchemy.exc import IntegrityError
+
+from tlkit.live.contributions import ContributionRefused, check, clean_name
+from tlkit.practice.clock import ProtocolClock, RunnerState
+from tlkit.settings import live_db_url
+from tlkit.store.sql import METADATA, engine_for, transaction
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I/L: easy to read aloud
+CODE_LENGTH = 6
+SESSION_HOURS = 12            # a code stops working this long after the session was opened
+RATE_LIMIT = 20               # contributions per participant ...
+RATE_WINDOW = 10.0            # ... in any this many seconds (a person sends far fewer)
+ACTIONS = ("start", "pause", "next", "back", "reset")
+
+SESSIONS = Table(
+    "tlkit_live_sessions", METADATA,
+    Column("code", String(12), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("protocol_id", String(80), nullable=False),
+    Column("episode_id", String(80), nullable=True),
+    Column("clock", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("opened_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("ended_at", Float, nullable=True),
+)
+PARTICIPANTS = Table(
+    "tlkit_live_participants", METADATA,
+    Column("id", String(64), primary_key=True),
+    Column("code", String(12), ForeignKey("tlkit_live_sessions.code", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("name", String(80), nullable=False, default=""),
+    Column("attributed", Boolean, nullable=False, default=False),
+    Column("joined_at", Float, nullable=False),
+)
+CONTRIBUTIONS = Table(
+    "tlkit_live_contributions", METADATA,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("code", String(12), ForeignKey("tlkit_live_sessions.code", ondelete="CASCADE"),
+           nullable=False),
+    Column("participant_id", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("sent_at", Float, nullable=False),
+    Column("stored_at", Float, nullable=False),
+    Index("tlkit_live_contributions_code_seq", "code", "seq"),
+    Index("tlkit_live_contributions_rate", "participant_id", "stored_at"),
+)
+LOG = Table(
+    "tlkit_live_log", METADATA,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(12), nullable=False, index=True),
+    Column("at", Float, nullable=False),
+    Column("event", String(300), nullable=False),
+)
+
+
+class JoinRefused(ValueError):
+    """A join code that does not open a session; the message says what to do."""
+
+
+class NotAllowed(PermissionError):
+    """Only the facilitator (the control token's holder) may do this."""
+
+
+@dataclass(frozen=True)
+class Facilitation:
+    """What the facilitator's view holds: the code to share and the secret token."""
+    code: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    code: str
+    number: int           # "Participant 3": how the group sees them
+    name: str
+
+
+@dataclass(frozen=True)
+class SessionState:
+    code: str
+    title: str
+    protocol_id: str
+    episode_id: str | None
+    clock: RunnerState
+    revision: int
+    ended: bool
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class Contribution:
+    seq: int
+    id: str
+    kind: str
+    body: dict[str, Any]
+    participant: int        # the participant's number
+    name: str               # their display name if they agreed to be named, else ""
+    sent_at: float
+    stored_at: float
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normal_code(code: Any) -> str:
+    """What a person typed, as a code: case, spaces and dashes ignored."""
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())[:CODE_LENGTH * 2]
+
+
+def new_contribution_id() -> str:
+    return uuid.uuid4().hex
+
+
+class LiveStore:
+    """Live sessions in the database at `url` (default: TLKIT_LIVE_DB, tlkit.settings)."""
+
+    def __init__(self, url: str | None = None, *, now: Callable[[], float] = time.time):
+        self.url = url or live_db_url()
+        self.now = now
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from tlkit.store.sql import unavailable
+            try:
+                self._engine = engine_for(self.url)
+            except SQLAlchemyError as err:
+                raise unavailable(err) from err
+        return self._engine
+
+    # -- the facilitator --------------------------------------------------------------------
+
+    def open_session(self, protocol_id: str, step_minutes: list[int], *, title: str = "",
+                     episode_id: str | None = None) -> Facilitation:
+        token = secrets.token_urlsafe(32)
+        clock = RunnerState(protocol_id, list(step_minutes))
+        now = self.now()
+        for _ in range(20):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            try:
+                with transaction(self.engine) as connection:
+                    connection.execute(SESSIONS.insert().values(
+                        code=code, token_hash=_hash(token), title=title[:200],
+                        protocol_id=protocol_id, episode_id=episode_id,
+                        clock=json.dumps(clock.to_dict()), revision=1, opened_at=now,
+                        expires_at=now + SESSION_HOURS * 3600, ended_at=None))
+                return Facilitation(code, token)
+            except IntegrityError:
+                continue    # that code is taken: draw another
+        raise RuntimeError("Could not find a free join code; try again.")
+
+    def _session_row(self, connection, code: str, lock: bool = False):
+        query = select(SESSIONS).where(SESSIONS.c.code == normal_code(code))
+        if lock and connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        return connection.execute(query).first()
+
+    def _log(self, connection, code: str, event: str) -> None:
+        connection.execute(LOG.insert().values(code=normal_code(code), at=self.now(),
+                                               event=event[:300]))
+
+    def _authorise(self, code: str, token: str | None, what: str) -> None:
+        """Raise NotAllowed (and log the attempt) unless `token` controls session `code`."""
+        with transaction(self.engine) as connection:
+            row = self._session_row(connection, code)
+            if row is None:
+                raise NotAllowed("There is no such session (it may have been deleted).")
+            if isinstance(token, str) and hmac.compare_digest(row.token_hash, _hash(token)):
+                return
+            self._log(connection, code, f"refused: {what} without the facilitator's token")
+        raise NotAllowed(f"Only the facilitator can {what}; nothing was changed.")
+
+    def control(self, code: str, token: str | None, action: str) -> SessionState:
+        """Press a clock button (start, pause, next, back, reset) as the facilitator."""
+        if action not in ACTIONS:
+            raise ValueError(f"'{action}' is not a clock button.")
+        self._authorise(code, token, f"press {action.capitalize()} on the clock")
+        with transaction(self.engine) as connection:
+            row = self._session_row(connection, code, lock=True)
+            if row is None or row.ended_at is not None:
+                raise NotAllowed("This session has ended; open a new one to run the clock.")
+            clock = ProtocolClock(RunnerState.from_dict(json.loads(row.clock)), now=self.now)
+            getattr(clock, action)()
+            connection.execute(SESSIONS.update().where(SESSIONS.c.code == row.code).values(
+                clock=json.dumps(clock.state.to_dict()), revision=SESSIONS.c.revision + 1))
+        return self.state(code)
+
+    def end(self, code: str, token: str | None) -> None:
+        """Close the session to new joins and contributions; what was sent stays to export."""
+        self._authorise(code, token, "end the session")
+        with transaction(self.engine) as connection:
+            connection.execute(SESSIONS.update().where(SESSIONS.c.code == normal_code(code))
+                               .values(ended_at=self.now(), revision=SESSIONS.c.revision + 1))
+
+    def delete(self, code: str, token: str | None) -> None:
+        """Remove the session and everything sent to it, for good."""
+        self._authorise(code, token, "delete the session")
+        code = normal_code(code)
+        with transaction(self.engine) as connection:
+            for table in (CONTRIBUTIONS, PARTICIPANTS, LOG, SESSIONS):
+                connection.execute(delete(table).where(table.c.code == code))
+
+    def log(self, code: str, token: str | None) -> list[tuple[float, str]]:
+        """The session's log (refused attempts), for the facilitator."""
+        self._authorise(code, token, "read the session's log")
+        with transaction(self.engine) as connection:
+            rows = connection.execute(select(LOG.c.at, LOG.c.event)
+                                      .where(LOG.c.code == normal_code(code))
+                                      .order_by(LOG.c.seq)).all()
+        return [(row.at, row.event) for row in rows]
+
+    def contributions(self, code: str, token: str | None, after: int = 0) -> list[Contribution]:
+        """What was sent (after seq `after`), oldest first, for the facilitator only."""
+        self._authorise(code, token, "read what participants sent")
+        return self._contributions(code, after)
+
+    def _contributions(self, code: str, after: int = 0) -> list[Contribution]:
+        query = (select(CONTRIBUTIONS, PARTICIPANTS.c.number, PARTICIPANTS.c.name,
+                        PARTICIPANTS.c.attributed)
+                 .join(PARTICIPANTS, PARTICIPANTS.c.id == CONTRIBUTIONS.c.participant_id)
+                 .where(CONTRIBUTIONS.c.code == normal_code(code), CONTRIBUTIONS.c.seq > after)
+                 .order_by(CONTRIBUTIONS.c.seq))
+        with transaction(self.engine) as connection:
+            rows = connection.execute(query).all()
+        return [Contribution(seq=row.seq, id=row.id, kind=row.kind, body=json.loads(row.body),
+                             participant=row.number,
+                             name=row.name if row.attributed else "", sent_at=row.sent_at,
+                             stored_at=row.stored_at) for row in rows]
+
+    def participants(self, code: str) -> int:
+        with transaction(self.engine) as connection:
+            return connection.execute(select(func.count()).select_from(PARTICIPANTS)
+                                      .where(PARTICIPANTS.c.code == normal_code(code))).scalar()
+
+    def latest_seq(self, code: str) -> int:
+        """The newest contribution's number (0 if none): a cheap 'anything new?'."""
+        with transaction(self.engine) as connection:
+            return connection.execute(select(func.coalesce(func.max(CONTRIBUTIONS.c.seq), 0))
+                                      .where(CONTRIBUTIONS.c.code == normal_code(code))).scalar()
+
+    # -- everyone ---------------------------------------------------------------------------
+
+    def state(self, code: str) -> SessionState | None:
+        with transaction(self.engine) as connection:
+            row = self._session_row(connection, code)
+        if row is None:
+            return None
+        return SessionState(code=row.code, title=row.title, protocol_id=row.protocol_id,
+                            episode_id=row.episode_id,
+                            clock=RunnerState.from_dict(json.loads(row.clock)),
+                            revision=row.revision, ended=row.ended_at is not None,
+                            expires_at=row.expires_at)
+
+    def revision(self, code: str) -> int | None:
+        with transaction(self.engine) as connection:
+            return connection.execute(select(SESSIONS.c.revision)
+                                      .where(SESSIONS.c.code == normal_code(code))).scalar()
+
+    # -- participants -----------------------------------------------------------------------
+
+    def _open_row(self, connection, code: str):
+        typed = normal_code(code)
+        if not typed:
+            raise JoinRefused("Type the join code the facilitator shows (six letters and "
+                              "digits).")
+        row = self._session_row(connection, typed)
+        if row is None:
+            raise JoinRefused(f"There is no session with the code {typed}. Check the code "
+                              "with the facilitator and type it again.")
+        if row.ended_at is not None:
+            raise JoinRefused(f"The session {typed} has ended. Ask the facilitator for the "
+                              "code of today's session.")
+        if self.now() > row.expires_at:
+            raise JoinRefused(f"The code {typed} has expired (codes last {SESSION_HOURS} "
+                              "hours). Ask the facilitator for a new one.")
+        return row
+
+    def join(self, code: str, name: str = "", *, attributed: bool = False) -> Participant:
+        """Join a session. `attributed`: the participant agrees that the facilitator sees
+        their name beside what they send (the group never does)."""
+        name = clean_name(name)
+        with transaction(self.engine) as connection:
+            row = self._open_row(connection, code)
+            # The number is the count so far plus one, under the session row's lock.
+            self._session_row(connection, row.code, lock=True)
+            number = connection.execute(select(func.count()).select_from(PARTICIPANTS)
+                                        .where(PARTICIPANTS.c.code == row.code)).scalar() + 1
+            participant = Participant(secrets.token_hex(16), row.code, number, name)
+            connection.execute(PARTICIPANTS.insert().values(
+                id=participant.id, code=row.code, number=number, name=name,
+                attributed=bool(attributed and name), joined_at=self.now()))
+        return participant
+
+    def contribute(self, participant: Participant, kind: str, body: dict[str, Any], *,
+                   contribution_id: str, sent_at: float | None = None,
+                   rubric=None) -> bool:
+        """Store one contribution; False if this id was stored already (sent twice).
+        Raises ContributionRefused (a sentence) for bad input, a closed session or too many
+        sends, and JoinRefused if the session has gone."""
+        clean = check(kind, body, rubric)
+        if not isinstance(contribution_id, str) or not 8 <= len(contribution_id) <= 64:
+            raise ContributionRefused("This contribution has no proper id; send it again.")
+        now = self.now()
+        try:
+            with transaction(self.engine) as connection:
+                who = connection.execute(
+                    select(PARTICIPANTS.c.code).where(PARTICIPANTS.c.id == participant.id)
+                    .with_for_update() if connection.dialect.name == "postgresql" else
+                    select(PARTICIPANTS.c.code).where(PARTICIPANTS.c.id == participant.id)
+                ).scalar()
+                if who is None:
+                    raise JoinRefused("This page is no longer part of the session (it may "
+                                      "have been deleted). Join again with the code.")
+                seen = connection.execute(select(CONTRIBUTIONS.c.participant_id)
+                                          .where(CONTRIBUTIONS.c.id == contribution_id)).scalar()
+                if seen is not None:
+                    return False
+                session = self._session_row(connection, who)
+                if session.ended_at is not None or now > session.expires_at:
+                    raise ContributionRefused("The session has ended, so nothing more can be "
+                                              "sent. Thank you for taking part.")
+                recent = connection.execute(
+                    select(func.count()).select_from(CONTRIBUTIONS)
+                    .where(CONTRIBUTIONS.c.participant_id == participant.id,
+                           CONTRIBUTIONS.c.stored_at > now - RATE_WINDOW)).scalar()
+                if recent >= RATE_LIMIT:
+                    raise ContributionRefused("You are sending faster than the session accepts; "
+                                              "wait a few seconds and press Send again.")
+                connection.execute(CONTRIBUTIONS.insert().values(
+                    id=contribution_id, code=who, participant_id=participant.id, kind=kind,
+                    body=json.dumps(clean), sent_at=now if sent_at is None else float(sent_at),
+                    stored_at=now))
+        except IntegrityError:
+            return False    # the same id arrived twice at the same moment: stored once
+        return True
+
+
+def live_store(url: str | None = None) -> LiveStore:
+    return LiveStore(url)

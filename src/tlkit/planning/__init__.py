@@ -1,0 +1,1 @@
+"""Planning: a year of teacher-led learning (school calendars, designs, the planner and its constraints, the plan as chart, table, CSV and printable page) and the readiness of a district or school (heat map and action plan)."""

@@ -1,0 +1,317 @@
+"""The course portfolio: a small registry of parts, each naming the module that makes it, the
+record kind and state keys it is saved under, and how to show it; `gather` reads them from
+the Store (read only) and `portfolio_html` makes one printable page.
+
+A part whose module is not in the course, or whose record was never saved, is "Not started
+yet" with the module where it is made. A record that cannot be read is named with the reason,
+and the rest of the portfolio is still gathered and exported. Nothing is included that the
+learner did not write or make: only their saved records and their written reflections (never
+an author's copy of a notebook, whose example answers are not theirs).
+
+A module adds or corrects its part with `register(Part(...))`, or by editing its entry in
+PARTS below: the part's `kind` and `keys` must match what the module's widget saves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from tlkit.store.base import RecordSetAside, Store, StoreUnavailable
+from tlkit.store.records import Record, RecordError
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One block of the learner's work: a heading with text, a list, or a table (first row
+    is the header)."""
+
+    heading: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    table: tuple[tuple[str, ...], ...] = ()
+
+
+Renderer = Callable[[dict[str, Any]], list[Piece]]
+
+
+class SavedWork(Record):
+    """Any saved record, read as plain fields without judging its shape: the portfolio reads
+    other modules' records and must never set one aside for being of a kind it did not expect."""
+
+    label: ClassVar[str] = "saved work"
+
+    def __init__(self, kind: str, version: int, fields: dict[str, Any]):
+        self.saved_kind, self.saved_version, self.fields = kind, version, fields
+
+    def _fields(self) -> dict[str, Any]:
+        return dict(self.fields)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> SavedWork:
+        if not isinstance(data, dict):
+            raise RecordError(f"The saved work should be a set of named fields, not "
+                              f"{type(data).__name__}.")
+        return cls(str(data.get("kind", "")), data.get("version", 1),
+                   {k: v for k, v in data.items() if k not in ("kind", "version")})
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    title: str                 # how the portfolio names it: "Growth plan"
+    module: str                # the module id where it is made
+    kind: str                  # the record kind saved there
+    keys: tuple[str, ...]      # the state keys it may be saved under (first found is used)
+    render: Renderer = field(default=None)   # fields -> pieces; None: every text field
+    read: Callable[[Store], dict[str, Any] | None] | None = None  # instead of the Store
+
+
+class PartUnreadable(ValueError):
+    """A saved part could not be shown; the message says why in a sentence."""
+
+
+# --- renderers ------------------------------------------------------------------------------
+
+def _words(key: str) -> str:
+    return key.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def render_text_fields(fields: dict[str, Any]) -> list[Piece]:
+    """A plain view of any record: text fields, lists of text and text by name, in order.
+    Numbers, flags and ids are left out (the learner did not write them as words)."""
+    pieces = []
+    for key, value in fields.items():
+        if isinstance(value, str) and value.strip():
+            pieces.append(Piece(_words(key), text=value.strip()))
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            pieces.append(Piece(_words(key), items=tuple(v for v in value if v.strip())))
+        elif isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+            pieces.append(Piece(_words(key), items=tuple(
+                f"{_words(str(k))}: {v}" for k, v in value.items() if v.strip())))
+    return pieces
+
+
+def render_readiness(fields: dict[str, Any]) -> list[Piece]:
+    """Each team's ratings with evidence, and its draft action plan by owner."""
+    from tlkit.planning.readiness import (OWNERS, Assessment, action_plan, level_name,
+                                          load_tool)
+    from tlkit.store.records import ReadinessRecord
+
+    try:
+        record = ReadinessRecord.from_dict({"kind": "readiness", **fields})
+    except RecordError as err:
+        raise PartUnreadable(str(err)) from None
+    tool = load_tool(record.tool)
+    pieces = []
+    for name, team in record.teams.items():
+        try:
+            assessment = Assessment(name, dict(team["ratings"]), dict(team["evidence"]))
+            rows = [("Condition", "Rating", "Evidence")] + [
+                (c.text, level_name(tool, assessment.ratings.get(c.id)),
+                 assessment.evidence.get(c.id, "")) for c in tool.conditions]
+            plan = action_plan(tool, assessment)
+        except (ValueError, IndexError) as err:
+            raise PartUnreadable(f"the ratings of {name!r} do not fit the scale ({err})") from None
+        pieces.append(Piece(f"Readiness ratings: {name}", table=tuple(rows)))
+        pieces.append(Piece(f"Draft action plan: {name}", items=tuple(
+            f"{OWNERS[i.owner]}: {i.condition.action}" for i in plan)))
+    return pieces
+
+
+# --- reflections written in the learner's notebooks -------------------------------------------
+
+PLACEHOLDER = "YOUR ANSWER HERE"
+
+
+def written_reflections(folder: Path, modules: dict[str, str]) -> dict[str, Any] | None:
+    """The learner's written answers (nbgrader's hand-graded answer cells) in their copies of
+    the modules under `folder` (<folder>/<id>/<id>.ipynb), by module title. An author's copy
+    (it holds solutions) is skipped: its example answers are not the learner's."""
+    found = {}
+    for module_id, title in modules.items():
+        path = Path(folder) / module_id / f"{module_id}.ipynb"
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            cells = notebook["cells"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        texts = ["".join(c.get("source", "")) if isinstance(c.get("source"), list)
+                 else str(c.get("source", "")) for c in cells]
+        if any("BEGIN SOLUTION" in t for t in texts):
+            continue
+        answers = [t.strip() for c, t in zip(cells, texts)
+                   if c.get("cell_type") == "markdown"
+                   and (c.get("metadata", {}).get("nbgrader") or {}).get("solution")
+                   and (c.get("metadata", {}).get("nbgrader") or {}).get("grade")
+                   and t.strip() and PLACEHOLDER not in t]
+        if answers:
+            found[title] = "\n\n".join(answers)
+    return found or None
+
+
+def render_reflections(fields: dict[str, Any]) -> list[Piece]:
+    return [Piece(f"Reflection: {title}", text=text) for title, text in fields.items()]
+
+
+def reflections_part(folder: Path, modules: dict[str, str]) -> Part:
+    """The learner's written reflections, read from their notebooks under `folder`."""
+    return Part("reflections", "Written reflections", "", "reflections", (),
+                render_reflections, read=lambda _store: written_reflections(folder, modules))
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+def _fields_only(*names: str) -> Renderer:
+    """The plain view of only these fields (two parts can read one record)."""
+    return lambda fields: render_text_fields({k: fields[k] for k in names if k in fields})
+
+
+# Keys and kinds as the modules save them (Teacher roles keeps the self-assessment and the
+# growth plan in one record). The modules' owners can give a part a richer renderer.
+PARTS: list[Part] = [
+    Part("self-assessment", "Self-assessment profile", "teacher-roles", "self-assessment",
+         ("module-teacher-roles-self-assessment",), _fields_only("evidence")),
+    Part("growth-plan", "Growth plan", "teacher-roles", "self-assessment",
+         ("module-teacher-roles-self-assessment",), _fields_only("plan")),
+    Part("session-redesign", "Session redesign", "adult-learning", "session-audit",
+         ("module-adult-learning-redesign",), _fields_only("before", "after")),
+    Part("year-plan", "Year plan", "designing-learning", "year-plan",
+         ("designing-learning-my-year",), _fields_only("own_design", "sites")),
+    # The data story itself is written in the notebook (gathered with the reflections); this
+    # part keeps the chart choices behind it.
+    Part("data-story", "Data story: the chart behind it", "data-use", "survey-explorer",
+         ("data-use-explorer-differences",), _fields_only("choices")),
+    Part("readiness", "Readiness assessment and action plan", "conditions", "readiness",
+         ("conditions-readiness",), render_readiness),
+]
+
+
+def register(part: Part, parts: list[Part] | None = None) -> None:
+    """Add a part, or replace the one with the same id (in place, keeping the order)."""
+    parts = PARTS if parts is None else parts
+    for index, existing in enumerate(parts):
+        if existing.id == part.id:
+            parts[index] = part
+            return
+    parts.append(part)
+
+
+# --- gathering ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Gathered:
+    part: Part
+    status: str                      # included, not-started or unreadable
+    pieces: tuple[Piece, ...] = ()
+    note: str = ""                   # what to tell the learner when not included
+
+
+def _read(part: Part, store: Store) -> dict[str, Any] | None:
+    if part.read is not None:
+        return part.read(store)
+    for key in part.keys:
+        try:
+            saved = store.get(key, SavedWork)
+        except RecordSetAside as err:
+            raise PartUnreadable(f"{err.reason.rstrip('.')}. A copy was kept in {err.kept}; "
+                                 "nothing was deleted") from None
+        except StoreUnavailable as err:
+            raise PartUnreadable(err.problem) from None
+        if saved is None:
+            continue
+        if saved.saved_kind and saved.saved_kind != part.kind:
+            raise PartUnreadable(f"what is saved there is a different kind of work "
+                                 f"({saved.saved_kind!r}, not {part.kind!r})")
+        return saved.fields
+    return None
+
+
+def gather(store: Store, modules: dict[str, str], parts: list[Part] | None = None
+           ) -> list[Gathered]:
+    """Each part of the portfolio, in order: included with its pieces, not started yet, or
+    unreadable with the reason. `modules` maps the course's module ids to their titles."""
+    out = []
+    for part in PARTS if parts is None else parts:
+        where = (f"the module “{modules[part.module]}”" if part.module in modules
+                 else "each module's written reflection" if not part.module
+                 else f"a module that is not in your course yet ({part.module})")
+        if part.module not in modules and part.read is None:
+            out.append(Gathered(part, "not-started", note=f"Not started yet. It is made in {where}."))
+            continue
+        try:
+            fields = _read(part, store)
+            pieces = (part.render or render_text_fields)(fields) if fields is not None else []
+        except PartUnreadable as err:
+            out.append(Gathered(part, "unreadable", note=(
+                f"Your {part.title.lower()} (made in {where}) could not be read: {err}. "
+                "The rest of the portfolio is here.")))
+            continue
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            out.append(Gathered(part, "unreadable", note=(
+                f"Your {part.title.lower()} (made in {where}) could not be read: it is not in "
+                f"the shape this kit expects ({type(err).__name__}). The rest of the "
+                "portfolio is here.")))
+            continue
+        if not pieces:
+            out.append(Gathered(part, "not-started", note=f"Not started yet. You make it in {where}."))
+        else:
+            out.append(Gathered(part, "included", tuple(pieces)))
+    return out
+
+
+# --- the printable page ---------------------------------------------------------------------
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(block).replace(chr(10), '<br>')}</p>"
+                   for block in text.strip().split("\n\n") if block.strip())
+
+
+def piece_html(piece: Piece, level: int = 3) -> str:
+    out = [f"<h{level}>{escape(piece.heading)}</h{level}>"]
+    if piece.text:
+        out.append(_paragraphs(piece.text))
+    if piece.items:
+        out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in piece.items) + "</ul>")
+    if piece.table:
+        head, *rows = piece.table
+        out.append("<table><thead><tr>" + "".join(f"<th scope='col'>{escape(h)}</th>" for h in head)
+                   + "</tr></thead><tbody>" + "".join(
+                       "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                       for row in rows) + "</tbody></table>")
+    return "".join(out)
+
+
+def body_html(introduction: str, gathered: list[Gathered]) -> str:
+    """The portfolio's content (no page around it), for the notebook view and the page."""
+    intro = _paragraphs(introduction) or "<p><i>No introduction written yet.</i></p>"
+    out = [f"<section class='tlkit-portfolio-intro'><h2>Introduction</h2>{intro}</section>"]
+    for item in gathered:
+        if item.status == "included":
+            inner = "".join(piece_html(p) for p in item.pieces)
+        else:
+            inner = (f"<p class='tlkit-portfolio-{item.status}'>{escape(item.note)}</p>")
+        out.append(f"<section class='tlkit-portfolio-part' data-part='{escape(item.part.id)}'>"
+                   f"<h2>{escape(item.part.title)}</h2>{inner}</section>")
+    return "".join(out)
+
+
+PAGE_CSS = ("body{font-family:system-ui,sans-serif;font-size:12pt;line-height:1.45;color:#111;"
+            "margin:2em auto;max-width:48em;padding:0 1em}h1{font-size:1.7em}h2{font-size:1.3em;"
+            "border-bottom:1px solid #999;padding-bottom:2px;margin-top:1.6em;break-after:avoid}"
+            "h3{font-size:1.1em;break-after:avoid}table{border-collapse:collapse;width:100%}"
+            "th,td{border:1px solid #555;padding:3px 6px;text-align:left;vertical-align:top}"
+            "tr,li{break-inside:avoid}section{break-inside:auto}"
+            "@media print{body{margin:0;max-width:none}}")
+
+
+def portfolio_html(introduction: str, gathered: list[Gathered],
+                   title: str = "My teacher leadership portfolio") -> str:
+    """The whole portfolio as one HTML page that prints cleanly (print it, or save it as PDF
+    from the browser's print window)."""
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{escape(title)}</title><style>{PAGE_CSS}</style></head><body><main>"
+            f"<h1>{escape(title)}</h1>{body_html(introduction, gathered)}</main></body></html>")

@@ -1,0 +1,67 @@
+"""A live session end to end in headless Chromium on Voila: one facilitator page and two
+participant pages, all sharing the SQLite file in the server's state folder."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tlkit.practice.observation import load_episode, load_rubric
+
+pytestmark = pytest.mark.live
+
+HOST, JOIN = "live-session.ipynb", "live-join.ipynb"
+RUBRIC = load_rubric(load_episode("voting-age-discussion").rubric_id)
+
+
+def test_participants_follow_the_facilitator_and_scores_reach_the_figures(voila, new_page):
+    host_recorded = new_page()
+    host = host_recorded.page
+    host.goto(voila.url(HOST))
+    host.locator(".tlkit-live-open button, button.tlkit-live-open").first.click()
+    banner = host.locator(".tlkit-live-code b")
+    expect(banner).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
+    code = banner.inner_text()
+
+    people = []
+    for number, level in ((1, 2), (2, 3)):
+        recorded = new_page()
+        page = recorded.page
+        page.goto(voila.url(JOIN))
+        page.locator(".tlkit-live-code-box input").fill(code.lower())
+        page.get_by_role("button", name="Join").click()
+        expect(page.locator(".tlkit-live-step-name")).to_contain_text("Step 1 of")
+        # A participant's page has no way to move the session on.
+        for control in ("Next", "Back", "Start", "Pause"):
+            expect(page.get_by_role("button", name=control, exact=True)).to_have_count(0)
+        people.append((recorded, level))
+
+    host.get_by_role("button", name="Next", exact=True).click()
+    for recorded, _ in people:
+        expect(recorded.page.locator(".tlkit-live-step-name")).to_contain_text(
+            "Step 2 of", timeout=5_000)
+
+    for recorded, level in people:
+        page = recorded.page
+        for look_for in RUBRIC.look_for_ids:
+            page.locator(f".tlkit-live-score-{look_for} select").select_option(index=level)
+        page.get_by_role("button", name="Send scores").click()
+        expect(page.locator(".tlkit-live-message")).to_contain_text("Sent")
+    agreement = host.locator(".tlkit-live-agreement")
+    expect(agreement).to_contain_text("2 observers have sent scores", timeout=5_000)
+    expect(agreement).to_contain_text("exact agreement 0%")
+
+    first = people[0][0].page
+    first.get_by_label("Feedback:").fill("<script>window.hacked=1</script>warm note")
+    first.get_by_role("button", name="Send feedback").click()
+    feed = host.locator(".tlkit-live-feed")
+    expect(feed).to_contain_text("<script>window.hacked=1</script>warm note", timeout=5_000)
+    assert feed.locator("script").count() == 0
+    assert host.evaluate("window.hacked") is None
+
+    # Nothing a participant did moved the session: the facilitator still shows step 2.
+    expect(host.locator(".tlkit-live-step-name")).to_contain_text("Step 2 of")
+    for recorded in [host_recorded] + [r for r, _ in people]:
+        assert recorded.outside_requests() == []

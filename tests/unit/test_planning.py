@@ -1,0 +1,250 @@
+"""The year planner's arithmetic and every constraint, the calendar file's messages, the own
+design's messages, the exports, and the widget driven from Python (saved, reloaded, faults)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from dataclasses import replace
+
+from tlkit.planning.calendar import CalendarError, parse_calendar, read_calendar, sample_text
+from tlkit.planning.design import (FEATURES, SEED_DESIGNS, DesignError, components_csv,
+                                   load_design, parse_components)
+from tlkit.planning.planner import (Constraints, ConstraintsError, Site, parse_sites, plan_year,
+                                    sessions_csv)
+from tlkit.planning.report import calendar_html, handout_html, printable_html
+from tlkit.store import JsonFileStore
+from tlkit.store.records import YearPlanRecord
+
+FALL = ("kind,name,start,end\n"
+        "school year,Fall term,2025-09-02,2025-12-19\n"
+        "closed,Thanksgiving break,2025-11-24,2025-11-28\n")
+
+
+def _year(text=FALL):
+    return parse_calendar(text)
+
+
+# --- arithmetic -------------------------------------------------------------------------------
+
+def test_the_fall_term_of_district_a_matches_the_checked_activity():
+    plan = plan_year(load_design("every-other-week"), _year())
+    groups = [s for s in plan.sessions if s.component == "Group session"]
+    assert [s.day for s in groups if not s.held] == [date(2025, 11, 25)]
+    assert len([s for s in groups if s.held]) == 7
+    assert len([s for s in plan.sessions if s.component == "Video reflection"]) == 8
+    assert plan.contact_hours == 18                       # 7 x 2 h + 8 x 0.5 h
+    assert plan.shares()["Group session"] == pytest.approx(14 / 18 * 100)
+    assert plan.features_missing() == ["coaching"]
+
+
+def test_monthly_sessions_fall_on_the_nth_weekday_and_coaching_counts_per_teacher():
+    plan = plan_year(load_design("monthly-pair"), _year(), Constraints(cohort=14))
+    monthly = [s.day for s in plan.sessions if s.component == "Monthly session"]
+    assert monthly == [date(2025, 9, 10), date(2025, 10, 8), date(2025, 11, 12),
+                       date(2025, 12, 10)]                # second Wednesday of each month
+    assert plan.features_missing() == []
+    coaching = [s for s in plan.held() if s.mode == "coaching"]
+    assert plan.leader_minutes() == 4 * 180 + len(coaching) * 45 * 14
+
+
+def test_a_session_on_a_federal_holiday_is_not_held_and_the_fix_names_the_next_school_day():
+    year = _year("kind,name,start,end\nschool year,Y,2025-09-01,2025-09-30\n"
+                 "federal holidays,US,,\n")
+    assert year.closure_on(date(2025, 9, 1)).name == "Labor Day"
+    design = parse_components("name,mode,frequency,weekday,week,minutes,after_school,features\n"
+                              "Mondays,face-to-face,weekly,Monday,1,60,yes,sustained\n")
+    plan = plan_year(design, year)
+    closed = [v for v in plan.violations if v.rule == "closed"]
+    assert len(closed) == 1 and "Labor Day" in closed[0].message
+    assert "Tue 2 Sep 2025" in closed[0].fix
+    assert plan.contact_minutes == 4 * 60                # five Mondays, one of them closed
+
+
+def test_testing_windows_contract_limits_travel_and_cohort_are_each_explained_with_a_fix():
+    year = _year(FALL + "testing,Benchmark window,2025-09-15,2025-09-19\n")
+    constraints = Constraints(limit_minutes=100, limit_period="week",
+                              sites=(Site("Pine Hollow", 70), Site("Near", 20)), cohort=40)
+    plan = plan_year(load_design("every-other-week"), year, constraints)
+    rules = [v.rule for v in plan.violations]
+    testing = [v for v in plan.violations if v.rule == "testing"]
+    assert [v.day for v in testing] == [date(2025, 9, 16)]
+    assert "Mon 22 Sep 2025" in testing[0].fix
+    assert rules.count("contract") == 7                  # every held 120-minute week over 100
+    contract = next(v for v in plan.violations if v.rule == "contract")
+    assert "120 minutes after school" in contract.message and "cut 20 minutes" in contract.fix
+    travel = [v for v in plan.violations if v.rule == "travel"]
+    assert len(travel) == 1 and "Pine Hollow travel 140 minutes" in travel[0].message
+    assert "cohort" in rules and "3 cohorts" in plan.violations[rules.index("cohort")].fix
+    assert all(v.sentence().count("Fix:") == 1 for v in plan.violations)
+
+
+def test_a_monthly_limit_adds_the_month_and_no_limit_means_no_contract_clash():
+    design = load_design("every-other-week")
+    assert not [v for v in plan_year(design, _year()).violations if v.rule == "contract"]
+    monthly = plan_year(design, _year(), Constraints(limit_minutes=300, limit_period="month"))
+    over = [v for v in monthly.violations if v.rule == "contract"]
+    assert [v.message.split(" the plan")[0] for v in over] == ["In September 2025"]  # 3 x 120
+
+
+def test_bad_constraints_say_why():
+    with pytest.raises(ConstraintsError, match="at least one teacher"):
+        plan_year(load_design("monthly-pair"), _year(), Constraints(cohort=0))
+    with pytest.raises(ConstraintsError, match="per week or per month"):
+        plan_year(load_design("monthly-pair"), _year(), Constraints(limit_period="day"))
+    assert parse_sites("Pine Hollow, 55\n\n# note\n") == (Site("Pine Hollow", 55),)
+    with pytest.raises(ConstraintsError, match="Site line 1"):
+        parse_sites("Pine Hollow fifty")
+
+
+# --- the calendar file ------------------------------------------------------------------------
+
+def test_the_sample_calendar_reads_with_federal_holidays_and_its_testing_windows():
+    year = parse_calendar(sample_text())
+    names = {p.name for p in year.closed}
+    assert {"Thanksgiving Day", "Winter break", "Labor Day"} <= names
+    assert len(year.testing) == 3 and 150 < year.school_days() < 190
+
+
+@pytest.mark.parametrize("text, words", [
+    ("kind,name,start,end\nschool year,Y,2025-13-01,2026-06-01\n", "Row 2 (Y): '2025-13-01' is not a date"),
+    ("kind,name,start,end\nschool year,Y,2025-09-01,2026-06-01\nclosed,Break,2025-12-31,2025-12-20\n",
+     "Row 3 (Break) ends (2025-12-20) before it starts (2025-12-31). Swap"),
+    ("kind,name,start,end\nclosed,Break,2025-12-20,\n", "no 'school year' row"),
+    ("kind,name,start,end\nschool year,Y,2025-09-01,2026-06-01\nvacation,V,2025-10-01,\n",
+     "the kind 'vacation' is not one the planner knows"),
+    ("kind,name,start,end\nschool year,Y,2025-09-01,2026-06-01\ntesting,T,2027-04-01,2027-04-03\n",
+     "falls outside the school year"),
+    ("date,what\n", "should name the columns"),
+    ("", "The calendar is empty"),
+])
+def test_a_bad_calendar_is_explained_in_a_sentence(text, words):
+    with pytest.raises(CalendarError) as info:
+        parse_calendar(text)
+    assert any(words in p for p in info.value.problems), info.value.problems
+
+
+def test_every_problem_is_listed_at_once_and_us_spreadsheet_dates_are_read(tmp_path):
+    with pytest.raises(CalendarError) as info:
+        parse_calendar("kind,name,start,end\nschool year,Y,9/2/2025,6/5/2026\n"
+                       "closed,A,2025-02-30,\ntesting,B,,\n")
+    assert len(info.value.problems) == 2 and str(info.value).startswith("The calendar has 2")
+    path = tmp_path / "year.csv"
+    path.write_bytes(("\ufeff" + FALL).encode("utf-8"))
+    assert read_calendar(path).first == date(2025, 9, 2)
+    with pytest.raises(CalendarError, match="could not be opened"):
+        read_calendar(tmp_path / "missing.csv")
+
+
+# --- designs ----------------------------------------------------------------------------------
+
+def test_seed_designs_round_trip_through_the_own_design_format():
+    for design_id in SEED_DESIGNS:
+        seed = load_design(design_id)
+        own = parse_components(components_csv(seed)).components
+        assert own == tuple(replace(c, description="") for c in seed.components)
+
+
+def test_an_own_design_with_mistakes_lists_each_line():
+    with pytest.raises(DesignError) as info:
+        parse_components("name,mode,frequency,weekday,week,minutes,after_school,features\n"
+                         "A,in person,weekly,Monday,1,60,yes,sustained\n"
+                         "B,virtual,daily,Sunday,9,0,maybe,teamwork\n")
+    problems = info.value.problems
+    assert problems[0].startswith("Line 2 (A): the mode 'in person'")
+    assert len([p for p in problems if p.startswith("Line 3 (B)")]) == 6
+    assert "'teamwork' is not one" in problems[-1]
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+def test_the_csv_the_chart_and_the_printable_page_carry_the_same_sessions():
+    plan = plan_year(load_design("every-other-week"), _year())
+    rows = list(csv.DictReader(io.StringIO(sessions_csv(plan))))
+    assert len(rows) == len(plan.sessions) == 16
+    assert rows[12] == {"date": "2025-11-25", "weekday": "Tuesday", "component": "Group session",
+                        "mode": "face-to-face", "minutes": "120", "held": "no",
+                        "note": "Thanksgiving break"}
+    chart = calendar_html(plan)
+    assert "alt='Calendar of the school year" in chart and "15 sessions held" in chart
+    assert chart.count("<tr>") == 17 and "not held: Thanksgiving break" in chart
+    page = printable_html(plan)
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "Contact hours per teacher: 18" in page
+    assert "src='http" not in page and 'href="http' not in page    # nothing fetched
+    handout = handout_html([load_design(d) for d in SEED_DESIGNS])
+    assert handout.count("<h3>") == 3 and FEATURES["coaching"] in handout
+
+
+# --- the record and the widget ----------------------------------------------------------------
+
+def test_the_record_keeps_typed_text_and_merges_field_by_field():
+    base = YearPlanRecord(calendar="a", cohort=12)
+    mine = YearPlanRecord(calendar="b", cohort=12)
+    theirs = YearPlanRecord(calendar="a", cohort=20)
+    merged = mine.merged(base, theirs)
+    assert (merged.calendar, merged.cohort) == ("b", 20)
+    assert YearPlanRecord.from_dict(merged.to_dict()) == merged
+    with pytest.raises(Exception, match="cohort size"):
+        YearPlanRecord.from_dict({"kind": "year-plan", "version": 1, "cohort": "many"})
+
+
+def test_the_widget_updates_saves_and_comes_back_with_a_mistake_kept(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    store = JsonFileStore(tmp_path / "state")
+    view = YearPlanner(state_key="p", store=store, sites="Pine Hollow, 70", limit_minutes=120)
+    assert "Contact hours per teacher: 48.5" in view.summary.value
+    assert "Pine Hollow travel 140 minutes" in view.violations.value
+    view.design.value = "monthly-pair"
+    assert "Contact hours per teacher: 33" in view.summary.value
+    assert "the contract allows 120 a week" in view.violations.value
+    assert "download='year-plan.csv'" in view.exports.value
+    before = view.chart.value
+    view.calendar.value = view.calendar.value.replace("2025-12-22", "2025-12-32")
+    assert "Row 6 (Winter break)" in view.message.value and "Nothing you typed is lost" in view.message.value
+    assert view.chart.value == before                      # the last good plan stays on show
+    again = YearPlanner(state_key="p", store=store)
+    assert "2025-12-32" in again.calendar.value and again.design.value == "monthly-pair"
+    assert again.limit.value == "120" and again.problems
+    again.limit.value = "lots"
+    assert "lots&#x27; is not a whole number" in again.message.value
+    view.close()
+    again.close()
+
+
+def test_the_widget_reloads_its_calendar_file_and_survives_an_unwritable_store(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    calendar = tmp_path / "school-year.csv"
+    calendar.write_text(FALL, encoding="utf-8")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the state folder should be")
+    view = YearPlanner(state_key="p", store=JsonFileStore(blocked / "state"),
+                       calendar_file=calendar)
+    assert "cannot be saved" in view.save_status.value
+    assert "Contact hours per teacher: 18" in view.summary.value
+    calendar.write_text(FALL.replace("2025-12-19", "2025-12-05"), encoding="utf-8")
+    view.reload_button.click()
+    assert "2025-12-05" in view.calendar.value and "Contact hours per teacher: 15.5" in view.summary.value
+    calendar.unlink()
+    view.reload_button.click()
+    assert "could not be read" in view.message.value and "2025-12-05" in view.calendar.value
+    view.close()
+
+
+def test_a_saved_plan_of_the_wrong_shape_is_set_aside_not_lost(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    store = JsonFileStore(tmp_path)
+    first = YearPlanner(state_key="p", store=store)
+    first.cohort.value = 15
+    first.close()
+    path = next(tmp_path.rglob("*.json"))
+    path.write_text(json.dumps({"kind": "year-plan", "version": 1, "cohort": "x"}))
+    view = YearPlanner(state_key="p", store=store)
+    assert "could not be read" in view.save_status.value and "Contact hours" in view.summary.value
+    view.close()

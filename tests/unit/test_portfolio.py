@@ -1,0 +1,178 @@
+"""The course portfolio: parts gathered from the Store by kind and key, on a learner with
+everything saved, with nothing saved, and with one saved record unreadable."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tlkit.portfolio.parts import (Part, Piece, gather, portfolio_html, reflections_part,
+                                   register, render_readiness, written_reflections)
+from tlkit.store import JsonFileStore, PortfolioRecord, ReadinessRecord
+from tlkit.store.json_files import write_json
+
+MODULES = {"teacher-roles": "Teacher roles", "conditions": "Conditions and partnerships"}
+
+
+def _plan(fields):
+    return [Piece("My goal", text=fields["goal"]), Piece("Steps", items=tuple(fields["steps"]))]
+
+
+PARTS = [
+    Part("growth-plan", "Growth plan", "teacher-roles", "growth-plan", ("tr-growth",), _plan),
+    Part("profile", "Self-assessment profile", "teacher-roles", "self-assessment",
+         ("tr-profile",)),                                   # the plain text-fields view
+    Part("readiness", "Readiness assessment and action plan", "conditions", "readiness",
+         ("conditions-readiness",), render_readiness),
+    Part("data-story", "Data story", "data-use", "data-story", ("du-story",)),  # module absent
+]
+
+
+@pytest.fixture
+def everything(tmp_path):
+    store = JsonFileStore(tmp_path)
+    write_json(tmp_path / "tr-growth.json", {"kind": "growth-plan", "version": 1,
+                                             "goal": "Lead <one> inquiry cycle a term.",
+                                             "steps": ["Book the room", "Ask Ana to co-lead"]})
+    write_json(tmp_path / "tr-profile.json", {"kind": "self-assessment", "version": 2,
+                                              "summary": "Strong in collaboration.",
+                                              "order_seed": 42})
+    store.put("conditions-readiness", ReadinessRecord({"Lincoln, May": {
+        "ratings": {"dp-funding": 0, "dp-protected-time": 3},
+        "evidence": {"dp-funding": "No stipends after June."}}}))
+    return store
+
+
+def test_everything_saved_is_gathered_and_exported(everything):
+    got = {g.part.id: g for g in gather(everything, MODULES, PARTS)}
+    assert [got[p].status for p in ("growth-plan", "profile", "readiness")] == ["included"] * 3
+    assert got["profile"].pieces == (Piece("Summary", text="Strong in collaboration."),)  # no seed
+    readiness = got["readiness"].pieces
+    assert readiness[0].heading == "Readiness ratings: Lincoln, May"
+    assert ("Money is set aside to sustain the work (for example stipends).", "Not yet in place",
+            "No stipends after June.") in readiness[0].table
+    assert any(i.startswith("District: Set a budget line") for i in readiness[1].items)
+    page = portfolio_html("I lead the Grade 4 team.\n\nThis year I ran two cycles.",
+                          list(got.values()))
+    assert "Lead &lt;one&gt; inquiry cycle a term." in page and "<one>" not in page
+    assert "<p>I lead the Grade 4 team.</p><p>This year I ran two cycles.</p>" in page
+    assert "Ask Ana to co-lead" in page and "@media print" in page
+
+
+def test_nothing_saved_names_each_module_where_a_part_is_made(tmp_path):
+    got = gather(JsonFileStore(tmp_path), MODULES, PARTS)
+    assert [g.status for g in got] == ["not-started"] * 4
+    notes = [g.note for g in got]
+    assert notes[0] == "Not started yet. You make it in the module “Teacher roles”."
+    assert notes[2] == "Not started yet. You make it in the module “Conditions and partnerships”."
+    assert notes[3] == ("Not started yet. It is made in a module that is not in your course yet "
+                        "(data-use).")
+    page = portfolio_html("", got)
+    assert page.count("Not started yet") == 4 and "No introduction written yet" in page
+
+
+def test_one_unreadable_record_is_named_kept_and_the_rest_exported(everything, tmp_path):
+    (tmp_path / "tr-growth.json").write_text("{broken", encoding="utf-8")
+    got = {g.part.id: g for g in gather(everything, MODULES, PARTS)}
+    assert got["growth-plan"].status == "unreadable"
+    note = got["growth-plan"].note
+    assert note.startswith("Your growth plan (made in the module “Teacher roles”) could not be "
+                           "read: it is not readable JSON.")
+    assert "tr-growth.unreadable-" in note and "nothing was deleted" in note
+    assert list(tmp_path.glob("tr-growth.unreadable-*.json"))
+    assert got["readiness"].status == got["profile"].status == "included"
+    page = portfolio_html("", list(got.values()))
+    assert "No stipends after June." in page and "could not be read" in page
+
+
+def test_a_record_of_another_kind_is_reported_and_left_where_it_is(tmp_path):
+    write_json(tmp_path / "tr-growth.json", {"kind": "year-plan", "goal": "x", "steps": []})
+    got = gather(JsonFileStore(tmp_path), MODULES, PARTS)[0]
+    assert got.status == "unreadable" and "'year-plan', not 'growth-plan'" in got.note
+    assert (tmp_path / "tr-growth.json").exists()           # other modules' files are not moved
+
+
+def test_a_record_its_renderer_cannot_read_is_reported(tmp_path):
+    write_json(tmp_path / "tr-growth.json", {"kind": "growth-plan", "goal": "x"})   # no steps
+    got = gather(JsonFileStore(tmp_path), MODULES, PARTS)[0]
+    assert got.status == "unreadable" and "not in the shape this kit expects" in got.note
+
+
+def test_register_replaces_a_part_in_place():
+    parts = list(PARTS)
+    register(Part("profile", "Profile", "teacher-roles", "self-assessment", ("other",)), parts)
+    assert [p.id for p in parts] == ["growth-plan", "profile", "readiness", "data-story"]
+    assert parts[1].keys == ("other",)
+
+
+def _notebook(path, cells):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}), encoding="utf-8")
+
+
+def _written(text):
+    return {"cell_type": "markdown", "source": text,
+            "metadata": {"nbgrader": {"grade": True, "solution": True}}}
+
+
+def test_reflections_come_from_the_learner_s_copies_only(tmp_path):
+    _notebook(tmp_path / "teacher-roles" / "teacher-roles.ipynb",
+              [_written("My plan is to coach Ana."), _written("YOUR ANSWER HERE")])
+    _notebook(tmp_path / "conditions" / "conditions.ipynb",            # an author's copy
+              [_written("*Example plan.* Ours shows two gaps."),
+               {"cell_type": "code", "metadata": {}, "source": "### BEGIN SOLUTION\nx = 1"}])
+    assert written_reflections(tmp_path, MODULES) == {"Teacher roles": "My plan is to coach Ana."}
+    got = gather(JsonFileStore(tmp_path / "state"), MODULES, [reflections_part(tmp_path, MODULES)])
+    assert got[0].pieces == (Piece("Reflection: Teacher roles", text="My plan is to coach Ana."),)
+
+
+def test_the_view_saves_the_introduction_and_exports_the_page(everything, tmp_path):
+    from tlkit.widgets import PortfolioView
+
+    view = PortfolioView(state_key="pf", store=everything, modules=MODULES, parts=PARTS)
+    assert "3 of 4 parts" in view.summary.value and "Data story" in view.summary.value
+    view.introduction.value = "I lead the Grade 4 team."
+    assert everything.get("pf", PortfolioRecord).introduction == "I lead the Grade 4 team."
+    again = PortfolioView(state_key="pf", store=everything, modules=MODULES, parts=PARTS)
+    assert again.introduction.value == "I lead the Grade 4 team."
+    page = again.export()
+    assert "I lead the Grade 4 team." in page and "No stipends after June." in page
+    assert "download='portfolio.html'" in again.exports.value
+    (tmp_path / "conditions-readiness.json").write_text("[]")
+    again.refresh()
+    assert "Your readiness assessment and action plan (made in the module" in again.summary.value
+
+
+def test_the_course_parts_read_teacher_roles_one_record_twice(tmp_path):
+    from tlkit.portfolio.parts import PARTS
+
+    write_json(tmp_path / "module-teacher-roles-self-assessment.json", {
+        "kind": "self-assessment", "version": 1, "ratings": {"collab-1": 3},
+        "evidence": {"collab-1": "I run our team's data meeting."},
+        "plan": {"goal": "Coach two new colleagues."}})
+    got = {g.part.id: g for g in gather(JsonFileStore(tmp_path), {"teacher-roles": "Roles"},
+                                        PARTS)}
+    assert got["self-assessment"].pieces == (
+        Piece("Evidence", items=("Collab 1: I run our team's data meeting.",)),)
+    assert got["growth-plan"].pieces == (Piece("Plan", items=("Goal: Coach two new colleagues.",)),)
+
+
+def test_every_registered_part_reads_a_record_kind_and_key_its_module_saves(root):
+    """The registry's kinds exist and each key is a state key the module's notebook uses."""
+    import json
+
+    from tlkit.portfolio.parts import PARTS
+    from tlkit.store import records
+
+    kinds = {cls.kind for cls in vars(records).values()
+             if isinstance(cls, type) and issubclass(cls, records.Record) and hasattr(cls, "kind")}
+    for part in PARTS:
+        if not part.module:
+            continue
+        assert part.kind in kinds, f"{part.id}: no record kind {part.kind!r}"
+        notebook = root / "modules" / part.module / f"{part.module}.ipynb"
+        text = json.dumps(json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+        for key in part.keys:
+            assert key in text, f"{part.id}: {part.module} never saves under {key!r}"

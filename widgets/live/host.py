@@ -1,0 +1,326 @@
+"""LiveSessionHost: the facilitator's view of a live session.
+
+Open a session and get a join code; run the protocol's clock (participants' views follow
+within about a second); watch feedback, questions, the group's calibration agreement and the
+exit tickets arrive; export the session (CSV and a readable summary) and delete it. The join
+code and the control token are kept in the facilitator's own saved state (a LiveHostRecord),
+so reloading this page keeps control of the session. Everything participants typed is shown
+as text (escaped), never as HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import time
+from typing import Callable
+
+import ipywidgets as widgets
+
+from tlkit.live import Facilitation, LiveStore, NotAllowed
+from tlkit.live import figures
+from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.practice.protocols import list_protocols
+from tlkit.store import Store, StoreUnavailable, default_store
+from tlkit.store.records import LiveHostRecord
+from tlkit.widgets.common import cannot_save_text, message_html
+from tlkit.widgets.live.step import Poller, protocol, step_html
+
+STATE_KEY = "live-host"
+DEFAULT_EPISODE = "voting-age-discussion"
+JOIN_PAGE = "live-join.ipynb"
+
+
+def _download(name: str, mime: str, text: str, label: str) -> str:
+    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return (f"<a download='{html.escape(name)}' href='data:{mime};charset=utf-8;base64,{data}' "
+            f"style='margin-right:1.5em;font-size:1.1em'>{html.escape(label)}</a>")
+
+
+class LiveSessionHost(widgets.VBox):
+    """Open and run a live session. live: the sessions' database (default TLKIT_LIVE_DB);
+    store: where this view keeps the open session's code and token (default: the state
+    folder); now: the time source."""
+
+    def __init__(self, default_protocol: str = "tuning", *, live: LiveStore | None = None,
+                 store: Store | None = None, now: Callable[[], float] = time.time, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("tlkit-live-host")
+        self.layout.max_width = "1100px"
+        self.live = live or LiveStore()
+        self.store = store or default_store()
+        self._now = now
+        self.session: Facilitation | None = None
+        self._state = None
+        self._seen_revision = None
+        self._last_seq = 0
+        self.items: list = []
+        self._poller: Poller | None = None
+
+        ids = list_protocols()
+        self.protocol_box = widgets.Dropdown(
+            options=[(protocol(i).name, i) for i in ids],
+            value=default_protocol if default_protocol in ids else ids[0],
+            description="Protocol:", style={"description_width": "initial"})
+        self.open_button = widgets.Button(description="Open a live session",
+                                          button_style="primary", layout={"width": "auto"},
+                                          style={"button_color": "#1565c0"})
+        self.open_button.add_class("tlkit-live-open")
+        self.open_button.on_click(lambda _: self.open_session())
+        self.message = widgets.HTML()
+        self.message.add_class("tlkit-live-host-message")
+        self.start_panel = widgets.VBox([
+            widgets.HTML("<div style='font-size:1.2em'>Choose the protocol, then open a "
+                         "session. You get a join code for the group.</div>"),
+            self.protocol_box, self.open_button])
+        self.children = [self.start_panel, self.message]
+        self._resume()
+
+    # -- opening, resuming ------------------------------------------------------------------
+
+    def _resume(self) -> None:
+        try:
+            record = self.store.get(STATE_KEY, LiveHostRecord)
+        except (OSError, ValueError):
+            return
+        if record is None or not record.code:
+            return
+        try:
+            state = self.live.state(record.code)
+        except StoreUnavailable as err:
+            self.message.value = message_html(cannot_save_text(err), "warning")
+            return
+        if state is None:
+            return      # deleted since: offer a new one
+        self.session = Facilitation(record.code, record.token)
+        self._show_session(state, resumed=True)
+
+    def open_session(self) -> bool:
+        proto = protocol(self.protocol_box.value)
+        try:
+            self.session = self.live.open_session(
+                proto.id, [step.suggested_minutes for step in proto.steps],
+                title=proto.name, episode_id=DEFAULT_EPISODE)
+            state = self.live.state(self.session.code)
+        except StoreUnavailable as err:
+            self.message.value = message_html(cannot_save_text(err), "problem")
+            return False
+        try:
+            self.store.put(STATE_KEY, LiveHostRecord(self.session.code, self.session.token))
+        except StoreUnavailable as err:
+            self.message.value = message_html(
+                f"{cannot_save_text(err)} If this page is reloaded, the session goes on but "
+                "this page cannot run it.", "warning")
+        self._show_session(state)
+        return True
+
+    def _show_session(self, state, resumed: bool = False) -> None:
+        code = self.session.code
+        try:
+            episode = load_episode(state.episode_id or DEFAULT_EPISODE)
+            self.rubric = load_rubric(episode.rubric_id)
+        except Exception:   # no such episode in this kit: no calibration figures
+            self.rubric = None
+        self.code_banner = widgets.HTML(
+            f"<div class='tlkit-live-code' style='font-size:1.5em'>Join code: "
+            f"<b style='font-size:1.6em;letter-spacing:0.15em'>{html.escape(code)}</b></div>"
+            f"<div style='font-size:1.1em'>Participants open <a href='{JOIN_PAGE}' "
+            f"target='_blank'>the join page</a> (or run <code>LiveSessionJoin()</code> in a "
+            "notebook), type the code and press Join."
+            + (" This page picked the session up again after a reload." if resumed else "")
+            + "</div>")
+        self.step = widgets.HTML()
+        self.step.add_class("tlkit-live-step")
+        buttons = []
+        for action, text in (("back", "Back"), ("start", "Start"), ("pause", "Pause"),
+                             ("next", "Next")):
+            button = widgets.Button(description=text, tooltip=f"{text} (every participant's "
+                                    "page follows)", layout=widgets.Layout(width="96px"))
+            button.add_class(f"tlkit-live-{action}")
+            button.on_click(lambda _, a=action: self.press(a))
+            buttons.append(button)
+        self.count = widgets.HTML()
+        self.count.add_class("tlkit-live-count")
+        self.feed = widgets.HTML()
+        self.feed.add_class("tlkit-live-feed")
+        self.agreement = widgets.HTML()
+        self.agreement.add_class("tlkit-live-agreement")
+        self.exits = widgets.HTML()
+        self.exits.add_class("tlkit-live-exits")
+        self.export_button = widgets.Button(description="Export", layout={"width": "auto"})
+        self.export_button.on_click(lambda _: self.export())
+        self.end_button = widgets.Button(description="End the session",
+                                         layout={"width": "auto"})
+        self.end_button.on_click(lambda _: self.end())
+        self.confirm = widgets.Checkbox(description="Yes, delete the session and everything "
+                                        "sent to it", indent=False,
+                                        layout=widgets.Layout(width="auto"))
+        self.delete_button = widgets.Button(description="Delete the session",
+                                            button_style="danger", layout={"width": "auto"},
+                                            style={"button_color": "#b71c1c"})
+        self.delete_button.on_click(lambda _: self.delete())
+        self.downloads = widgets.HTML()
+        self.downloads.add_class("tlkit-live-downloads")
+        heading = "<div style='font-weight:bold;font-size:1.2em;margin-top:0.8em'>{}</div>"
+        self.children = [
+            self.code_banner, self.step,
+            widgets.HBox(buttons, layout=widgets.Layout(gap="8px", flex_flow="row wrap")),
+            self.count,
+            widgets.HTML(heading.format("Feedback and questions, as they arrive")), self.feed,
+            widgets.HTML(heading.format("Calibration: the group's agreement")), self.agreement,
+            widgets.HTML(heading.format("Exit tickets")), self.exits,
+            widgets.HTML(heading.format("After the session")),
+            widgets.HBox([self.export_button, self.end_button],
+                         layout=widgets.Layout(gap="8px")),
+            self.downloads,
+            widgets.HBox([self.confirm, self.delete_button],
+                         layout=widgets.Layout(gap="8px", align_items="center")),
+            self.message]
+        self._state = state
+        self._seen_revision = state.revision
+        self.catch_up()
+        self.refresh()
+        self._poller = Poller(self.follow)
+
+    # -- the clock --------------------------------------------------------------------------
+
+    def press(self, action: str) -> bool:
+        if self.session is None:
+            return False
+        try:
+            self._state = self.live.control(self.session.code, self.session.token, action)
+        except (NotAllowed, StoreUnavailable) as err:
+            self.message.value = message_html(str(err), "problem")
+            return False
+        self._seen_revision = self._state.revision
+        self.message.value = ""
+        self.refresh()
+        return True
+
+    # -- following what arrives -------------------------------------------------------------
+
+    def catch_up(self) -> bool:
+        """Read contributions newer than the last seen; True when there were some."""
+        if self.session is None:
+            return False
+        if self.live.latest_seq(self.session.code) == self._last_seq:
+            return False
+        new = self.live.contributions(self.session.code, self.session.token, self._last_seq)
+        if not new:
+            return False
+        self.items.extend(new)
+        self._last_seq = new[-1].seq
+        self._draw_contributions()
+        return True
+
+    def follow(self) -> None:
+        if self.session is None:
+            return
+        revision = self.live.revision(self.session.code)
+        if revision is not None and revision != self._seen_revision:
+            self._state = self.live.state(self.session.code)
+            self._seen_revision = revision
+        self.catch_up()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._state is not None:
+            self.step.value = step_html(self._state, self._now)
+            self.count.value = (f"<div style='font-size:1.1em'>Joined so far: "
+                                f"{self.live.participants(self.session.code)}</div>")
+            if not self.items:
+                self._draw_contributions()
+
+    def _draw_contributions(self) -> None:
+        lines = []
+        for item in reversed(self.items[-200:]):
+            if item.kind in ("feedback", "question"):
+                what = (f"{item.body['tone'].capitalize()} feedback" if item.kind == "feedback"
+                        else "Question")
+                lines.append(f"<li><b>{what}</b> from {html.escape(figures.who(item))}: "
+                             f"{html.escape(item.body['text'])}</li>")
+        self.feed.value = (f"<ul style='font-size:1.1em'>{''.join(lines)}</ul>" if lines else
+                           "<p>Nothing yet.</p>")
+        if self.rubric is not None:
+            agreement = figures.group_agreement(self.items, self.rubric,
+                                                self._state.episode_id if self._state else None)
+            self.agreement.value = ("<ul style='font-size:1.1em'>" + "".join(
+                f"<li>{html.escape(line)}</li>" for line in agreement.lines) + "</ul>")
+        results = figures.exit_results(self.items)
+        table = results.table
+        head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in table.columns)
+        cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in table.iloc[0])
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in results.notes)
+        tries = "".join(f"<li>{html.escape(t)}</li>" for t in results.tries)
+        self.exits.value = (
+            f"<p>{results.responses} exit ticket{'s' if results.responses != 1 else ''} so far. "
+            "How useful was the session? (Groups under 10 are hidden, so no one's answer "
+            "can be picked out.)</p>"
+            f"<table style='border-collapse:collapse' border='1' cellpadding='4'>"
+            f"<caption>How useful participants found the session</caption>"
+            f"<tr><th scope='row'>Answer</th>{head}</tr>"
+            f"<tr><th scope='row'>{html.escape(str(table.index[0]))}</th>{cells}</tr></table>"
+            + notes + (f"<p><b>One thing to try</b></p><ul>{tries}</ul>" if tries else ""))
+
+    # -- after the session ------------------------------------------------------------------
+
+    def export(self) -> bool:
+        if self.session is None:
+            return False
+        try:
+            self.catch_up()
+            state = self.live.state(self.session.code)
+            csv_text = figures.export_csv(self.items)
+            summary = figures.summary_text(state, self.items,
+                                           self.live.participants(self.session.code),
+                                           self.rubric)
+        except (NotAllowed, StoreUnavailable) as err:
+            self.message.value = message_html(str(err), "problem")
+            return False
+        code = self.session.code
+        self.downloads.value = (
+            "<p>Save both files before you delete the session:</p>"
+            + _download(f"live-session-{code}.csv", "text/csv", csv_text,
+                        "Download everything sent (CSV)")
+            + _download(f"live-session-{code}-summary.txt", "text/plain", summary,
+                        "Download the summary (text)"))
+        return True
+
+    def end(self) -> bool:
+        try:
+            self.live.end(self.session.code, self.session.token)
+        except (NotAllowed, StoreUnavailable) as err:
+            self.message.value = message_html(str(err), "problem")
+            return False
+        self.message.value = message_html("The session has ended: no one else can join or "
+                                          "send. Export it, then delete it.")
+        self.follow()
+        return True
+
+    def delete(self) -> bool:
+        if self.session is None:
+            return False
+        if not self.confirm.value:
+            self.message.value = message_html("Tick the box to confirm, then press Delete: "
+                                              "this cannot be undone.", "warning")
+            return False
+        try:
+            self.live.delete(self.session.code, self.session.token)
+        except (NotAllowed, StoreUnavailable) as err:
+            self.message.value = message_html(str(err), "problem")
+            return False
+        if self._poller is not None:
+            self._poller.stop()
+        try:
+            self.store.put(STATE_KEY, LiveHostRecord())
+        except StoreUnavailable:
+            pass
+        self.session, self._state, self.items, self._last_seq = None, None, [], 0
+        self.children = [self.start_panel, self.message]
+        self.message.value = message_html("The session and everything sent to it were deleted.")
+        return True
+
+    def close(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
+        super().close()

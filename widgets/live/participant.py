@@ -1,0 +1,229 @@
+"""LiveSessionJoin: the participant's view of a live session.
+
+Type the join code (and a name, if you like), then follow the facilitator: the step, its
+prompts and the time left, within about a second. Send warm or cool feedback, calibration
+scores, an exit ticket or a question. The view has no clock buttons: only the facilitator's
+view can move the session on. What you type stays in its box until the database has it; a
+send that fails keeps its text and its id, so pressing Send again never stores it twice.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import ipywidgets as widgets
+
+from tlkit.live import (ContributionRefused, JoinRefused, LiveStore, Participant,
+                        SessionState)
+from tlkit.live.contributions import MAX_NAME, MAX_TEXT, USEFUL_LABELS, USEFUL_SCALE
+from tlkit.live.store import new_contribution_id
+from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.store import StoreUnavailable
+from tlkit.widgets.common import cannot_save_text, message_html
+from tlkit.widgets.live.step import Poller, step_html
+
+WIDE = widgets.Layout(width="100%", max_width="640px")
+
+
+def _label(text: str) -> widgets.HTML:
+    return widgets.HTML(f"<div style='font-weight:bold;font-size:1.15em;margin-top:0.8em'>"
+                        f"{text}</div>")
+
+
+class LiveSessionJoin(widgets.VBox):
+    """Join a live session and follow it. store: the sessions' database (default:
+    TLKIT_LIVE_DB); now: the time source (tests pass a fake)."""
+
+    def __init__(self, *, store: LiveStore | None = None,
+                 now: Callable[[], float] = time.time, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("tlkit-live-join")
+        self.layout.max_width = "760px"
+        self.store = store or LiveStore()
+        self._now = now
+        self.participant: Participant | None = None
+        self.state: SessionState | None = None
+        self._seen: int | None = None
+        self._pending: dict[str, str] = {}      # form -> id of a send not yet confirmed
+        self._poller: Poller | None = None
+        self._rubric = None
+        self._episode_id: str | None = None
+
+        self.code_box = widgets.Text(description="Join code:", placeholder="e.g. K7PQ2M",
+                                     style={"description_width": "initial"})
+        self.code_box.add_class("tlkit-live-code-box")
+        self.name_box = widgets.Text(description="Your name (optional):",
+                                     placeholder=f"up to {MAX_NAME} letters",
+                                     style={"description_width": "initial"})
+        self.name_box.add_class("tlkit-live-name-box")
+        self.named = widgets.Checkbox(description="Let the facilitator see my name beside what "
+                                      "I send (the group never sees names)", indent=False,
+                                      layout=WIDE)
+        self.join_button = widgets.Button(description="Join", button_style="primary",
+                                          style={"button_color": "#1565c0"})
+        self.join_button.add_class("tlkit-live-join-button")
+        self.join_button.on_click(lambda _: self.join())
+        self.join_message = widgets.HTML()
+        self.join_message.add_class("tlkit-live-join-message")
+        self.join_panel = widgets.VBox([
+            widgets.HTML("<div style='font-size:1.2em'>Type the code the facilitator shows, "
+                         "then press Join.</div>"),
+            self.code_box, self.name_box, self.named, self.join_button, self.join_message])
+        self.children = [self.join_panel]
+
+    # -- joining ----------------------------------------------------------------------------
+
+    def join(self) -> bool:
+        try:
+            self.participant = self.store.join(self.code_box.value, self.name_box.value,
+                                               attributed=self.named.value)
+            self.state = self.store.state(self.participant.code)
+        except (JoinRefused, ContributionRefused) as err:
+            self.join_message.value = message_html(str(err), "problem")
+            return False
+        except StoreUnavailable as err:
+            self.join_message.value = message_html(cannot_save_text(err), "problem")
+            return False
+        self._seen = self.state.revision
+        if self.state.episode_id:
+            try:
+                episode = load_episode(self.state.episode_id)
+                self._rubric, self._episode_id = load_rubric(episode.rubric_id), episode.id
+            except Exception:  # an episode this kit does not have: no scoring form
+                self._rubric = None
+        self._build_session()
+        self.refresh()
+        self._poller = Poller(self.follow)
+        return True
+
+    def _build_session(self) -> None:
+        p = self.participant
+        who = f"{p.name}, participant {p.number}" if p.name else f"participant {p.number}"
+        self.banner = widgets.HTML(message_html(f"You joined session {p.code} as {who}."))
+        self.step = widgets.HTML()
+        self.step.add_class("tlkit-live-step")
+        self.message = widgets.HTML()
+        self.message.add_class("tlkit-live-message")
+
+        self.tone = widgets.RadioButtons(options=[("Warm", "warm"), ("Cool", "cool")],
+                                         description="Kind of feedback:",
+                                         style={"description_width": "initial"})
+        self.feedback_box = widgets.Textarea(description="Feedback:", layout=WIDE,
+                                             placeholder=f"up to {MAX_TEXT} characters")
+        self.feedback_button = self._send_button("Send feedback", self.send_feedback)
+        parts = [self.banner, self.step, self.message,
+                 _label("Feedback"), self.tone, self.feedback_box, self.feedback_button]
+
+        self.score_boxes: dict[str, widgets.Dropdown] = {}
+        if self._rubric is not None:
+            rubric = self._rubric
+            options = [("not scored", None)] + [(f"{level} {label}", level)
+                                                for level, label in rubric.scale.items()]
+            for lf in rubric.look_fors:
+                box = widgets.Dropdown(options=options, value=None, description=f"{lf.short}:",
+                                       style={"description_width": "200px"},
+                                       layout=widgets.Layout(width="460px"))
+                box.add_class(f"tlkit-live-score-{lf.id}")
+                self.score_boxes[lf.id] = box
+            self.scores_button = self._send_button("Send scores", self.send_scores)
+            parts += [_label("Calibration scores"), *self.score_boxes.values(),
+                      self.scores_button]
+
+        self.useful = widgets.Dropdown(
+            options=[("choose", None)] + [(f"{n} {USEFUL_LABELS[n]}", n) for n in USEFUL_SCALE],
+            value=None, description="How useful was this session?",
+            style={"description_width": "initial"})
+        self.try_box = widgets.Text(description="One thing I will try:", layout=WIDE,
+                                    style={"description_width": "initial"})
+        self.exit_button = self._send_button("Send exit ticket", self.send_exit)
+        self.question_box = widgets.Textarea(description="Question:", layout=WIDE,
+                                             placeholder=f"up to {MAX_TEXT} characters")
+        self.question_button = self._send_button("Send question", self.send_question)
+        parts += [_label("Exit ticket"), self.useful, self.try_box, self.exit_button,
+                  _label("A question for the facilitator"), self.question_box,
+                  self.question_button]
+        self.children = parts
+
+    def _send_button(self, text: str, action: Callable[[], bool]) -> widgets.Button:
+        button = widgets.Button(description=text, layout=widgets.Layout(width="auto"))
+        button.add_class("tlkit-live-send")
+        button.on_click(lambda _: action())
+        return button
+
+    # -- following the facilitator ----------------------------------------------------------
+
+    def follow(self) -> bool:
+        """Redraw if the facilitator changed something; ticks the time left either way."""
+        if self.participant is None:
+            return False
+        revision = self.store.revision(self.participant.code)
+        changed = revision != self._seen
+        if changed:
+            self._seen = revision
+            state = self.store.state(self.participant.code)
+            if state is None:
+                self.state = None
+                self.step.value = message_html("The facilitator has closed and deleted this "
+                                               "session.", "warning")
+                return True
+            self.state = state
+        self.refresh()
+        return changed
+
+    def refresh(self) -> None:
+        if self.state is not None:
+            self.step.value = step_html(self.state, self._now)
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def _contribute(self, form: str, kind: str, body: dict) -> bool:
+        if self.participant is None:
+            return False
+        contribution_id = self._pending.setdefault(form, new_contribution_id())
+        try:
+            self.store.contribute(self.participant, kind, body,
+                                  contribution_id=contribution_id, sent_at=time.time(),
+                                  rubric=self._rubric)
+        except (ContributionRefused, JoinRefused) as err:
+            self._pending.pop(form, None)      # nothing was stored: a fixed text gets a new id
+            self.message.value = message_html(str(err), "problem")
+            return False
+        except StoreUnavailable as err:
+            # Kept with its id: pressing Send again cannot store it twice.
+            self.message.value = message_html(
+                f"Not sent yet: {err.problem}. What you typed is still here; press the button "
+                "again in a moment.", "warning")
+            return False
+        self._pending.pop(form, None)
+        self.message.value = message_html("Sent. Thank you.")
+        return True
+
+    def send_feedback(self) -> bool:
+        sent = self._contribute("feedback", "feedback",
+                          {"tone": self.tone.value, "text": self.feedback_box.value})
+        if sent:
+            self.feedback_box.value = ""
+        return sent
+
+    def send_scores(self) -> bool:
+        return self._contribute("scores", "scores", {
+            "episode": self._episode_id,
+            "scores": {lf: box.value for lf, box in self.score_boxes.items()}})
+
+    def send_exit(self) -> bool:
+        sent = self._contribute("exit", "exit", {"useful": self.useful.value, "try": self.try_box.value})
+        if sent:
+            self.try_box.value = ""
+        return sent
+
+    def send_question(self) -> bool:
+        sent = self._contribute("question", "question", {"text": self.question_box.value})
+        if sent:
+            self.question_box.value = ""
+        return sent
+
+    def close(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
+        super().close()

@@ -1,0 +1,78 @@
+"""The step of a live session as both views show it: name, prompts and time left."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from functools import cache
+from typing import Callable
+
+from tlkit.live import SessionState
+from tlkit.practice.clock import ProtocolClock, format_seconds
+from tlkit.practice.protocols import Protocol, load_protocol
+
+FOLLOW_SECONDS = 0.4       # how often a view asks the database for news
+
+
+@cache
+def protocol(protocol_id: str) -> Protocol:
+    return load_protocol(protocol_id)
+
+
+def step_html(state: SessionState, now: Callable[[], float]) -> str:
+    """The current step, its prompts and the time left, as escaped HTML."""
+    if state.ended:
+        return ("<div class='tlkit-live-step-text' style='font-size:1.4em'>"
+                "<b>The session has ended.</b> Thank you for taking part.</div>")
+    proto = protocol(state.protocol_id)
+    clock = ProtocolClock(state.clock, now=now)
+    steps = len(proto.steps)
+    if clock.finished:
+        head, prompts, timing = "All steps done", (), "The protocol is complete."
+    else:
+        step = proto.steps[state.clock.step_index]
+        head = f"Step {state.clock.step_index + 1} of {steps}: {step.name}"
+        prompts = step.prompts
+        if clock.is_step_over:
+            timing = "Time is up for this step."
+        elif state.clock.running:
+            timing = f"{format_seconds(clock.step_remaining())} left in this step"
+        else:
+            timing = (f"Paused, {format_seconds(clock.step_remaining())} left" if
+                      clock.step_elapsed() else
+                      f"Not started ({state.clock.step_minutes[state.clock.step_index]} min "
+                      "planned)")
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in prompts)
+    return (f"<div class='tlkit-live-step-text' style='line-height:1.4'>"
+            f"<div style='font-size:1.1em'>{html.escape(proto.name)}</div>"
+            f"<div class='tlkit-live-step-name' style='font-size:1.6em;font-weight:bold'>"
+            f"{html.escape(head)}</div>"
+            + (f"<ul style='font-size:1.1em;margin:0.3em 0'>{items}</ul>" if items else "")
+            + f"<div class='tlkit-live-time' role='timer' style='font-size:1.3em;"
+            f"font-variant-numeric:tabular-nums'>{html.escape(timing)}</div></div>")
+
+
+class Poller:
+    """Calls `poll` every FOLLOW_SECONDS on the kernel's event loop (none in plain Python:
+    then tests call poll() themselves)."""
+
+    def __init__(self, poll: Callable[[], None]):
+        self._poll = poll
+        self._task: asyncio.Task | None = None
+        try:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        except RuntimeError:
+            pass
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(FOLLOW_SECONDS)
+            try:
+                self._poll()
+            except Exception:  # a database hiccup: the next poll tries again
+                pass
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None

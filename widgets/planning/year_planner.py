@@ -1,0 +1,263 @@
+"""YearPlanner: lay a design for teacher-led learning out on a school year and see what breaks.
+
+A thin view over tlkit.planning: the calendar and the design are read there, the plan is
+worked out there and drawn there (tlkit.planning.report). This view only holds the inputs,
+shows the results, and keeps the inputs as typed in a YearPlanRecord, so a reload or a
+restart brings them back, mistakes included, and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+from dataclasses import replace
+from html import escape
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from tlkit.planning.calendar import CalendarError, parse_calendar, read_calendar, sample_text
+from tlkit.planning.design import (SEED_DESIGNS, DesignError, components_csv, load_design,
+                                   parse_components)
+from tlkit.planning.planner import (Constraints, ConstraintsError, Plan, parse_sites, plan_year,
+                                    sessions_csv)
+from tlkit.planning.report import calendar_figure, calendar_html, printable_html, summary_html, violations_html
+from tlkit.store import RecordSetAside, Store, StoreUnavailable, default_store
+from tlkit.store.records import YearPlanRecord
+from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+
+OWN = "own"
+_WIDE = {"description_width": "16em"}
+_FULL = widgets.Layout(width="95%")
+
+
+def _calendar_start(calendar_file: Path | str | None) -> str:
+    if calendar_file is not None:
+        try:
+            return Path(calendar_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            pass    # the sample below; the message comes when the text is read
+    return sample_text()
+
+
+class YearPlanner(widgets.VBox):
+    """The planner. `design`: the design shown first (a shipped id or "own"); `calendar_file`:
+    a CSV calendar to start from (default: the sample US district); `limit_minutes`,
+    `limit_period`, `sites` ("name, minutes" lines) and `cohort`: the constraints to start
+    from. With `state_key`, the inputs are saved in `store` and come back on reload."""
+
+    def __init__(self, design: str = "every-other-week", *, state_key: str | None = None,
+                 store: Store | None = None, calendar_file: Path | str | None = None,
+                 limit_minutes: int | None = None, limit_period: str = "week",
+                 sites: str = "", cohort: int = 12):
+        self.state_key = state_key
+        self.store = store or default_store()
+        self.plan: Plan | None = None
+        self.problems: list[str] = []
+        self._base: YearPlanRecord | None = None
+        self._cannot_save: StoreUnavailable | None = None
+        self._quiet = True
+        self.save_status = widgets.HTML()
+        self.save_status.add_class("tlkit-plan-save-status")
+        start = YearPlanRecord(design=design, own_design=components_csv(load_design(SEED_DESIGNS[0])),
+                               calendar=_calendar_start(calendar_file),
+                               limit_minutes=limit_minutes, limit_period=limit_period,
+                               sites=sites, cohort=cohort)
+        record = (self._restore() if state_key else None) or start
+        if not record.calendar.strip():
+            record = replace(record, calendar=start.calendar)
+
+        titles = [(load_design(d).title, d) for d in SEED_DESIGNS]
+        self.design = widgets.Dropdown(options=[*titles, ("My own design (typed below)", OWN)],
+                                       value=record.design if record.design in
+                                       (*SEED_DESIGNS, OWN) else SEED_DESIGNS[0],
+                                       description="Design", style=_WIDE, layout=_FULL)
+        self.own_design = widgets.Textarea(
+            value=record.own_design, description="My own design (one component a line)",
+            continuous_update=False, style=_WIDE, layout=widgets.Layout(width="95%", height="9em"))
+        self.calendar = widgets.Textarea(
+            value=record.calendar, description="School-year calendar (kind, name, start, end)",
+            continuous_update=False, style=_WIDE,
+            layout=widgets.Layout(width="95%", height="13em"))
+        self.limit = widgets.Text(
+            value="" if record.limit_minutes is None else str(record.limit_minutes),
+            description="Contract limit: after-school minutes", placeholder="e.g. 120; empty: no limit",
+            continuous_update=False, style=_WIDE, layout=widgets.Layout(width="32em"))
+        self.period = widgets.Dropdown(options=[("per week", "week"), ("per month", "month")],
+                                       value=record.limit_period if record.limit_period in
+                                       ("week", "month") else "week",
+                                       description="The limit counts", style=_WIDE,
+                                       layout=widgets.Layout(width="32em"))
+        self.sites = widgets.Textarea(
+            value=record.sites, description="Travel: school, minutes one way (one a line)",
+            placeholder="Pine Hollow Elementary, 55", continuous_update=False, style=_WIDE,
+            layout=widgets.Layout(width="95%", height="5em"))
+        self.cohort = widgets.BoundedIntText(value=max(1, min(record.cohort, 500)), min=1,
+                                             max=500, description="Teachers in the cohort",
+                                             style=_WIDE, layout=widgets.Layout(width="24em"))
+        self.update_button = widgets.Button(description="Update the plan", button_style="primary",
+                                            layout=widgets.Layout(width="14em", height="2.6em"))
+        self.update_button.add_class("tlkit-plan-update")
+        self.update_button.on_click(lambda _b: self.update())
+        self.calendar_file = Path(calendar_file) if calendar_file is not None else None
+        buttons = [self.update_button]
+        if self.calendar_file is not None:
+            self.reload_button = widgets.Button(
+                description=f"Load {self.calendar_file.name} again",
+                layout=widgets.Layout(width="20em", height="2.6em"))
+            self.reload_button.add_class("tlkit-plan-reload")
+            self.reload_button.on_click(lambda _b: self.reload_calendar())
+            buttons.append(self.reload_button)
+
+        self.message = widgets.HTML()
+        self.message.add_class("tlkit-plan-message")
+        self.summary = widgets.HTML()
+        self.summary.add_class("tlkit-plan-summary-view")
+        self.violations = widgets.HTML()
+        self.violations.add_class("tlkit-plan-violations-view")
+        self.chart = widgets.HTML()
+        self.chart.add_class("tlkit-plan-chart")
+        self.exports = widgets.HTML()
+        self.exports.add_class("tlkit-plan-exports")
+        for control in (self.design, self.own_design, self.calendar, self.limit, self.period,
+                        self.sites, self.cohort):
+            control.observe(self._changed, names="value")
+        inputs = widgets.VBox([self.design, self.own_design, self.calendar, self.limit,
+                               self.period, self.sites, self.cohort, widgets.HBox(buttons)])
+        super().__init__([widgets.HTML("<h3 style='font-size:1.4em'>Year planner</h3>"),
+                          self.save_status, inputs, self.message, self.summary, self.violations,
+                          self.chart, self.exports])
+        self.add_class("tlkit-year-planner")
+        self._quiet = False
+        self.update(save=False)
+
+    # --- reading the inputs -----------------------------------------------------------------
+
+    def record(self) -> YearPlanRecord:
+        """The inputs as typed (saved as they are, mistakes included)."""
+        limit = self.limit.value.strip()
+        return YearPlanRecord(design=self.design.value, own_design=self.own_design.value,
+                              calendar=self.calendar.value,
+                              limit_minutes=int(limit) if limit.isdigit() else None,
+                              limit_period=self.period.value, sites=self.sites.value,
+                              cohort=self.cohort.value)
+
+    def _inputs(self):
+        problems = []
+        year = design = constraints = None
+        try:
+            year = parse_calendar(self.calendar.value)
+        except CalendarError as err:
+            problems += [f"Calendar: {p}" for p in err.problems]
+        try:
+            design = (parse_components(self.own_design.value) if self.design.value == OWN
+                      else load_design(self.design.value))
+        except DesignError as err:
+            problems += [f"Design: {p}" for p in err.problems]
+        limit_text = self.limit.value.strip()
+        if limit_text and not limit_text.isdigit():
+            problems.append(f"Contract limit: '{limit_text}' is not a whole number of minutes. "
+                            "Type a number such as 120, or leave it empty for no limit.")
+        try:
+            sites = parse_sites(self.sites.value)
+        except ConstraintsError as err:
+            problems += [f"Travel: {p}" for p in err.problems]
+            sites = ()
+        if not problems:
+            constraints = Constraints(int(limit_text) if limit_text else None, self.period.value,
+                                      sites, self.cohort.value)
+        return year, design, constraints, problems
+
+    # --- showing the plan -------------------------------------------------------------------
+
+    def update(self, save: bool = True) -> Plan | None:
+        """Work the plan out again from the inputs and show it; returns it (None if the inputs
+        have problems: then the last plan that worked stays on show, marked as such)."""
+        if save and self.state_key:
+            self._save()
+        year, design, constraints, problems = self._inputs()
+        self.problems = problems
+        if problems:
+            kept = (" The plan below is from your last inputs that could be read." if self.plan
+                    else "")
+            self.message.value = message_html(
+                "The plan cannot be updated yet. Nothing you typed is lost: fix these and it "
+                "updates by itself." + kept, "problem", items=problems)
+            return None
+        try:
+            plan = plan_year(design, year, constraints)
+        except ConstraintsError as err:
+            self.problems = err.problems
+            self.message.value = message_html("The plan cannot be updated yet.", "problem",
+                                              items=err.problems)
+            return None
+        self.plan = plan
+        self.message.value = ""
+        self.summary.value = summary_html(plan)
+        self.violations.value = violations_html(plan)
+        figure = calendar_figure(plan)
+        self.chart.value = calendar_html(plan, figure)
+        self.exports.value = _exports_html(plan, figure)
+        return plan
+
+    def reload_calendar(self) -> None:
+        """Read the calendar file again (after it was edited in JupyterLab or a spreadsheet)."""
+        try:
+            text = self.calendar_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as err:
+            reason = getattr(err, "strerror", None) or "it is not plain text (UTF-8)"
+            self.message.value = message_html(
+                f"The calendar file {self.calendar_file} could not be read ({reason}). The "
+                "calendar in the box is unchanged.", "problem")
+            return
+        self.calendar.value = text      # updates and saves through the observer
+
+    def _changed(self, _change) -> None:
+        if not self._quiet:
+            self.update()
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def _restore(self) -> YearPlanRecord | None:
+        try:
+            saved = self.store.get(self.state_key, YearPlanRecord)
+            self.store.check()
+        except RecordSetAside as err:
+            self.save_status.value = message_html(set_aside_text(
+                err, "Your earlier plan", "The planner starts from the sample."), "warning")
+            return None
+        except StoreUnavailable as err:
+            self._cannot_save = err
+            self.save_status.value = message_html(cannot_save_text(err), "warning")
+            return None
+        self._base = copy.deepcopy(saved)
+        return saved
+
+    def _save(self) -> None:
+        mine = self.record()
+        try:
+            if self._cannot_save is not None:
+                raise self._cannot_save
+            saved = self.store.update(self.state_key, YearPlanRecord,
+                                      lambda theirs: mine.merged(self._base, theirs))
+        except StoreUnavailable as err:
+            self.save_status.value = message_html(cannot_save_text(err), "warning")
+            return
+        self.save_status.value = ""
+        self._base = copy.deepcopy(saved.record)
+
+
+def _exports_html(plan: Plan, figure) -> str:
+    """Download links for the CSV and the printable page; both are made in the kernel and
+    carried in the link itself, so nothing is fetched."""
+    csv_data = base64.b64encode(sessions_csv(plan).encode("utf-8")).decode("ascii")
+    page = base64.b64encode(printable_html(plan, figure).encode("utf-8")).decode("ascii")
+    style = "font-size:1.1em;margin-right:1.5em"
+    return ("<p><b>Take the plan with you:</b> "
+            f"<a class='tlkit-plan-csv' style='{style}' download='year-plan.csv' "
+            f"href='data:text/csv;charset=utf-8;base64,{csv_data}'>Download the sessions "
+            "(CSV, for a spreadsheet)</a>"
+            f"<a class='tlkit-plan-print' style='{style}' download='year-plan.html' "
+            f"href='data:text/html;charset=utf-8;base64,{page}'>Download a printable page "
+            "(open it, then print)</a></p>"
+            f"<p style='font-size:0.9em'>{escape(plan.design.title)}</p>")
