@@ -14,7 +14,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import IncludeHeaderFooter
 
-from tlkit.settings import build_dir
+from tlkit.settings import build_dir, exchange_dir
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -67,3 +67,19 @@ c.ExecutePreprocessor.timeout = 60
 # `raise NotImplementedError()`: each answer cell already starts with a blank template (empty
 # quotes, None) that the checks reject, so a teacher never has to delete a line of code.
 c.ClearSolutions.code_stub = {"python": "# Type your answer in the lines above, then run this cell."}
+
+# The exchange (where released modules wait for learners and their submissions arrive) is a
+# folder in the build folder on one machine, or the shared folder TLKIT_EXCHANGE names on a hub.
+c.Exchange.root = str(exchange_dir(Path(BUILD)))
+
+# While autograding, cells that only show a widget (`from tlkit.widgets import ...` and calls
+# of what it imported) are not run: no graded cell needs them, and they cost most of a
+# submission's grading time (tlkit.ops.autograde_skip).
+from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.preprocessors import Execute  # noqa: E402
+
+from tlkit.ops.autograde_skip import SkipWidgetCells  # noqa: E402
+
+_grading = Autograde.class_traits()["autograde_preprocessors"].default()
+_grading.insert(_grading.index(Execute), SkipWidgetCells)
+c.Autograde.autograde_preprocessors = _grading

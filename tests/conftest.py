@@ -5,6 +5,7 @@ notebooks/  every notebook in modules/ and facilitator/ run top to bottom on a f
 nbgrader/   nbgrader's own commands: generate_assignment, autograde, release contents
 servers/    what `make start` and `make facilitate` start, fetched over 127.0.0.1
 browser/    Voila pages in headless Chromium driven by Playwright
+course/     course operations for a cohort: roster, grading that survives, reports
 live/       live sessions over the shared database, on SQLite and a real PostgreSQL
 hub/        a real JupyterHub on 127.0.0.1: a facilitator and two learners through nbgrader
 """
@@ -18,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 _LAYER_MARKS = {"notebooks": "notebooks", "nbgrader": "nbgrader", "servers": "servers",
-                "browser": "browser", "live": "live", "hub": "hub"}
+                "browser": "browser", "course": "course", "live": "live", "hub": "hub"}
 
 
 def pytest_collection_modifyitems(items):

@@ -76,6 +76,107 @@ def _data_generate(args: argparse.Namespace) -> int:
     return generate.main(args)
 
 
+def _course(args: argparse.Namespace) -> int:
+    """`tlkit course STEP`: print the step's summary lines."""
+    from pathlib import Path
+
+    from tlkit.ops import cohort
+    from tlkit.settings import course_root
+
+    root = course_root()
+    step = args.course_command
+    if step == "init":
+        lines = cohort.init(root)
+    elif step == "roster":
+        lines = cohort.roster(root, Path(args.file))
+    elif step == "release":
+        if not args.modules and not args.all:
+            print("tlkit: name the modules to release, or use --all for every module.",
+                  file=sys.stderr)
+            return 2
+        lines = cohort.release(root, None if args.all else args.modules, due=args.due)
+    elif step == "collect":
+        lines = cohort.collect(root, args.modules)
+    elif step == "autograde":
+        from tlkit.ops.grading import autograde_module
+
+        lines = []
+        for module in cohort._modules(root, args.modules):
+            run = autograde_module(root, module, jobs=args.jobs, cell_timeout=args.cell_timeout)
+            lines.append(run.summary())
+        lines.append("Next: tlkit course feedback, and tlkit course lab to grade reflections.")
+    elif step == "feedback":
+        lines = cohort.feedback(root, args.modules)
+    elif step == "report":
+        from tlkit.ops.report import write_report
+
+        written = write_report(root, Path(args.out), shared=args.share)
+        lines = [f"Wrote {path}" for path in written]
+        if not args.share:
+            lines.append("These files name learners: keep them to the facilitators. "
+                         "Use --share for a version with counts only.")
+    elif step == "lab":
+        from tlkit.serve import servers as serve
+
+        return serve.facilitator_lab(port=args.port, open_browser=not args.no_browser)
+    for line in lines:
+        print(line)
+    return 0
+
+
+COURSE_HELP = """Run the course for a cohort, on this computer. In order:
+
+  tlkit course init                  make the gradebook and the course folders
+  tlkit course roster learners.csv   add the learners (columns id, first_name, last_name, email)
+  tlkit course release --all         give learners the modules (or name modules)
+  tlkit course collect               gather what learners handed in
+  tlkit course autograde --jobs 2    grade it (2 learners at a time)
+  tlkit course lab                   grade the written reflections in the formgrader
+  tlkit course feedback              make each learner's feedback page
+  tlkit course report --out reports  the cohort's progress, as CSV and a web page
+
+Each step can be run again safely. Add --help after a step for its details."""
+
+
+def _add_course(sub) -> None:
+    course = sub.add_parser("course", help="run the course for a cohort (gradebook, grading, "
+                            "reports)", description=COURSE_HELP,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    steps = course.add_subparsers(dest="course_command", required=True, metavar="STEP")
+    steps.add_parser("init", help="make the gradebook and the course folders (safe to repeat)")
+    p = steps.add_parser("roster", help="add learners from a CSV file (all or nothing)",
+                         description="Add learners from a CSV file with the columns id, "
+                         "first_name, last_name, email. The whole file is checked first: if "
+                         "any row has a problem, every problem is listed with its row number "
+                         "and nobody is added.")
+    p.add_argument("file", help="the CSV file, e.g. learners.csv")
+    p = steps.add_parser("release", help="give learners modules to work on")
+    p.add_argument("modules", nargs="*", metavar="MODULE", help="module ids, e.g. protocols")
+    p.add_argument("--all", action="store_true", help="release every module in the course")
+    p.add_argument("--due", default=None, help="due date, e.g. 2026-05-01 or '2026-05-01 17:00'")
+    for name, text in (("collect", "gather the learners' hand-ins"),
+                       ("feedback", "make feedback pages for graded learners")):
+        p = steps.add_parser(name, help=text)
+        p.add_argument("modules", nargs="*", metavar="MODULE", help="module ids (default: all)")
+    p = steps.add_parser("autograde", help="grade the collected hand-ins",
+                         description="Grade what was collected. Every notebook is checked "
+                         "first; one learner's broken notebook never stops the others, and "
+                         "earlier grades are never lost.")
+    p.add_argument("modules", nargs="*", metavar="MODULE", help="module ids (default: all)")
+    p.add_argument("--jobs", "-j", type=int, default=2,
+                   help="learners graded at the same time (default 2; one per processor core)")
+    p.add_argument("--cell-timeout", type=int, default=None,
+                   help="seconds one cell may run before it is stopped (default: the course's, 60)")
+    p = steps.add_parser("report", help="the cohort's progress as CSV and a web page")
+    p.add_argument("--out", required=True, help="folder to write the report into")
+    p.add_argument("--share", action="store_true",
+                   help="counts only, small groups hidden: safe to share beyond facilitators")
+    p = steps.add_parser("lab", help="the facilitator's JupyterLab with the formgrader")
+    p.add_argument("--port", type=int, default=8890)
+    p.add_argument("--no-browser", action="store_true")
+    course.set_defaults(func=_course)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tlkit", description="Teacher Leader Kit")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", default=None, help="folder to write to (default: the datasets folder)")
     p.set_defaults(func=_data_generate)
+    _add_course(sub)
     return parser
 
 

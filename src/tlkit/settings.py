@@ -9,6 +9,7 @@ them. Nothing else in the kit reads a TLKIT_* variable.
 | TLKIT_BUILD         | <course root>/build             | nbgrader's generated files and gradebook     |
 | TLKIT_WORKSPACE     | <course root>/workspace         | the learner's copy of the course             |
 | TLKIT_DATA          | the datasets shipped with the kit | a different folder of datasets             |
+| TLKIT_EXCHANGE      | <build folder>/exchange         | nbgrader's exchange: releases and hand-ins   |
 | TLKIT_LIVE_DB       | sqlite:///<state folder>/live.sqlite3 | the live sessions' database (a URL)      |
 """
 
@@ -40,6 +41,9 @@ SETTINGS = (
             "nbgrader's generated files and the gradebook"),
     Setting("TLKIT_WORKSPACE", "<course root>/workspace", "the learner's copy of the course"),
     Setting("TLKIT_DATA", "the datasets shipped with the kit", "a different folder of datasets"),
+    Setting("TLKIT_EXCHANGE", "<build folder>/exchange",
+            "nbgrader's exchange, where released modules wait and hand-ins arrive (a shared "
+            "folder on a hub)"),
     Setting("TLKIT_LIVE_DB", "sqlite:///<state folder>/live.sqlite3",
             "the database live sessions share: SQLite on one machine, or "
             "postgresql://USER@HOST:PORT/DATABASE for a hub"),
@@ -95,6 +99,15 @@ def build_dir(root: Path | None = None) -> Path:
     """
     env = _env("TLKIT_BUILD")
     return Path(env).expanduser().resolve() if env else (Path(root or course_root()) / "build").resolve()
+
+
+def exchange_dir(build: Path | None = None) -> Path:
+    """nbgrader's exchange: the build folder's own on one machine, a shared folder on a hub
+    (where every server, the facilitator's and the learners', must name the same one)."""
+    env = _env("TLKIT_EXCHANGE")
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(build or build_dir()) / "exchange"
 
 
 def workspace_dir(root: Path | None = None) -> Path:

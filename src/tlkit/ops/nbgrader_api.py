@@ -133,7 +133,10 @@ def _traitlets_level_kept():
 class CourseAPI:
     """nbgrader's API bound to one course root; every call returns an NbgraderResult."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, overrides: dict[str, object] | None = None):
+        """overrides: extra settings as {"Class.trait": value}, applied after the course's
+        config, e.g. a worker's own gradebook ("CourseDirectory.db_url") or a shorter cell
+        time limit ("ExecutePreprocessor.timeout")."""
         from nbgrader.apps.api import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -141,10 +144,14 @@ class CourseAPI:
         config = load_course_config(self.root)
         # The config names the root too; set it here so a moved or copied course still works.
         config.CourseDirectory.root = str(self.root)
+        for key, value in (overrides or {}).items():
+            section, trait = key.split(".", 1)
+            config[section][trait] = value
+        self.config = config
+        self.coursedir = CourseDirectory(config=config, log=quiet_logger())
         self.log = quiet_logger()
         with _traitlets_level_kept():
-            self.api = NbGraderAPI(coursedir=CourseDirectory(config=config, log=self.log),
-                                   config=config, log=self.log)
+            self.api = NbGraderAPI(coursedir=self.coursedir, config=config, log=self.log)
 
     def _run(self, action: str, assignment: str, call) -> NbgraderResult:
         with _scripts_on_path(), _traitlets_level_kept(), warnings.catch_warnings():
@@ -163,6 +170,11 @@ class CourseAPI:
         return self._run("generate_assignment", assignment,
                          lambda: self.api.generate_assignment(assignment, force=force))
 
+    def release_assignment(self, assignment: str) -> NbgraderResult:
+        """Put the learner's version into the exchange, where learners fetch it."""
+        return self._run("release_assignment", assignment,
+                         lambda: self.api.release_assignment(assignment))
+
     def collect(self, assignment: str) -> NbgraderResult:
         return self._run("collect", assignment, lambda: self.api.collect(assignment))
 
@@ -174,6 +186,28 @@ class CourseAPI:
     def generate_feedback(self, assignment: str, student: str | None = None) -> NbgraderResult:
         return self._run("generate_feedback", assignment,
                          lambda: self.api.generate_feedback(assignment, student))
+
+
+    def release_feedback(self, assignment: str, student: str | None = None) -> NbgraderResult:
+        """Put generated feedback into the exchange, where learners fetch it."""
+        return self._run("release_feedback", assignment,
+                         lambda: self.api.release_feedback(assignment, student))
+
+    @property
+    def db_url(self) -> str:
+        return self.coursedir.db_url
+
+    def gradebook(self):
+        """nbgrader's Gradebook for this course (a context manager), warnings kept quiet."""
+        from nbgrader.api import Gradebook
+
+        with _scripts_on_path():
+            return Gradebook(self.coursedir.db_url, self.coursedir.course_id)
+
+    def path(self, step: str, student: str = ".", assignment: str = ".") -> Path:
+        """A folder of the course: step is "submitted", "autograded", "feedback", "release"..."""
+        folder = getattr(self.coursedir, f"{step}_directory")
+        return Path(self.coursedir.format_path(folder, student, assignment))
 
 
 def course_api(root: Path) -> CourseAPI:

@@ -9,6 +9,8 @@ file first.
 from __future__ import annotations
 
 import json
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -73,3 +75,156 @@ def check_submission(path: Path | str, released: Path | str) -> list[str]:
         f"by accident). Open a fresh copy of {released.name}, copy that cell back into your "
         f"notebook in the same place, and save." for gid in missing
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Before grading a cohort: every kind of broken submission, and what grading does about it.
+
+# A saved notebook bigger than this holds far more output than any module prints.
+LARGE_BYTES = 20 * 1024 * 1024
+
+GRADE = "grade"          # graded as it is; the finding is reported beside the score
+REPAIR = "repair"        # graded from a repaired copy (the learner's file is not changed)
+SET_ASIDE = "set-aside"  # not graded; nothing in the gradebook changes for it
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str     # e.g. "not-json", "cell-duplicated"
+    action: str   # GRADE, REPAIR or SET_ASIDE
+    message: str  # what is wrong and what to do, in plain words
+
+
+def _locked_sources(nb) -> dict[str, str]:
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            and c.metadata["nbgrader"].get("locked")
+            and not c.metadata["nbgrader"].get("solution")}
+
+
+def inspect_submission(path: Path | str, released: Path | str) -> tuple[list[Finding], object]:
+    """Everything wrong with a submitted notebook, and the notebook to grade.
+
+    Returns (findings, notebook): notebook is None when the file must be set aside, else the
+    notebook nbgrader should grade (repaired where a finding says REPAIR). Never raises.
+    """
+    path, released = Path(path), Path(released)
+    fresh = f"a fresh copy of {released.name}"
+    if not path.is_file():
+        return [Finding("missing", SET_ASIDE, f"{path.name} was not handed in. Submit it again "
+                        "from the course's Assignments tab.")], None
+    data = path.read_bytes()
+    if not data.strip():
+        return [Finding("empty", SET_ASIDE, f"{path.name} is empty (0 cells, nothing saved). "
+                        f"Restore an earlier version (File > Revert Notebook to Checkpoint) "
+                        f"or copy your answers into {fresh}, then submit again.")], None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return [Finding("not-utf8", SET_ASIDE, f"{path.name} is not saved as UTF-8 text "
+                        f"(unreadable byte at position {err.start}), as happens when another "
+                        f"program saves it. Open {fresh} in JupyterLab, copy your answers in, "
+                        "save and submit again.")], None
+    findings: list[Finding] = []
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        [message] = check_submission(path, released)
+        return [Finding("not-json", SET_ASIDE, message + " Then submit again.")], None
+    major = raw.get("nbformat") if isinstance(raw, dict) else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nbformat notes (and fixes) repeated cell ids
+            nb = nbformat.reads(text, as_version=4)
+        if isinstance(major, int) and major < 4:
+            findings.append(Finding(
+                "old-format", REPAIR, f"{path.name} is in an old notebook format (version "
+                f"{major}); it was converted for grading. Open it in JupyterLab and save it "
+                "once, which updates the format, before the next submission."))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb)
+    except Exception as err:  # noqa: BLE001 - any way of not being a notebook
+        [message] = check_submission(path, released) or [
+            f"{path.name} cannot be opened as a notebook ({str(err).splitlines()[0]}). "
+            f"Copy your answers into {fresh}."]
+        return [Finding("not-notebook", SET_ASIDE, message + " Then submit again.")], None
+    try:
+        original = _read(released)
+    except Exception:  # noqa: BLE001
+        return [Finding("no-release", SET_ASIDE, check_submission(path, released)[0])], None
+
+    # Duplicated cells (a copy-paste in JupyterLab): nbgrader stops at them, for everyone
+    # after this learner too. Grade the first copy of each; say which copies were left out.
+    seen: set[str] = set()
+    kept = []
+    for number, cell in enumerate(nb.cells, start=1):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid and gid in seen:
+            findings.append(Finding(
+                "cell-duplicated", REPAIR, f"{path.name}: cell {number} is a second copy of "
+                f"'{gid}' (copied and pasted?). Only the first copy was graded. Delete the "
+                "copy, keeping your answer in the first one, and save."))
+            continue
+        if gid:
+            seen.add(gid)
+        kept.append(cell)
+    nb.cells = kept
+
+    expected = _graded_ids(original)
+    for gid in expected:
+        if gid not in seen:
+            findings.append(Finding(
+                "cell-deleted", GRADE, f"{path.name} is missing the cell '{gid}' (deleted by "
+                f"accident?); it scores nothing until it is back. Restore the cell from the "
+                f"released copy ({fresh}) in the same place, and save."))
+    before = _locked_sources(original)
+    for gid, source in _locked_sources(nb).items():
+        if gid in before and source.strip() != before[gid].strip():
+            findings.append(Finding(
+                "cell-edited", GRADE, f"{path.name}: the check cell '{gid}' was changed. "
+                "Grading used the released check, not the changed one. Restore the check "
+                f"cell from the released copy ({fresh})."))
+    if len(data) > LARGE_BYTES:
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+        findings.append(Finding(
+            "large-output", REPAIR, f"{path.name} is {len(data) / 2**20:.0f} MB, almost all of "
+            "it printed output; the output was cleared for grading. Remove the line that "
+            "prints so much, run the notebook again and save."))
+    return findings, nb
+
+
+def findings_after_grading(autograded: Path | str, timeout: int | None = None) -> list[Finding]:
+    """What went wrong while the notebook ran: a cell stopped at its time limit, or a cell
+    that is not an answer or a check stopped with an error (the checks after it then fail)."""
+    path = Path(autograded)
+    try:
+        nb = _read(path)
+    except Exception:  # noqa: BLE001
+        return []
+    found: list[Finding] = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if not errors:
+            continue
+        ename = errors[0].get("ename", "")
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        # nbgrader interrupts a cell at the time limit: the error is then KeyboardInterrupt.
+        if ename in ("CellTimeoutError", "KeyboardInterrupt") or "timeout" in ename.lower():
+            limit = f" ({timeout} seconds)" if timeout else ""
+            found.append(Finding(
+                "timeout", GRADE, f"{path.name}: cell {number} was still running at the time "
+                f"limit{limit} and was stopped (a loop that never ends?). Fix that cell, run "
+                "the notebook from the top and check it finishes, then submit again."))
+        elif not meta.get("grade"):
+            value = str(errors[0].get("evalue", ""))[:120]
+            found.append(Finding(
+                "error", GRADE, f"{path.name}: cell {number} stopped with {ename}"
+                f"{': ' + value if value else ''}, so the checks after it could not see your "
+                "answers. Restore that cell from the released copy, run the notebook from "
+                "the top and submit again."))
+    return found

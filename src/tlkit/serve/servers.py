@@ -372,3 +372,52 @@ def facilitate(port: int = 8866, open_browser: bool = True) -> int:
           voila_url(port))],
         cwd=root, open_url=front if open_browser else None, banner=banner,
     )
+
+
+# The facilitator's JupyterLab for grading: nbgrader's formgrader (Nbgrader > Formgrader in the
+# menu) on the course root, where nbgrader_config.py is. Only the announcements prompt is
+# turned off; the learners' JupyterLab (LEARNER_CONFIG) keeps every nbgrader staff panel hidden.
+FACILITATOR_CONFIG = JUPYTER_DATA / "facilitator-config"
+
+
+def facilitator_lab_env(base: dict[str, str] | None = None,
+                        root: Path | None = None) -> dict[str, str]:
+    """Environment for the facilitator's JupyterLab: the course root and the kit's
+    facilitator config folder (never the learners' one)."""
+    env = dict(os.environ if base is None else base)
+    paths = [str(FACILITATOR_CONFIG)] + [
+        p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+        if p and Path(p).resolve() != LEARNER_CONFIG.resolve()]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+    if root is not None:
+        env["TLKIT_COURSE_ROOT"] = str(Path(root).resolve())
+    # nbgrader runs `alembic` from PATH when it makes a gradebook.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def formgrader_url(port: int, token: str) -> str:
+    return f"http://{HOST}:{port}/formgrader?token={token}"
+
+
+def facilitator_lab(port: int = 8890, open_browser: bool = True) -> int:
+    """JupyterLab on the course root with nbgrader's formgrader, until Ctrl-C."""
+    problem = port_problem(port)
+    if problem:
+        print(f"tlkit: {problem}", file=sys.stderr)
+        return 2
+    root = course_root()
+    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    env = facilitator_lab_env(dict(os.environ, JUPYTER_TOKEN=token), root)
+    grading = formgrader_url(port, token)
+    banner = (
+        "\nThe facilitator's JupyterLab is running on this computer only.\n"
+        f"  Grading (formgrader): {grading}\n"
+        f"  JupyterLab:           {lab_url(port, token)}\n"
+        "Grade the written reflections under 'Manual Grading'. Press Ctrl-C here to stop.\n"
+    )
+    return _launch(
+        [("JupyterLab", lab_command(root, port), env,
+          f"http://{HOST}:{port}/api/status?token={token}")],
+        cwd=root, open_url=grading if open_browser else None, banner=banner,
+    )

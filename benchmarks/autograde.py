@@ -1,0 +1,104 @@
+"""Seconds per submission to autograde a cohort, with `tlkit course autograde`'s machinery.
+
+For cohorts of synthetic learners (copies of the module's solution with written answers
+filled in), serial (1 worker) and with 2 workers, next to the floor measured in the same run:
+nbgrader's own autograde of a trivial one-cell notebook for the same number of learners,
+serially. Printed as seconds per submission and as ratios.
+
+    .venv/bin/python benchmarks/autograde.py [--sizes 15 100] [--module protocols]
+
+Targets: <= 1.3x the floor per submission (serial); >= 1.8x faster with 2 workers than 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _course(base: Path, module: str) -> Path:
+    course = base / "course"
+    (course / "modules" / module).mkdir(parents=True)
+    (course / "facilitator").mkdir()
+    shutil.copytree(ROOT / "modules" / module, course / "modules" / module, dirs_exist_ok=True)
+    shutil.copy(ROOT / "modules" / "course.yaml", course / "modules" / "course.yaml")
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    trivial = course / "modules" / "trivial"
+    trivial.mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3",
+                                            "display_name": "Python 3", "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import pandas as pd\nassert len(pd.DataFrame({'a': [1, 2]})) == 2",
+        metadata={"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 1,
+                               "grade_id": "t", "schema_version": 3}})]
+    nbformat.write(nb, trivial / "trivial.ipynb")
+    return course
+
+
+def _submit(build: Path, module: str, nb, students: list[str]) -> None:
+    for s in students:
+        folder = build / "submitted" / s / module
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{module}.ipynb")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[15, 100])
+    parser.add_argument("--module", default="protocols")
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="tlkit-bench-"))
+    os.environ["TLKIT_BUILD"] = str(base / "build")
+    course = _course(base, args.module)
+    os.environ["TLKIT_COURSE_ROOT"] = str(course)
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    from nbgrader.api import Gradebook
+
+    from tlkit.ops.grading import autograde_module
+    from tlkit.ops.nbgrader_api import course_api
+    from tlkit.ops.release import generate_release
+
+    build = base / "build"
+    api = course_api(course)
+    for m in (args.module, "trivial"):
+        generate_release(course, m)
+    solution = nbformat.read(course / "modules" / args.module / f"{args.module}.ipynb", 4)
+    for cell in solution.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and meta.get("solution") and cell.cell_type == "markdown":
+            cell.source = "A sample answer."
+    trivial = nbformat.read(build / "release" / "trivial" / "trivial.ipynb", 4)
+    print(f"{'learners':>8} {'floor s/sub':>11} {'serial s/sub':>12} {'2 workers s/sub':>15} "
+          f"{'serial/floor':>12} {'speed-up 2w':>11}")
+    for size in args.sizes:
+        students = [f"l{n:03d}" for n in range(size)]
+        with Gradebook(api.db_url, "tlkit") as gb:
+            for s in students:
+                gb.update_or_create_student(s)
+        _submit(build, "trivial", trivial, students)
+        _submit(build, args.module, solution, students)
+        t = time.perf_counter()
+        for s in students:  # nbgrader alone, one learner per call, serially: the floor
+            api.autograde("trivial", s)
+        floor = (time.perf_counter() - t) / size
+        serial = autograde_module(course, args.module, jobs=1, progress=None)
+        two = autograde_module(course, args.module, jobs=2, progress=None)
+        assert serial.count("graded") == size and two.count("graded") == size
+        s1, s2 = serial.seconds / size, two.seconds / size
+        print(f"{size:>8} {floor:>11.2f} {s1:>12.2f} {s2:>15.2f} {s1 / floor:>11.2f}x "
+              f"{s1 / s2:>10.2f}x", flush=True)
+    shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Running the course for a cohort on one machine: each `tlkit course ...` step, in plain words.
+
+A thin layer over nbgrader's Python API (tlkit.ops.nbgrader_api): the gradebook and the
+exchange live in the build folder (nbgrader_config.py), every step can be run again, and each
+returns the lines of a summary a facilitator can read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from tlkit.ops.nbgrader_api import CourseAPI, course_api
+from tlkit.ops.release import ReleaseError, generate_release, module_ids
+
+
+class CourseOpsError(ValueError):
+    """A course step cannot be done; the message says why and what to do."""
+
+
+def _modules(root: Path, chosen: list[str] | None) -> list[str]:
+    known = module_ids(root)
+    if not chosen:
+        return known
+    unknown = [m for m in chosen if m not in known]
+    if unknown:
+        raise CourseOpsError(f"There is no module {', '.join(repr(m) for m in unknown)} in the "
+                             f"course. The modules are: {', '.join(known)}.")
+    return list(chosen)
+
+
+def exchange_root(api: CourseAPI) -> Path:
+    return Path(api.config.Exchange.root)
+
+
+def init(root: Path) -> list[str]:
+    """The gradebook, the exchange and the course folders; safe to run again."""
+    api = course_api(root)
+    created = []
+    with api.gradebook() as gb:
+        learners = len(gb.students)
+    for step in ("submitted", "autograded", "feedback", "release"):
+        folder = api.path(step).resolve()
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            created.append(folder)
+    exchange = exchange_root(api)
+    for part in (exchange / api.coursedir.course_id / "inbound",
+                 exchange / api.coursedir.course_id / "outbound",
+                 exchange / api.coursedir.course_id / "feedback"):
+        if not part.is_dir():
+            part.mkdir(parents=True)
+            created.append(part)
+    # Learners hand in through the exchange; nbgrader asks for these permissions.
+    os.chmod(exchange, 0o777)
+    db = api.db_url.removeprefix("sqlite:///")
+    return [f"The course is ready. Gradebook: {db} ({learners} learner(s) in it).",
+            f"Exchange (releases and hand-ins): {exchange}",
+            f"{len(created)} folder(s) created." if created else "Nothing needed creating.",
+            "Next: tlkit course roster FILE.csv"]
+
+
+def roster(root: Path, path: Path) -> list[str]:
+    from tlkit.ops.roster import import_roster
+
+    check = import_roster(course_api(root), path)
+    lines = list(check.notes)
+    lines.append(f"Added {len(check.learners)} learner(s) to the gradebook"
+                 + (f"; {len(check.unchanged)} were already there." if check.unchanged else "."))
+    return lines
+
+
+def release(root: Path, modules: list[str] | None, due: str | None = None) -> list[str]:
+    """nbgrader's learner version of each module, put into the exchange for learners."""
+    chosen = _modules(root, modules)
+    due_at = None
+    if due:
+        try:
+            due_at = dt.datetime.fromisoformat(due)
+        except ValueError:
+            raise CourseOpsError(f"The due date {due!r} is not a date. Write it as "
+                                 "YYYY-MM-DD, or YYYY-MM-DD HH:MM.") from None
+    init(root)
+    api = CourseAPI(Path(root), {"ExchangeReleaseAssignment.force": True})
+    lines = []
+    for module in chosen:
+        generate_release(root, module)  # raises ReleaseError in plain words
+        if due_at is not None:
+            with api.gradebook() as gb:
+                gb.update_or_create_assignment(module, duedate=due_at)
+        result = api.release_assignment(module)
+        if not result.success:
+            raise ReleaseError(f"Module '{module}' was built but could not be put where "
+                               f"learners fetch it.\n  " + "\n  ".join(result.problems()))
+        lines.append(f"Released '{module}'" + (f", due {due_at:%Y-%m-%d %H:%M}." if due_at else "."))
+    return lines
+
+
+def submitted_students(api: CourseAPI, module: str) -> list[str]:
+    folder = api.path("submitted")
+    return sorted(p.parent.name for p in folder.glob(f"*/{module}") if p.is_dir())
+
+
+def collect(root: Path, modules: list[str] | None) -> list[str]:
+    api = course_api(root)
+    lines = []
+    for module in _modules(root, modules):
+        result = api.collect(module)
+        count = len(submitted_students(api, module))
+        if result.success:
+            lines.append(f"'{module}': {count} submission(s) collected so far.")
+        else:
+            lines.append(f"'{module}': could not collect ("
+                         + "; ".join(result.problems()[:2]) + ").")
+    return lines
+
+
+def feedback(root: Path, modules: list[str] | None) -> list[str]:
+    """Feedback pages for every graded learner, one learner at a time (never stopping)."""
+    from tlkit.ops.grading import GRADED, load_status
+
+    api = course_api(root)
+    status = load_status(api)
+    lines = []
+    for module in _modules(root, modules):
+        graded = [s for s, e in sorted(status.get(module, {}).items()) if e["state"] == GRADED]
+        failed = []
+        for student in graded:
+            result = api.generate_feedback(module, student)
+            if result.success:
+                api.release_feedback(module, student)
+            else:
+                failed.append(student)
+        made = len(graded) - len(failed)
+        lines.append(f"'{module}': feedback for {made} learner(s) in "
+                     f"{api.path('feedback').resolve()}.")
+        if failed:
+            lines.append(f"  No feedback for {', '.join(failed)}: grade them again first.")
+    return lines

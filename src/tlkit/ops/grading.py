@@ -1,0 +1,351 @@
+"""Grade a cohort: never stop for one learner, grade several at once, lose no grade.
+
+The design, for nbgrader's SQLite gradebook (not safe for concurrent writers):
+
+1. Every submission is checked first (tlkit.ops.submissions.inspect_submission) and copied
+   into a staging folder: as it is, repaired (a duplicated cell dropped, an old format
+   converted, huge output cleared) or not at all (set aside: not JSON, empty, not UTF-8...).
+   The learner's submitted files are never changed.
+2. Worker processes grade one learner at a time through nbgrader's API, each into its OWN
+   copy of the gradebook (made before any worker starts) and its own autograded folder.
+   A worker never opens the course's gradebook.
+3. The main process is the only writer of the course's gradebook: as each learner's grades
+   come back it merges them in (one transaction per learner) and moves the autograded folder
+   into place. A learner whose grading failed changes nothing there, so a grade already in
+   the gradebook is never lost, and is never shown as a zero.
+
+What happened to each learner (graded, set aside, failed, and every finding) is kept in
+<build>/course-status.json, which the cohort report reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from tlkit.ops.nbgrader_api import CourseAPI, course_api
+from tlkit.ops.submissions import SET_ASIDE, Finding, findings_after_grading, inspect_submission
+
+STATUS_FILE = "course-status.json"
+GRADED, SET_ASIDE_STATE, FAILED = "graded", "set aside", "grading failed"
+
+
+@dataclass
+class LearnerOutcome:
+    student: str
+    module: str
+    state: str                      # GRADED, SET_ASIDE_STATE or FAILED
+    findings: list[dict] = field(default_factory=list)  # Finding as dicts
+    seconds: float = 0.0
+
+    def problems(self) -> list[str]:
+        return [f["message"] for f in self.findings]
+
+
+@dataclass
+class GradingRun:
+    module: str
+    outcomes: list[LearnerOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    jobs: int = 1
+
+    def count(self, state: str) -> int:
+        return sum(o.state == state for o in self.outcomes)
+
+    def summary(self) -> str:
+        n = len(self.outcomes)
+        if not n:
+            return (f"No submissions of '{self.module}' to grade. Collect them first: "
+                    f"tlkit course collect {self.module}")
+        lines = [f"Module '{self.module}': {self.count(GRADED)} of {n} learners graded in "
+                 f"{self.seconds:.0f} s ({self.jobs} at a time)."]
+        aside, failed = self.count(SET_ASIDE_STATE), self.count(FAILED)
+        if aside:
+            lines.append(f"{aside} set aside (not graded; their earlier grades are kept).")
+        if failed:
+            lines.append(f"{failed} could not be graded (their earlier grades are kept).")
+        flagged = [o for o in self.outcomes if o.findings]
+        if flagged:
+            lines.append("To follow up with these learners:")
+            for o in flagged:
+                lines.append(f"  {o.student} ({o.state}):")
+                lines.extend(f"    - {message}" for message in o.problems())
+        return "\n".join(lines)
+
+
+# -- status file -----------------------------------------------------------------------------
+
+def status_path(api: CourseAPI) -> Path:
+    return Path(api.db_url.removeprefix("sqlite:///")).parent / STATUS_FILE \
+        if api.db_url.startswith("sqlite:///") else api.root / "build" / STATUS_FILE
+
+
+def load_status(api: CourseAPI) -> dict:
+    try:
+        data = json.loads(status_path(api).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_status(api: CourseAPI, status: dict) -> None:
+    path = status_path(api)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".course-status.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(status, handle, indent=1, ensure_ascii=False, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def record_outcome(api: CourseAPI, status: dict, outcome: LearnerOutcome) -> None:
+    entry = {"state": outcome.state, "findings": outcome.findings,
+             "when": dt.datetime.now().isoformat(timespec="seconds")}
+    status.setdefault(outcome.module, {})[outcome.student] = entry
+    _save_status(api, status)
+
+
+# -- staging ---------------------------------------------------------------------------------
+
+def _stage(api: CourseAPI, module: str, student: str, stage_root: Path,
+           released: list[Path]) -> tuple[list[Finding], bool]:
+    """Copy one learner's submission into stage_root/<student>/<module>/, checked and
+    repaired; return (findings, gradable)."""
+    src = api.path("submitted", student, module)
+    dest = stage_root / student / module
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("*.ipynb"))
+    findings: list[Finding] = []
+    gradable = True
+    for original in released:
+        nb_findings, nb = inspect_submission(src / original.name, original)
+        findings += nb_findings
+        if nb is None:
+            gradable = False
+        else:
+            nbformat.write(nb, dest / original.name)
+    return findings, gradable
+
+
+# -- workers ---------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(root: str, overrides: dict, databases) -> None:
+    # Kernels started here inherit this process's stderr; their start-up chatter is not for a
+    # facilitator's terminal (nbgrader's own log comes back in each result).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    db = databases.get()  # each worker takes one of the gradebook copies made beforehand
+    autograded = str(Path(db).parent / f"autograded-{Path(db).stem}")
+    overrides = {**overrides, "CourseDirectory.db_url": f"sqlite:///{db}",
+                 "CourseDirectory.autograded_directory": autograded}
+    _WORKER["api"] = course_api_with(root, overrides)
+    _WORKER["autograded"] = autograded
+
+
+def course_api_with(root, overrides) -> CourseAPI:
+    return CourseAPI(Path(root), overrides)
+
+
+def _grades_of(api: CourseAPI, module: str, student: str) -> dict:
+    """A learner's submission as plain data, read from a worker's gradebook."""
+    with api.gradebook() as gb:
+        sub = gb.find_submission(module, student)
+        return {
+            "timestamp": sub.timestamp.isoformat() if sub.timestamp else None,
+            "notebooks": {
+                nb.name: {
+                    "grades": {g.name: {"auto_score": g.auto_score,
+                                        "needs_manual_grade": g.needs_manual_grade}
+                               for g in nb.grades},
+                    "comments": {c.name: c.auto_comment for c in nb.comments},
+                }
+                for nb in sub.notebooks
+            },
+        }
+
+
+def _grade_one(module: str, student: str, timeout: int | None) -> dict:
+    api: CourseAPI = _WORKER["api"]
+    start = time.perf_counter()
+    result = api.autograde(module, student)
+    out = {"student": student, "success": result.success, "problems": result.problems(),
+           "autograded": str(Path(_WORKER["autograded"]) / student / module)}
+    if result.success:
+        try:
+            out["grades"] = _grades_of(api, module, student)
+            out["after"] = [asdict(f) for nb in sorted(Path(out["autograded"]).glob("*.ipynb"))
+                            for f in findings_after_grading(nb, timeout)]
+        except Exception as err:  # noqa: BLE001 - reported as this learner's failure
+            out["success"] = False
+            out["problems"] = [f"{type(err).__name__}: {err}"]
+    out["seconds"] = time.perf_counter() - start
+    return out
+
+
+# -- merging ---------------------------------------------------------------------------------
+
+def merge_grades(gb, module: str, student: str, graded: dict) -> None:
+    """Write one learner's grades from a worker into the course's gradebook, in one
+    transaction. Scores a facilitator already gave by hand are kept."""
+    timestamp = dt.datetime.fromisoformat(graded["timestamp"]) if graded["timestamp"] else None
+    try:
+        kwargs = {"timestamp": timestamp} if timestamp else {}
+        gb.update_or_create_submission(module, student, **kwargs)
+        for notebook, parts in graded["notebooks"].items():
+            for name, values in parts["grades"].items():
+                grade = gb.find_grade(name, notebook, module, student)
+                grade.auto_score = values["auto_score"]
+                grade.needs_manual_grade = (values["needs_manual_grade"]
+                                            and grade.manual_score is None)
+            for name, text in parts["comments"].items():
+                gb.find_comment(name, notebook, module, student).auto_comment = text
+        gb.db.commit()
+    except Exception:
+        gb.db.rollback()
+        raise
+
+
+def _copy_gradebook(src: Path, dest: Path) -> None:
+    with sqlite3.connect(src) as a, sqlite3.connect(dest) as b:
+        a.backup(b)
+    # sqlite3's context manager commits but does not close
+    a.close()
+    b.close()
+
+
+def _fmt(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def autograde_module(root: Path, module: str, jobs: int = 1, *,
+                     students: list[str] | None = None, cell_timeout: int | None = None,
+                     progress: Callable[[str], None] | None = print) -> GradingRun:
+    """Autograde every collected submission of `module` (or only `students`)."""
+    from tlkit.ops.release import generate_release
+
+    started = time.perf_counter()
+    progress = progress or (lambda line: None)
+    api = course_api(root)
+    jobs = max(1, int(jobs))
+    run = GradingRun(module, jobs=jobs)
+    from tlkit.ops.cohort import submitted_students
+
+    found = submitted_students(api, module)
+    if students is not None:
+        found = [s for s in found if s in set(students)]
+    if not found:
+        return run
+    release = api.path("release", ".", module)
+    if not any(release.glob("*.ipynb")):
+        release = generate_release(api.root, module)
+    released = sorted(release.glob("*.ipynb"))
+    db_file = Path(api.db_url.removeprefix("sqlite:///"))
+    status = load_status(api)
+    with api.gradebook() as gb:
+        on_roster = {s.id for s in gb.students}
+
+    work = Path(tempfile.mkdtemp(prefix=f"grading-{module}-", dir=db_file.parent))
+    try:
+        stage_root = work / "submitted"
+        to_grade: list[str] = []
+        pending: dict[str, list[dict]] = {}  # findings from staging, per learner to grade
+        for student in found:
+            if student not in on_roster:
+                outcome = LearnerOutcome(student, module, SET_ASIDE_STATE, [asdict(Finding(
+                    "not-on-roster", SET_ASIDE, f"'{student}' handed in '{module}' but is not "
+                    "on the roster. Add them with tlkit course roster FILE.csv, then grade "
+                    "again."))])
+            else:
+                findings, gradable = _stage(api, module, student, stage_root, released)
+                outcome = LearnerOutcome(student, module, GRADED if gradable else SET_ASIDE_STATE,
+                                         [asdict(f) for f in findings])
+                if gradable:
+                    to_grade.append(student)
+                    pending[student] = outcome.findings
+                    continue
+            run.outcomes.append(outcome)
+            record_outcome(api, status, outcome)
+
+        if to_grade:
+            workers = min(jobs, len(to_grade))
+            databases = []
+            for n in range(workers):
+                copy = work / f"gradebook-{n}.db"
+                _copy_gradebook(db_file, copy)
+                databases.append(str(copy))
+            ctx = multiprocessing.get_context("spawn")
+            queue = ctx.Queue()
+            for db in databases:
+                queue.put(db)
+            overrides = {"CourseDirectory.submitted_directory": str(stage_root)}
+            if cell_timeout:
+                overrides["ExecutePreprocessor.timeout"] = int(cell_timeout)
+            total = len(found)
+            done = len(run.outcomes)
+            progress(f"Grading {len(to_grade)} submission(s) of '{module}', {workers} at a time...")
+            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                     initargs=(str(api.root), overrides, queue)) as pool:
+                futures = {pool.submit(_grade_one, module, s, cell_timeout): s for s in to_grade}
+                for future in as_completed(futures):
+                    try:
+                        result = future.result()
+                    except Exception as err:  # noqa: BLE001 - a worker died: this learner only
+                        result = {"student": futures[future], "success": False, "seconds": 0.0,
+                                  "problems": [f"the grading process stopped ({type(err).__name__})"]}
+                    outcome = _merge_result(api, module, result, pending)
+                    run.outcomes.append(outcome)
+                    record_outcome(api, status, outcome)
+                    done += 1
+                    elapsed = time.perf_counter() - started
+                    left = elapsed / done * (total - done)
+                    progress(f"  learner {done} of {total} ({outcome.student}: {outcome.state}); "
+                             f"elapsed {_fmt(elapsed)}, about {_fmt(left)} left")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    run.outcomes.sort(key=lambda o: o.student)
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _merge_result(api: CourseAPI, module: str, result: dict,
+                  pending: dict[str, list[dict]]) -> LearnerOutcome:
+    student = result["student"]
+    findings = list(pending.get(student, []))
+    if not result["success"]:
+        reasons = "; ".join(result["problems"][:3]) or "nbgrader named no reason"
+        findings.append(asdict(Finding("grading-failed", SET_ASIDE,
+                                       f"Grading stopped for this submission ({reasons}). "
+                                       "Earlier grades are kept. Ask for the notebook to be "
+                                       "handed in again, or grade it by hand.")))
+        return LearnerOutcome(student, module, FAILED, findings, result["seconds"])
+    try:
+        with warnings.catch_warnings(), api.gradebook() as gb:
+            warnings.simplefilter("ignore")  # SQLAlchemy's notes on nbgrader's sessions
+            merge_grades(gb, module, student, result["grades"])
+    except Exception as err:  # noqa: BLE001
+        findings.append(asdict(Finding("grading-failed", SET_ASIDE,
+                                       f"The grades could not be saved ({type(err).__name__}: "
+                                       f"{err}). Earlier grades are kept; grade again.")))
+        return LearnerOutcome(student, module, FAILED, findings, result["seconds"])
+    final = api.path("autograded", student, module)
+    if final.exists():
+        shutil.rmtree(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(result["autograded"], final)
+    findings += result.get("after", [])
+    return LearnerOutcome(student, module, GRADED, findings, result["seconds"])
