@@ -102,7 +102,8 @@ def _course(args: argparse.Namespace) -> int:
 
         lines = []
         for module in cohort._modules(root, args.modules):
-            run = autograde_module(root, module, jobs=args.jobs, cell_timeout=args.cell_timeout)
+            run = autograde_module(root, module, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                                   learner_timeout=args.learner_timeout)
             lines.append(run.summary())
         lines.append("Next: tlkit course feedback, and tlkit course lab to grade reflections.")
     elif step == "feedback":
@@ -167,6 +168,9 @@ def _add_course(sub) -> None:
                    help="learners graded at the same time (default 2; one per processor core)")
     p.add_argument("--cell-timeout", type=int, default=None,
                    help="seconds one cell may run before it is stopped (default: the course's, 60)")
+    p.add_argument("--learner-timeout", type=int, default=600,
+                   help="seconds one learner's whole notebook may take to grade before it is "
+                   "stopped and the others go on (default 600)")
     p = steps.add_parser("report", help="the cohort's progress as CSV and a web page")
     p.add_argument("--out", required=True, help="folder to write the report into")
     p.add_argument("--share", action="store_true",

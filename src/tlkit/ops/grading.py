@@ -6,9 +6,10 @@ The design, for nbgrader's SQLite gradebook (not safe for concurrent writers):
    into a staging folder: as it is, repaired (a duplicated cell dropped, an old format
    converted, huge output cleared) or not at all (set aside: not JSON, empty, not UTF-8...).
    The learner's submitted files are never changed.
-2. Worker processes grade one learner at a time through nbgrader's API, each into its OWN
-   copy of the gradebook (made before any worker starts) and its own autograded folder.
-   A worker never opens the course's gradebook.
+2. Worker processes (tlkit.ops.grading_workers) grade one learner at a time through
+   nbgrader's API, each into its OWN copy of the gradebook and its own autograded folder.
+   A worker never opens the course's gradebook. A worker that dies, or a learner whose
+   grading runs past the time limit, costs that learner only: a fresh worker goes on.
 3. The main process is the only writer of the course's gradebook: as each learner's grades
    come back it merges them in (one transaction per learner) and moves the autograded folder
    into place. A learner whose grading failed changes nothing there, so a grade already in
@@ -22,22 +23,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 import shutil
 import sqlite3
 import tempfile
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import nbformat
 
+from tlkit.ops.grading_workers import LEARNER_TIMEOUT, grade_in_workers
 from tlkit.ops.nbgrader_api import CourseAPI, course_api
-from tlkit.ops.submissions import SET_ASIDE, Finding, findings_after_grading, inspect_submission
+from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission
 
 STATUS_FILE = "course-status.json"
 GRADED, SET_ASIDE_STATE, FAILED = "graded", "set aside", "grading failed"
@@ -138,64 +138,6 @@ def _stage(api: CourseAPI, module: str, student: str, stage_root: Path,
     return findings, gradable
 
 
-# -- workers ---------------------------------------------------------------------------------
-
-_WORKER: dict = {}
-
-
-def _init_worker(root: str, overrides: dict, databases) -> None:
-    # Kernels started here inherit this process's stderr; their start-up chatter is not for a
-    # facilitator's terminal (nbgrader's own log comes back in each result).
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    db = databases.get()  # each worker takes one of the gradebook copies made beforehand
-    autograded = str(Path(db).parent / f"autograded-{Path(db).stem}")
-    overrides = {**overrides, "CourseDirectory.db_url": f"sqlite:///{db}",
-                 "CourseDirectory.autograded_directory": autograded}
-    _WORKER["api"] = course_api_with(root, overrides)
-    _WORKER["autograded"] = autograded
-
-
-def course_api_with(root, overrides) -> CourseAPI:
-    return CourseAPI(Path(root), overrides)
-
-
-def _grades_of(api: CourseAPI, module: str, student: str) -> dict:
-    """A learner's submission as plain data, read from a worker's gradebook."""
-    with api.gradebook() as gb:
-        sub = gb.find_submission(module, student)
-        return {
-            "timestamp": sub.timestamp.isoformat() if sub.timestamp else None,
-            "notebooks": {
-                nb.name: {
-                    "grades": {g.name: {"auto_score": g.auto_score,
-                                        "needs_manual_grade": g.needs_manual_grade}
-                               for g in nb.grades},
-                    "comments": {c.name: c.auto_comment for c in nb.comments},
-                }
-                for nb in sub.notebooks
-            },
-        }
-
-
-def _grade_one(module: str, student: str, timeout: int | None) -> dict:
-    api: CourseAPI = _WORKER["api"]
-    start = time.perf_counter()
-    result = api.autograde(module, student)
-    out = {"student": student, "success": result.success, "problems": result.problems(),
-           "autograded": str(Path(_WORKER["autograded"]) / student / module)}
-    if result.success:
-        try:
-            out["grades"] = _grades_of(api, module, student)
-            out["after"] = [asdict(f) for nb in sorted(Path(out["autograded"]).glob("*.ipynb"))
-                            for f in findings_after_grading(nb, timeout)]
-        except Exception as err:  # noqa: BLE001 - reported as this learner's failure
-            out["success"] = False
-            out["problems"] = [f"{type(err).__name__}: {err}"]
-    out["seconds"] = time.perf_counter() - start
-    return out
-
-
 # -- merging ---------------------------------------------------------------------------------
 
 def merge_grades(gb, module: str, student: str, graded: dict) -> None:
@@ -234,6 +176,7 @@ def _fmt(seconds: float) -> str:
 
 def autograde_module(root: Path, module: str, jobs: int = 1, *,
                      students: list[str] | None = None, cell_timeout: int | None = None,
+                     learner_timeout: float = LEARNER_TIMEOUT,
                      progress: Callable[[str], None] | None = print) -> GradingRun:
     """Autograde every collected submission of `module` (or only `students`)."""
     from tlkit.ops.release import generate_release
@@ -282,39 +225,29 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
             record_outcome(api, status, outcome)
 
         if to_grade:
-            workers = min(jobs, len(to_grade))
-            databases = []
-            for n in range(workers):
+            def gradebook_copy(n: int) -> Path:  # one for each worker, made as it starts
                 copy = work / f"gradebook-{n}.db"
                 _copy_gradebook(db_file, copy)
-                databases.append(str(copy))
-            ctx = multiprocessing.get_context("spawn")
-            queue = ctx.Queue()
-            for db in databases:
-                queue.put(db)
+                return copy
+
             overrides = {"CourseDirectory.submitted_directory": str(stage_root)}
             if cell_timeout:
                 overrides["ExecutePreprocessor.timeout"] = int(cell_timeout)
             total = len(found)
             done = len(run.outcomes)
-            progress(f"Grading {len(to_grade)} submission(s) of '{module}', {workers} at a time...")
-            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(str(api.root), overrides, queue)) as pool:
-                futures = {pool.submit(_grade_one, module, s, cell_timeout): s for s in to_grade}
-                for future in as_completed(futures):
-                    try:
-                        result = future.result()
-                    except Exception as err:  # noqa: BLE001 - a worker died: this learner only
-                        result = {"student": futures[future], "success": False, "seconds": 0.0,
-                                  "problems": [f"the grading process stopped ({type(err).__name__})"]}
-                    outcome = _merge_result(api, module, result, pending)
-                    run.outcomes.append(outcome)
-                    record_outcome(api, status, outcome)
-                    done += 1
-                    elapsed = time.perf_counter() - started
-                    left = elapsed / done * (total - done)
-                    progress(f"  learner {done} of {total} ({outcome.student}: {outcome.state}); "
-                             f"elapsed {_fmt(elapsed)}, about {_fmt(left)} left")
+            progress(f"Grading {len(to_grade)} submission(s) of '{module}', "
+                     f"{min(jobs, len(to_grade))} at a time...")
+            for result in grade_in_workers(api.root, overrides, gradebook_copy, module, to_grade,
+                                           jobs, cell_timeout=cell_timeout,
+                                           learner_timeout=learner_timeout):
+                outcome = _merge_result(api, module, result, pending)
+                run.outcomes.append(outcome)
+                record_outcome(api, status, outcome)
+                done += 1
+                elapsed = time.perf_counter() - started
+                left = elapsed / done * (total - done)
+                progress(f"  learner {done} of {total} ({outcome.student}: {outcome.state}); "
+                         f"elapsed {_fmt(elapsed)}, about {_fmt(left)} left")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     run.outcomes.sort(key=lambda o: o.student)
