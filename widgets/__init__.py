@@ -27,6 +27,7 @@ _LAZY = {
     "YearPlanner": "planning.year_planner",
     "SessionAudit": "practice.session_audit",
     "SurveyExplorer": "explore.survey_explorer",
+    "ObservationTrend": "explore.trend",
     "ReadinessCheck": "planning.readiness_view",
     "PortfolioView": "planning.portfolio_view",
 }

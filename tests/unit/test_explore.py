@@ -155,6 +155,18 @@ def test_the_observation_trend_is_a_share_at_level_three_or_four():
     assert (network.table.iloc[:, 1] > network.table.iloc[:, 0]).all()
 
 
+def test_the_trend_view_shows_the_chart_and_its_table_and_grading_skips_it():
+    from tlkit.ops.autograde_skip import widget_only
+    from tlkit.widgets import ObservationTrend
+
+    obs = pd.DataFrame({"cycle": [1] * 10 + [2] * 10, **{lf: [2] * 10 + [4] * 10
+                        for lf in ("text-evidence", "build-challenge", "distributed-talk",
+                                   "student-questions", "teacher-steps-back", "norms-in-use")}})
+    view = ObservationTrend(obs)
+    assert "<table" in view.value and "<img" in view.value and "100%" in view.value
+    assert widget_only("from tlkit.widgets import ObservationTrend\n\nObservationTrend()")
+
+
 # --- a school's own export ---------------------------------------------------------------
 
 GOOD = ("Timestamp,Email address,Our sessions connect to what I teach.,org_id\n"
