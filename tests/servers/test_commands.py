@@ -184,3 +184,26 @@ def test_a_taken_port_gets_a_plain_message(run_tlkit, kit_env):
         running = run_tlkit(["facilitate", "--no-browser", "--port", str(port)], kit_env)
         assert running.proc.wait(timeout=60) == 2
     assert f"Port {port} is already in use" in running.output()
+
+
+def test_course_lab_serves_the_formgrader_to_the_facilitator_only(run_tlkit, kit_env, tmp_path):
+    port = free_port()
+    running = run_tlkit(["course", "lab", "--no-browser", "--port", str(port)], kit_env)
+    running.wait_until_ok(f"http://127.0.0.1:{port}/api/status", TOKEN)
+    assert "Manage Assignments" not in fetch(f"http://127.0.0.1:{port}/formgrader")[1]  # no token
+    status, page = fetch(f"http://127.0.0.1:{port}/formgrader", TOKEN)
+    assert status == 200 and "Manage Assignments" in page, page[-2000:]
+    # The course's modules are the formgrader's assignments (read from the course root).
+    status, body = fetch(f"http://127.0.0.1:{port}/formgrader/api/assignments", TOKEN)
+    assert status == 200 and "protocols" in body, body[:2000]
+    status, lab_page = fetch(f"http://127.0.0.1:{port}/lab", TOKEN)
+    disabled = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">'
+                                    r'(.*?)</script>', lab_page, re.S).group(1))["disabledExtensions"]
+    assert "@jupyter/nbgrader:formgrader" not in disabled
+    printed = running.output()
+    assert f"http://127.0.0.1:{port}/formgrader?token={TOKEN}" in printed
+    assert "Manual Grading" in printed
+    running.record_descendants()
+    assert running.listening_addresses() == {"127.0.0.1"}
+    left = running.stop(signal.SIGTERM)
+    assert not left, f"still running after stop: {[p.pid for p in left]}\n{running.output()}"
