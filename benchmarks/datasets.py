@@ -9,12 +9,12 @@ noisy, so read ratios, not absolute seconds. This prints figures only: it assert
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
+
+from timing import median_seconds
 
 from tlkit.data import codebook, data_dir, load, names
 from tlkit.data.generate import build, csv_bytes, generate
@@ -24,17 +24,7 @@ try:  # suppression is optional here: the benchmark still runs without it
 except ImportError:
     suppress_counts = None
 
-REPEAT = 3
 SURVEYS = ("teacher_survey_spring", "teacher_survey_eoy", "tl_survey_spring")
-
-
-def median_time(work, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def generate_kit() -> None:
@@ -98,14 +88,14 @@ def main() -> None:
     kit_frames, plain_frames = load_kit(), load_plain()
     rows = sum(len(f) for f in kit_frames.values())
     lines = [
-        ("generate all datasets", median_time(generate_kit),
-         "write the same tables with to_csv", median_time(lambda: write_plain(tables))),
-        (f"load + check all ({rows:,} rows)", median_time(load_kit),
-         "read_csv, dates parsed", median_time(load_plain)),
+        ("generate all datasets", median_seconds(generate_kit),
+         "write the same tables with to_csv", median_seconds(lambda: write_plain(tables))),
+        (f"load + check all ({rows:,} rows)", median_seconds(load_kit),
+         "read_csv, dates parsed", median_seconds(load_plain)),
         ("dashboard: org x answer per question" +
          (", suppressed" if suppress_counts else " (no suppression module)"),
-         median_time(lambda: dashboard_kit(kit_frames)),
-         "same counts, small cells masked", median_time(lambda: dashboard_plain(plain_frames))),
+         median_seconds(lambda: dashboard_kit(kit_frames)),
+         "same counts, small cells masked", median_seconds(lambda: dashboard_plain(plain_frames))),
     ]
     width = max(len(line[0]) for line in lines)
     print(f"{'kit':<{width}}  {'seconds':>8}   {'plain pandas':<36} {'seconds':>8}  ratio")

@@ -15,11 +15,12 @@ This prints figures only: it asserts nothing.
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import numpy as np
 import pandas as pd
+
+from timing import median_seconds
 
 from tlkit.charts import to_png
 from tlkit.data import codebook, load
@@ -34,15 +35,6 @@ CASES = (  # survey, question, grouping, view
     ("teacher_survey_eoy", "q_coaching_helped", "content", "distribution"),
     ("teacher_survey_spring", "q_confident_standards", "cohort", "change"),
 )
-
-
-def median_ms(work, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def plain(frames: dict[str, pd.DataFrame], survey: str, column: str, group: str, view: str):
@@ -99,8 +91,8 @@ def report(label: str, frames, surveys) -> None:
     for survey, column, group, view in CASES:
         if group not in surveys[survey].groupings:
             continue
-        kit = median_ms(lambda: explore(surveys, survey, column, group, view))
-        base = median_ms(lambda: plain(frames, survey, column, GROUP_COLUMN[group], view))
+        kit = median_seconds(lambda: explore(surveys, survey, column, group, view), REPEAT) * 1000
+        base = median_seconds(lambda: plain(frames, survey, column, GROUP_COLUMN[group], view), REPEAT) * 1000
         name = f"{view}: {survey}.{column} by {group}"
         print(f"{name:62} {kit:7.1f} {base:9.1f} {kit / base:6.2f}")
 
@@ -116,7 +108,7 @@ def main() -> None:
     big_frames, big_surveys = scaled(frames, 12045)
     report("Scaled: 12,045 responses in each survey", big_frames, big_surveys)
     result = explore(surveys, *CASES[3])
-    draw = median_ms(lambda: to_png(figure(result)), repeat=5)
+    draw = median_seconds(lambda: to_png(figure(result)), 5) * 1000
     print(f"\ndrawing one chart (matplotlib figure + PNG), not part of the computation: "
           f"{draw:.0f} ms")
 

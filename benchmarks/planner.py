@@ -12,10 +12,10 @@ seconds. This prints figures only: it asserts nothing.
 
 from __future__ import annotations
 
-import statistics
-import time
 
 import pandas as pd
+
+from timing import median_seconds
 
 from tlkit.planning.calendar import parse_calendar, sample_text
 from tlkit.planning.design import SEED_DESIGNS, load_design
@@ -27,15 +27,6 @@ CONSTRAINTS = Constraints(120, "week", (Site("Pine Hollow Elementary", 70),
                                         Site("Cedar Creek Middle", 25)), 14)
 CODES = {"Monday": "MON", "Tuesday": "TUE", "Wednesday": "WED", "Thursday": "THU",
          "Friday": "FRI"}
-
-
-def median_seconds(work, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def plain_pandas(design, year) -> int:
@@ -61,13 +52,13 @@ def main() -> None:
     year = parse_calendar(text)
     print(f"Year planner, sample calendar {year.first} to {year.last} ({year.school_days()} "
           f"school days, {len(year.closed)} closures), median of {REPEAT} runs")
-    print(f"  read and check the calendar file         {median_seconds(lambda: parse_calendar(text)) * 1000:8.1f} ms")
+    print(f"  read and check the calendar file         {median_seconds(lambda: parse_calendar(text), REPEAT) * 1000:8.1f} ms")
     for design_id in SEED_DESIGNS:
         design = load_design(design_id)
         plan = plan_year(design, year, CONSTRAINTS)
         assert plain_pandas(design, year) == plan.contact_minutes   # same calendar, same minutes
-        kit = median_seconds(lambda: plan_year(design, year, CONSTRAINTS))
-        plain = median_seconds(lambda: plain_pandas(design, year))
+        kit = median_seconds(lambda: plan_year(design, year, CONSTRAINTS), REPEAT)
+        plain = median_seconds(lambda: plain_pandas(design, year), REPEAT)
         print(f"  {design_id:<18} planner arithmetic      {kit * 1000:8.1f} ms   "
               f"plain pandas {plain * 1000:6.1f} ms   ratio {kit / plain:5.2f}   "
               f"({len(plan.sessions)} sessions, {len(plan.violations)} clashes)")
@@ -79,7 +70,7 @@ def main() -> None:
         calendar_html(plan, figure)
         printable_html(plan, figure)
 
-    print(f"  chart + table + printable page           {median_seconds(draw) * 1000:8.1f} ms")
+    print(f"  chart + table + printable page           {median_seconds(draw, REPEAT) * 1000:8.1f} ms")
     try:
         from tlkit.widgets import YearPlanner
     except ImportError:
@@ -92,7 +83,7 @@ def main() -> None:
         view = YearPlanner(store=JsonFileStore(tmp), state_key="bench",
                            limit_minutes=120, sites="Pine Hollow Elementary, 70")
         values = iter(range(10, 10 + 2 * REPEAT))
-        whole = median_seconds(lambda: setattr(view.cohort, "value", next(values)))
+        whole = median_seconds(lambda: setattr(view.cohort, "value", next(values)), REPEAT)
         print(f"  whole widget update (inputs to page)     {whole * 1000:8.1f} ms")
         view.close()
 
