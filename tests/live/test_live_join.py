@@ -62,7 +62,7 @@ def test_the_facilitator_page_shows_the_full_address_large_and_selectable(monkey
     assert host.open_session()
     banner = host.code_banner.value
     assert host.session.code in banner
-    assert ("class='tlkit-live-address' style='font-size:1.6em;font-weight:bold;"
+    assert ("class='tlkit-live-address' style='font-size:2em;font-weight:bold;"
             "user-select:all") in banner
     assert ">https://pd.example.org/voila/render/live-join.ipynb</div>" in banner
     assert "only opens on this computer" not in banner

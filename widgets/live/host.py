@@ -52,7 +52,7 @@ def join_address_html(environ=None) -> str:
         return text + (message_html(problem, "warning") if problem else "")
     url = html.escape(address.url, quote=True)
     text = ("<div style='font-size:1.1em'>Participants open this address:</div>"
-            f"<div class='tlkit-live-address' style='font-size:1.6em;font-weight:bold;"
+            f"<div class='tlkit-live-address' style='font-size:2em;font-weight:bold;"
             f"user-select:all;overflow-wrap:anywhere;margin:0.2em 0'>{url}</div>"
             f"<div style='font-size:1.1em'>Then {how} "
             f"<a href='{url}' target='_blank'>Open the join page</a></div>")
