@@ -11,7 +11,7 @@ them. Nothing else in the kit reads a TLKIT_* variable.
 | TLKIT_DATA          | the datasets shipped with the kit | a different folder of datasets             |
 | TLKIT_EXCHANGE      | <build folder>/exchange         | nbgrader's exchange: releases and hand-ins   |
 | TLKIT_LIVE_DB       | sqlite:///<state folder>/live.sqlite3 | the live sessions' database (a URL)      |
-| TLKIT_LIVE_JOIN_URL | the address the facilitator's browser used | the public address of the join page |
+| TLKIT_LIVE_JOIN_URL | worked out from the facilitator's page | the join page's public address |
 """
 
 from __future__ import annotations
