@@ -11,6 +11,7 @@ them. Nothing else in the kit reads a TLKIT_* variable.
 | TLKIT_DATA          | the datasets shipped with the kit | a different folder of datasets             |
 | TLKIT_EXCHANGE      | <build folder>/exchange         | nbgrader's exchange: releases and hand-ins   |
 | TLKIT_LIVE_DB       | sqlite:///<state folder>/live.sqlite3 | the live sessions' database (a URL)      |
+| TLKIT_LIVE_JOIN_URL | worked out from the facilitator's page | the join page's public address |
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ SETTINGS = (
     Setting("TLKIT_LIVE_DB", "sqlite:///<state folder>/live.sqlite3",
             "the database live sessions share: SQLite on one machine, or "
             "postgresql://USER@HOST:PORT/DATABASE for a hub"),
+    Setting("TLKIT_LIVE_JOIN_URL", "worked out from the address of the facilitator's page",
+            "the public address participants type to reach the live-session join page: the "
+            "folder of facilitator views (e.g. https://pd.example.org/voila/render/) or the "
+            "page itself (…/live-join.ipynb)"),
 )
 
 
@@ -139,3 +144,24 @@ def live_db_url() -> str:
     if env:
         return env
     return f"sqlite:///{state_dir(create=False) / 'live.sqlite3'}"
+
+
+def live_join_url() -> str | None:
+    """TLKIT_LIVE_JOIN_URL: the public web address of the live-session join page, or of the
+    folder it is in, as people in the room type it; None when unset (the facilitator's page
+    then works the address out from its own, tlkit.live.address)."""
+    env = _env("TLKIT_LIVE_JOIN_URL")
+    if env is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(env)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in env
+    except ValueError:
+        ok = False
+    if not ok:
+        raise SettingError(f"TLKIT_LIVE_JOIN_URL is set to {env!r}, which is not a web address. "
+                           "Set it to the address people type to reach the join page, such as "
+                           "https://pd.example.org/voila/render/, or unset it.")
+    return env

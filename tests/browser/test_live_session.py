@@ -24,12 +24,22 @@ def test_participants_follow_the_facilitator_and_scores_reach_the_figures(voila,
     banner = host.locator(".tlkit-live-code b")
     expect(banner).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
     code = banner.inner_text()
+    # The join page's full address, as Voila served this page, large enough to read out; on
+    # 127.0.0.1 the page warns that only this computer can open it.
+    address = host.locator(".tlkit-live-address")
+    expect(address).to_have_text(re.compile(r"^http://127\.0\.0\.1:\d+/.*live-join\.ipynb$"))
+    join_url = address.inner_text()
+    assert join_url == voila.url(JOIN).split("?")[0]
+    assert host.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)",
+                         address.element_handle()) >= 24
+    expect(host.locator(".tlkit-live-host")).to_contain_text(
+        "only opens on this computer")
 
     people = []
     for number, level in ((1, 2), (2, 3)):
         recorded = new_page()
         page = recorded.page
-        page.goto(voila.url(JOIN))
+        page.goto(join_url)     # participants type what the facilitator's page shows
         page.locator(".tlkit-live-code-box input").fill(code.lower())
         page.get_by_role("button", name="Join").click()
         expect(page.locator(".tlkit-live-step-name")).to_contain_text("Step 1 of")

@@ -49,6 +49,7 @@ def running_voila(folder: Path, tmp: Path, **options):
     # and IPython files are neither used nor touched.
     env.update(TLKIT_STATE_DIR=str(tmp / "state"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
                JUPYTER_DATA_DIR=str(tmp / "data"), IPYTHONDIR=str(tmp / "ipython"))
+    env.pop("TLKIT_LIVE_JOIN_URL", None)   # pages show the address they were served at
     with open(log, "wb") as handle:
         proc = subprocess.Popen(serve.voila_command(folder, port, **options), cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=handle,

@@ -9,7 +9,10 @@ import pytest
 
 from tlkit.live import ContributionRefused, JoinRefused, LiveStore, NotAllowed, figures
 from tlkit.live.contributions import MAX_TEXT
-from tlkit.live.store import CONTRIBUTIONS, RATE_LIMIT, SESSION_HOURS, new_contribution_id
+from tlkit.live import store as live_store_module
+from tlkit.live.store import (CONTRIBUTIONS, JOIN_TRIES, RATE_LIMIT, SESSION_HOURS,
+                              WRONG_CODE_GLOBAL_WINDOW, WRONG_CODE_LIMIT, WRONG_CODE_WAIT,
+                              TooManyWrongCodes, new_contribution_id, new_page_key)
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.store import CalibrationRecord, RecordSetAside
 from tlkit.store.sql import RECORDS, SqlStore, transaction
@@ -130,6 +133,70 @@ def test_each_participant_is_rate_limited(db_url):
     store.now.t += 11
     assert store.contribute(person, "question", {"text": "later"},
                             contribution_id=new_contribution_id())
+
+
+def _wrong(n: int) -> str:
+    return f"WR{n:04d}"     # holds a 0, which join codes never do: it can never open a session
+
+
+@pytest.fixture
+def no_join_tries(db_url):
+    """Wrong tries are counted across the whole database (PostgreSQL's is shared by the
+    tests): start and end with none."""
+    def clear():
+        with transaction(LiveStore(db_url).engine) as connection:
+            connection.execute(JOIN_TRIES.delete())
+    clear()
+    yield db_url
+    clear()
+
+
+def test_wrong_codes_lock_one_page_out_for_a_while_and_not_the_others(no_join_tries):
+    clock = Clock(2_000_000.0)
+    store, host = _session(no_join_tries, clock)
+    mine, other = new_page_key(), new_page_key()
+    for n in range(WRONG_CODE_LIMIT):
+        clock.t += 1
+        with pytest.raises(JoinRefused, match="no session with the code"):
+            store.join(_wrong(n), page=mine)
+    # Locked: neither the right code nor another wrong one is looked up.
+    for code in (host.code, _wrong(99)):
+        with pytest.raises(TooManyWrongCodes) as refused:
+            store.join(code, "Ana", page=mine)
+        assert str(refused.value) == ("Too many wrong codes from this page; wait 30 seconds "
+                                      "and try again.")
+    assert store.participants(host.code) == 0
+    # Another page in the room still joins, and its own wrong code is only a wrong code.
+    assert store.join(host.code, page=other).number == 1
+    with pytest.raises(JoinRefused, match="no session with the code"):
+        store.join(_wrong(7), page=other)
+    # The refusals are logged, once for the lock-out.
+    log = store.server_log(since=2_000_000.0)
+    assert len(log) == 1 and log[0][1].startswith("refused: join from page")
+    assert mine[:8] in log[0][1] and host.code not in log[0][1]
+    # After the wait the right code works.
+    clock.t += WRONG_CODE_WAIT
+    assert store.join(host.code, "Ana", page=mine).number == 2
+
+
+def test_wrong_codes_from_every_page_together_are_limited(no_join_tries, monkeypatch):
+    monkeypatch.setattr(live_store_module, "WRONG_CODE_GLOBAL", 3 * WRONG_CODE_LIMIT)
+    clock = Clock(3_000_000.0)
+    store, host = _session(no_join_tries, clock)
+    for page in range(3):   # a script making new page keys gets no further
+        key = new_page_key()
+        for n in range(WRONG_CODE_LIMIT):
+            with pytest.raises(JoinRefused, match="no session"):
+                store.join(_wrong(n), page=key)
+    with pytest.raises(TooManyWrongCodes, match="on this server in the last minute"):
+        store.join(host.code, page=new_page_key())
+    with pytest.raises(TooManyWrongCodes):
+        store.join(host.code)           # a caller that names no page
+    assert [event for _, event in store.server_log(since=3_000_000.0)] == [
+        f"refused: joins from every page after {3 * WRONG_CODE_LIMIT} wrong codes in 60 "
+        "seconds"]
+    clock.t += WRONG_CODE_GLOBAL_WINDOW + 1
+    assert store.join(host.code, page=new_page_key()).number == 1
 
 
 def test_concurrent_participants_lose_nothing(db_url):

@@ -109,3 +109,19 @@ def test_a_reloaded_facilitator_page_keeps_control_and_delete_clears_it(views, t
     assert again.delete() is True
     assert live.state(host.session.code) is None
     assert LiveSessionHost(live=live, store=saved).session is None
+
+
+def test_a_page_that_tries_too_many_codes_is_told_to_wait_and_keeps_what_was_typed(views):
+    from tlkit.live.store import WRONG_CODE_LIMIT
+
+    live, _, host = views
+    view = LiveSessionJoin(store=live, page="page-one")
+    view.name_box.value = "Ana"
+    for n in range(WRONG_CODE_LIMIT):
+        view.code_box.value = f"WR{n:04d}"
+        assert view.join() is False
+    view.code_box.value = host.session.code
+    assert view.join() is False
+    assert "Too many wrong codes from this page; wait 30 seconds" in view.join_message.value
+    assert view.name_box.value == "Ana" and view.participant is None
+    assert _join(live, host.session.code).participant.number == 1   # another page joins

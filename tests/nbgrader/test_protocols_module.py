@@ -224,8 +224,8 @@ def _widgets(path) -> dict:
 def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
     # What the restart note promises: Run > Run All Cells, and the saved work comes back.
     before = _widgets(MODULE)
-    assert set(before) == {"ProtocolRunner", "FeedbackSorter", "ObservationNotes",
-                           "CalibrationView"}
+    assert set(before) == {"ProtocolRunner", "LiveSessionJoin", "FeedbackSorter",
+                           "ObservationNotes", "CalibrationView"}
     before["ProtocolRunner"].next_button.click()
     sorter = before["FeedbackSorter"]
     first = sorter.statements[0]
@@ -246,6 +246,10 @@ def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
     assert after["ObservationNotes"].observer.value == "Ana"
     assert [n.text for n in after["ObservationNotes"].notes] == ["10:14 two students reading"]
     assert [r.name.value for r in after["CalibrationView"].rows_box.children] == observers
+    # The live-session box keeps nothing on this side (what was sent is in the session): it
+    # offers the join form again.
+    join = after["LiveSessionJoin"]
+    assert join.children == (join.join_panel,) and join.participant is None
 
 
 # --- facts in the text ----------------------------------------------------------------------

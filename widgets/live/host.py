@@ -19,8 +19,10 @@ import ipywidgets as widgets
 
 from tlkit.live import Facilitation, LiveStore, NotAllowed
 from tlkit.live import figures
+from tlkit.live.address import JOIN_PAGE, JoinAddress, join_address
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.practice.protocols import list_protocols
+from tlkit.settings import SettingError
 from tlkit.store import Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
 from tlkit.widgets.common import cannot_save_text, message_html
@@ -28,7 +30,38 @@ from tlkit.widgets.live.step import Poller, protocol, step_html
 
 STATE_KEY = "live-host"
 DEFAULT_EPISODE = "voting-age-discussion"
-JOIN_PAGE = "live-join.ipynb"
+
+
+def join_address_html(environ=None) -> str:
+    """Where participants open the join page, as the facilitator's page shows it: the full
+    address in large selectable text when it is known (tlkit.live.address), else where the
+    page is and the setting that gives its address."""
+    try:
+        address = join_address(environ)
+    except SettingError as err:
+        address, problem = JoinAddress(None), str(err)
+    else:
+        problem = ""
+    how = ("type the code and press Join. Learners working in the protocols module's notebook "
+           "can join from the box in its tuning-protocol section instead.")
+    if address.url is None:
+        text = (f"<div style='font-size:1.1em'>Participants open the join page, "
+                f"<a href='{JOIN_PAGE}' target='_blank'>live-join</a>, which is next to this "
+                f"page, then {how} To show its full address here, set TLKIT_LIVE_JOIN_URL "
+                "(see the kit's README).</div>")
+        return text + (message_html(problem, "warning") if problem else "")
+    url = html.escape(address.url, quote=True)
+    text = ("<div style='font-size:1.1em'>Participants open this address:</div>"
+            f"<div class='tlkit-live-address' style='font-size:2em;font-weight:bold;"
+            f"user-select:all;overflow-wrap:anywhere;margin:0.2em 0'>{url}</div>"
+            f"<div style='font-size:1.1em'>Then {how} "
+            f"<a href='{url}' target='_blank'>Open the join page</a></div>")
+    if address.this_computer_only:
+        text += message_html(
+            "This address only opens on this computer. For people to join from their own "
+            "devices, the kit must be served at an address they can reach; set "
+            "TLKIT_LIVE_JOIN_URL to it (see the kit's README).", "warning")
+    return text
 
 
 def _download(name: str, mime: str, text: str, label: str) -> str:
@@ -124,11 +157,9 @@ class LiveSessionHost(widgets.VBox):
         self.code_banner = widgets.HTML(
             f"<div class='tlkit-live-code' style='font-size:1.5em'>Join code: "
             f"<b style='font-size:1.6em;letter-spacing:0.15em'>{html.escape(code)}</b></div>"
-            f"<div style='font-size:1.1em'>Participants open <a href='{JOIN_PAGE}' "
-            f"target='_blank'>the join page</a> (or run <code>LiveSessionJoin()</code> in a "
-            "notebook), type the code and press Join."
-            + (" This page picked the session up again after a reload." if resumed else "")
-            + "</div>")
+            + join_address_html()
+            + (" <div>This page picked the session up again after a reload.</div>" if resumed
+               else ""))
         self.step = widgets.HTML()
         self.step.add_class("tlkit-live-step")
         buttons = []

@@ -17,13 +17,16 @@ import ipywidgets as widgets
 from tlkit.live import (ContributionRefused, JoinRefused, LiveStore, Participant,
                         SessionState)
 from tlkit.live.contributions import MAX_NAME, MAX_TEXT, USEFUL_LABELS, USEFUL_SCALE
-from tlkit.live.store import new_contribution_id
+from tlkit.live.store import new_contribution_id, new_page_key
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.store import StoreUnavailable
 from tlkit.widgets.common import cannot_save_text, message_html
 from tlkit.widgets.live.step import Poller, step_html
 
 WIDE = widgets.Layout(width="100%", max_width="640px")
+# This kernel's name for the store's wrong-code limit: a Voila page has its own kernel, and
+# running the cell again in a notebook does not start the count afresh.
+KERNEL_PAGE_KEY = new_page_key()
 
 
 def _label(text: str) -> widgets.HTML:
@@ -33,11 +36,13 @@ def _label(text: str) -> widgets.HTML:
 
 class LiveSessionJoin(widgets.VBox):
     """Join a live session and follow it. store: the sessions' database (default:
-    TLKIT_LIVE_DB); now: the time source (tests pass a fake)."""
+    TLKIT_LIVE_DB); now: the time source (tests pass a fake); page: the key this page's wrong
+    codes are counted under (default: one per kernel)."""
 
     def __init__(self, *, store: LiveStore | None = None,
-                 now: Callable[[], float] = time.time, **kwargs):
+                 now: Callable[[], float] = time.time, page: str | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.page = page or KERNEL_PAGE_KEY
         self.add_class("tlkit-live-join")
         self.layout.max_width = "760px"
         self.store = store or LiveStore()
@@ -77,7 +82,7 @@ class LiveSessionJoin(widgets.VBox):
     def join(self) -> bool:
         try:
             self.participant = self.store.join(self.code_box.value, self.name_box.value,
-                                               attributed=self.named.value)
+                                               attributed=self.named.value, page=self.page)
             self.state = self.store.state(self.participant.code)
         except (JoinRefused, ContributionRefused) as err:
             self.join_message.value = message_html(str(err), "problem")

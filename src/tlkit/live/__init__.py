@@ -2,7 +2,7 @@
 
 from tlkit.live.contributions import ContributionRefused
 from tlkit.live.store import (Contribution, Facilitation, JoinRefused, LiveStore, NotAllowed,
-                              Participant, SessionState, live_store)
+                              Participant, SessionState, TooManyWrongCodes, live_store)
 
 __all__ = ["Contribution", "ContributionRefused", "Facilitation", "JoinRefused", "LiveStore",
-           "NotAllowed", "Participant", "SessionState", "live_store"]
+           "NotAllowed", "Participant", "SessionState", "TooManyWrongCodes", "live_store"]

@@ -12,6 +12,13 @@ Who may do what:
 - Contributions carry an id made by the sender's view before the first try, so one sent
   twice (a retry after a dropped connection) is stored once. Each participant may send at
   most RATE_LIMIT contributions in any RATE_WINDOW seconds.
+- Join codes cannot be found by trying: each page that joins names itself with a random page
+  key, and a page that typed WRONG_CODE_LIMIT codes that open no session in the last
+  WRONG_CODE_WAIT seconds is refused until they are that old ("wait 30 seconds"), right code
+  or not. A script can make new page keys, so the whole database also takes at most
+  WRONG_CODE_GLOBAL wrong codes in any WRONG_CODE_GLOBAL_WINDOW seconds from all pages
+  together. The first refusal of each lock-out is written to the log under no session
+  (`server_log()`). Refused tries are not looked up, so they tell nothing about any code.
 
 Views follow by light polling: `state()` is one row (the clock and its revision) and
 `latest_seq()` one indexed maximum, cheap enough to ask twice a second from every page.
@@ -43,6 +50,11 @@ SESSION_HOURS = 12            # a code stops working this long after the session
 RATE_LIMIT = 20               # contributions per participant ...
 RATE_WINDOW = 10.0            # ... in any this many seconds (a person sends far fewer)
 ACTIONS = ("start", "pause", "next", "back", "reset")
+WRONG_CODE_LIMIT = 5          # wrong join codes from one page ...
+WRONG_CODE_WAIT = 30.0        # ... in any this many seconds, then that page waits this long
+WRONG_CODE_GLOBAL = 120       # wrong join codes from every page together ...
+WRONG_CODE_GLOBAL_WINDOW = 60.0   # ... in any this many seconds (a room mistypes far fewer)
+ANY_PAGE = "-"                # the page key of callers that give none: they share one limit
 
 SESSIONS = Table(
     "tlkit_live_sessions", METADATA,
@@ -81,6 +93,14 @@ CONTRIBUTIONS = Table(
     Index("tlkit_live_contributions_code_seq", "code", "seq"),
     Index("tlkit_live_contributions_rate", "participant_id", "stored_at"),
 )
+JOIN_TRIES = Table(
+    "tlkit_live_join_tries", METADATA,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("page", String(64), nullable=False),
+    Column("at", Float, nullable=False, index=True),
+    Column("outcome", String(12), nullable=False),    # "wrong", or "refused" (logged once)
+    Index("tlkit_live_join_tries_page", "page", "at"),
+)
 LOG = Table(
     "tlkit_live_log", METADATA,
     Column("seq", Integer, primary_key=True, autoincrement=True),
@@ -92,6 +112,14 @@ LOG = Table(
 
 class JoinRefused(ValueError):
     """A join code that does not open a session; the message says what to do."""
+
+
+class NoSuchSession(JoinRefused):
+    """The code opens no session (never did, or was deleted): counted as a wrong try."""
+
+
+class TooManyWrongCodes(JoinRefused):
+    """A page (or every page together) typed too many wrong codes; wait, then try again."""
 
 
 class NotAllowed(PermissionError):
@@ -148,6 +176,18 @@ def normal_code(code: Any) -> str:
 
 def new_contribution_id() -> str:
     return uuid.uuid4().hex
+
+
+def new_page_key() -> str:
+    """A random name for one participant page, under which its wrong codes are counted."""
+    return secrets.token_hex(16)
+
+
+def _page_key(page: Any) -> str:
+    if (isinstance(page, str) and 1 <= len(page) <= 64 and page.isprintable()
+            and page != "*"):       # "*" is where refusals of every page together are kept
+        return page
+    return ANY_PAGE
 
 
 class LiveStore:
@@ -307,8 +347,8 @@ class LiveStore:
                               "digits).")
         row = self._session_row(connection, typed)
         if row is None:
-            raise JoinRefused(f"There is no session with the code {typed}. Check the code "
-                              "with the facilitator and type it again.")
+            raise NoSuchSession(f"There is no session with the code {typed}. Check the code "
+                                "with the facilitator and type it again.")
         if row.ended_at is not None:
             raise JoinRefused(f"The session {typed} has ended. Ask the facilitator for the "
                               "code of today's session.")
@@ -317,20 +357,92 @@ class LiveStore:
                               "hours). Ask the facilitator for a new one.")
         return row
 
-    def join(self, code: str, name: str = "", *, attributed: bool = False) -> Participant:
-        """Join a session. `attributed`: the participant agrees that the facilitator sees
-        their name beside what they send (the group never does)."""
-        name = clean_name(name)
+    def _wrong_code_limits(self, connection, page: str) -> TooManyWrongCodes | None:
+        """The refusal to raise if this page, or every page together, has typed too many
+        wrong codes lately (None if it may try); logs the first refusal of each lock-out."""
+        now = self.now()
+
+        def count(*where) -> int:
+            return connection.execute(select(func.count()).select_from(JOIN_TRIES)
+                                      .where(JOIN_TRIES.c.outcome == "wrong", *where)).scalar()
+
+        def refused_since(key: str, since: float) -> bool:
+            return connection.execute(select(JOIN_TRIES.c.seq).where(
+                JOIN_TRIES.c.page == key, JOIN_TRIES.c.outcome == "refused",
+                JOIN_TRIES.c.at >= since).limit(1)).first() is not None
+
+        def refuse(key: str, since: float, event: str, sentence: str) -> TooManyWrongCodes:
+            if not refused_since(key, since):    # once per lock-out, so a flood writes little
+                connection.execute(JOIN_TRIES.insert().values(page=key, at=now,
+                                                              outcome="refused"))
+                self._log(connection, "", event)
+            return TooManyWrongCodes(sentence)
+
+        window = now - WRONG_CODE_WAIT
+        if count(JOIN_TRIES.c.page == page, JOIN_TRIES.c.at > window) >= WRONG_CODE_LIMIT:
+            last_wrong = connection.execute(
+                select(func.max(JOIN_TRIES.c.at)).where(JOIN_TRIES.c.page == page,
+                                                        JOIN_TRIES.c.outcome == "wrong")).scalar()
+            return refuse(page, last_wrong,
+                          f"refused: join from page {page[:8]} after {WRONG_CODE_LIMIT} wrong "
+                          f"codes in {WRONG_CODE_WAIT:g} seconds",
+                          f"Too many wrong codes from this page; wait {WRONG_CODE_WAIT:g} "
+                          "seconds and try again.")
+        window = now - WRONG_CODE_GLOBAL_WINDOW
+        if count(JOIN_TRIES.c.at > window) >= WRONG_CODE_GLOBAL:
+            return refuse("*", window,
+                          f"refused: joins from every page after {WRONG_CODE_GLOBAL} wrong "
+                          f"codes in {WRONG_CODE_GLOBAL_WINDOW:g} seconds",
+                          "Too many wrong codes were typed on this server in the last minute; "
+                          "wait a minute and try again.")
+        return None
+
+    def _wrong_code(self, page: str) -> None:
+        """Count one code that opened no session, in its own transaction (the join's own is
+        rolled back by the refusal); tries older than any window are cleared on the way."""
+        now = self.now()
+        keep = now - 10 * max(WRONG_CODE_WAIT, WRONG_CODE_GLOBAL_WINDOW)
         with transaction(self.engine) as connection:
-            row = self._open_row(connection, code)
-            # The number is the count so far plus one, under the session row's lock.
-            self._session_row(connection, row.code, lock=True)
-            number = connection.execute(select(func.count()).select_from(PARTICIPANTS)
-                                        .where(PARTICIPANTS.c.code == row.code)).scalar() + 1
-            participant = Participant(secrets.token_hex(16), row.code, number, name)
-            connection.execute(PARTICIPANTS.insert().values(
-                id=participant.id, code=row.code, number=number, name=name,
-                attributed=bool(attributed and name), joined_at=self.now()))
+            connection.execute(JOIN_TRIES.insert().values(page=page, at=now, outcome="wrong"))
+            connection.execute(delete(JOIN_TRIES).where(JOIN_TRIES.c.at < keep))
+
+    def server_log(self, since: float = 0.0) -> list[tuple[float, str]]:
+        """Refusals that belong to no session (too many wrong codes), oldest first: for
+        whoever runs the server. Page keys appear shortened; no code or name is kept."""
+        with transaction(self.engine) as connection:
+            rows = connection.execute(select(LOG.c.at, LOG.c.event)
+                                      .where(LOG.c.code == "", LOG.c.at >= since)
+                                      .order_by(LOG.c.seq)).all()
+        return [(row.at, row.event) for row in rows]
+
+    def join(self, code: str, name: str = "", *, attributed: bool = False,
+             page: str | None = None) -> Participant:
+        """Join a session. `attributed`: the participant agrees that the facilitator sees
+        their name beside what they send (the group never does). `page`: the joining page's
+        key (new_page_key()), under which its wrong codes are counted."""
+        name = clean_name(name)
+        page = _page_key(page)
+        refused: TooManyWrongCodes | None = None
+        try:
+            with transaction(self.engine) as connection:
+                if normal_code(code):
+                    refused = self._wrong_code_limits(connection, page)
+                if refused is None:
+                    row = self._open_row(connection, code)
+                    # The number is the count so far plus one, under the session row's lock.
+                    self._session_row(connection, row.code, lock=True)
+                    number = connection.execute(
+                        select(func.count()).select_from(PARTICIPANTS)
+                        .where(PARTICIPANTS.c.code == row.code)).scalar() + 1
+                    participant = Participant(secrets.token_hex(16), row.code, number, name)
+                    connection.execute(PARTICIPANTS.insert().values(
+                        id=participant.id, code=row.code, number=number, name=name,
+                        attributed=bool(attributed and name), joined_at=self.now()))
+        except NoSuchSession:
+            self._wrong_code(page)
+            raise
+        if refused is not None:
+            raise refused       # after the commit, so the log entry stays
         return participant
 
     def contribute(self, participant: Participant, kind: str, body: dict[str, Any], *,

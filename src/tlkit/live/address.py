@@ -1,0 +1,74 @@
+"""The join page's full address, for the facilitator to read out or put on the projector.
+
+A kernel does not know the address the browser used, with one exception: Voila starts each
+page's kernel with the request's own address in VOILA_REQUEST_URL (not for a preheated
+kernel, which starts before any request). So the address is, in this order:
+
+1. TLKIT_LIVE_JOIN_URL (tlkit.settings), the public address set by whoever runs the kit: a
+   folder (the join page's name is added) or the join page itself;
+2. the facilitator's own page address from Voila, with the page's name swapped for the join
+   page's (the two pages sit side by side in facilitator/);
+3. unknown (JupyterLab, a preheated kernel): the facilitator's page says where the join page
+   is and names the setting.
+
+An address on 127.0.0.1 or localhost only opens on the facilitator's own computer; the page
+says so, since people in the room cannot type it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from tlkit.settings import live_join_url
+
+JOIN_PAGE = "live-join.ipynb"
+
+
+@dataclass(frozen=True)
+class JoinAddress:
+    url: str | None              # the join page's full address, None when it is not known
+    from_setting: bool = False   # True: TLKIT_LIVE_JOIN_URL gave it
+    this_computer_only: bool = False   # 127.0.0.1, localhost: others cannot open it
+
+
+def _this_computer_only(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _join_page_in(url: str) -> str:
+    """`url` as the join page's address: a page's own address names the page; a folder gets
+    the join page's name added. Query and fragment are dropped (they are the page's own)."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if not path.endswith(JOIN_PAGE):
+        folder = path if path.endswith("/") else (
+            path.rsplit("/", 1)[0] + "/" if path.endswith(".ipynb") else path + "/")
+        path = folder + JOIN_PAGE
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def join_address(environ: Mapping[str, str] | None = None) -> JoinAddress:
+    """Where participants open the join page. Raises tlkit.settings.SettingError (a sentence)
+    when TLKIT_LIVE_JOIN_URL is set to something that is not a web address."""
+    configured = live_join_url()
+    if configured:
+        url = _join_page_in(configured)
+        return JoinAddress(url, True, _this_computer_only(url))
+    env = os.environ if environ is None else environ
+    request = env.get("VOILA_REQUEST_URL", "")
+    if request and env.get("VOILA_PREHEAT") != "True":
+        parts = urlsplit(request)
+        if parts.scheme in ("http", "https") and parts.hostname and parts.path.endswith(".ipynb"):
+            url = _join_page_in(request)
+            return JoinAddress(url, False, _this_computer_only(url))
+    return JoinAddress(None)
