@@ -70,7 +70,7 @@ def observation_form_html(rubric: Rubric, episode: Episode | None = None,
     parts = [
         f"<h1>{e(title)}</h1>",
         f'<p class="hint">{e(rubric.purpose)}</p>',
-        '<table class="tlkit-form-meta"><tr>'
+        '<table class="tlkit-form-meta" role="presentation"><tr>'
         '<td>Observer</td><td class="blank"></td><td>Teacher / class</td><td class="blank"></td>'
         '</tr><tr><td>Date</td><td class="blank"></td><td>Start time</td><td class="blank"></td>'
         "</tr></table>",
