@@ -17,7 +17,8 @@ NOTE_ROWS = 14   # blank note rows on the form without an episode
 _CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; font-size: 12pt; line-height: normal; }
 h1 { font-size: 18pt; }
-h2 { font-size: 12pt; margin: 1.2em 0 .4em; border-bottom: 1px solid #444; }
+h2 { font-size: 12pt; margin: 1.2em 0 .4em; border-bottom: 1px solid #444; color: #111;
+     text-transform: none; letter-spacing: normal; }
 .tlkit-form-meta { width: auto; }
 .tlkit-form-meta td { border: none; padding: .5em .6em .1em 0; }
 .tlkit-form-meta td.blank { border-bottom: 1px solid #444; width: 14em; }
