@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tlkit.practice.observation import DEFAULT_RUBRIC, load_rubric
+from tlkit.practice.observation import DEFAULT_RUBRIC, EPISODES_DIR, load_episode, load_rubric
 from tlkit.printables.observation_form import observation_form_html
 
 # Chrome's print dialog defaults: about 0.4 inch margins, with the date and title printed.
@@ -20,13 +20,22 @@ def _pages(pdf: bytes) -> int:
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
 def test_observation_form_prints_on_two_sheets(browser, paper):
+    """The blank form, and the form with each shipped episode (a facilitator prints one per
+    observer): two sheets each, with the dialog's margins and with the form's own."""
+    rubric = load_rubric(DEFAULT_RUBRIC)
+    episodes = sorted(path.stem for path in EPISODES_DIR.glob("*.yaml"))
+    assert episodes
+    forms = {"blank": observation_form_html(rubric)}
+    forms.update({name: observation_form_html(rubric, load_episode(name)) for name in episodes})
     page = browser.new_page()
     try:
-        page.set_content(observation_form_html(load_rubric(DEFAULT_RUBRIC)))
-        pdf = page.pdf(format=paper, margin=DIALOG_MARGINS, display_header_footer=True)
-        assert _pages(pdf) == 2
-        bare = page.pdf(format=paper)  # no margins asked for: the form's own @page margins
-        assert _pages(bare) == 2
+        counts = {}
+        for name, html in forms.items():
+            page.set_content(html)
+            dialog = page.pdf(format=paper, margin=DIALOG_MARGINS, display_header_footer=True)
+            bare = page.pdf(format=paper)  # no margins asked for: the form's own @page margins
+            counts[name] = (_pages(dialog), _pages(bare))
+        assert counts == {name: (2, 2) for name in forms}
     finally:
         page.close()
 

@@ -251,3 +251,18 @@ def test_printable_form_escapes_text(rubric):
     from dataclasses import replace
     odd = replace(rubric, name="Talk <script>alert(1)</script>")
     assert "<script>alert" not in observation_form_html(odd)
+
+
+def test_the_form_with_an_episode_puts_its_notes_in_the_notes_table_to_tag(rubric):
+    episode = load_episode("voting-age-discussion")
+    html = observation_form_html(rubric, episode)
+    episode_table = html.split('class="tlkit-form-notes tlkit-form-episode">', 1)[1].split(
+        "</table>", 1)[0]
+    # One row per note, each with its time, its text and an empty look-for cell to fill in.
+    assert episode_table.count('<td class="tag"></td>') == len(episode.notes)
+    assert all(f'<td class="time">{time}</td>' in episode_table for time, _text in episode.notes)
+    assert 'scope="col" class="tag">Look-for</th>' in episode_table
+    assert "<h2>Notes</h2>" not in html     # no second, blank notes table
+    assert observation_form_html(rubric, episode, note_rows=3).count(
+        '<td class="tag"></td>') == len(episode.notes) + 3
+    assert observation_form_html(rubric).count('<td class="tag"></td>') == 14

@@ -19,6 +19,7 @@ from tlkit.ops.cohort import exchange_root, submitted_students
 from tlkit.ops.grading import GRADED, load_status
 from tlkit.ops.nbgrader_api import course_api
 from tlkit.ops.release import module_ids
+from tlkit.printables.page_style import page_html
 
 COLUMNS = ["learner", "name", "module", "released", "submitted", "late", "score", "max_score",
            "reflections_awaiting", "status", "problems"]
@@ -111,9 +112,12 @@ def chart(counts: pd.DataFrame, shown: pd.DataFrame | None = None) -> str:
     return chart_html(fig, alt, table, ["module", *STAGES], caption="Progress by module")
 
 
-_STYLE = ("body{font-family:system-ui,sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem;"
-          "color:#1a1a1a}table{border-collapse:collapse}th,td{border:1px solid #bbb;"
-          "padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}")
+# The report's own rules (a wide table of learners); the rest is the shared print stylesheet.
+_STYLE = """
+body { max-width: 70rem; }
+table { width: auto; }
+th, td { padding: 4px 8px; }
+"""
 
 
 def _cell(value) -> str:
@@ -127,13 +131,11 @@ def _cell(value) -> str:
 def report_html(table: pd.DataFrame, *, shared: bool = False) -> str:
     counts = stage_counts(table)
     learners = table["learner"].nunique() if not table.empty else 0
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>Cohort progress</title><style>{_STYLE}</style></head><body><main>",
-             "<h1>Cohort progress</h1>"]
+    parts = ["<h1>Cohort progress</h1>"]
     if table.empty:
         parts.append("<p>No learners yet: import a roster with <code>tlkit course roster "
-                     "FILE.csv</code>.</p></main></body></html>")
-        return "".join(parts)
+                     "FILE.csv</code>.</p>")
+        return page_html("Cohort progress", "".join(parts), css=_STYLE)
     if shared:
         from tlkit.data.suppression import suppress_counts
 
@@ -154,8 +156,7 @@ def report_html(table: pd.DataFrame, *, shared: bool = False) -> str:
             parts.append("<tr>" + "".join(f"<td>{_cell(row[c])}</td>" for c in COLUMNS)
                          + "</tr>")
         parts.append("</tbody></table>")
-    parts.append("</main></body></html>")
-    return "".join(parts)
+    return page_html("Cohort progress", "".join(parts), css=_STYLE)
 
 
 def write_report(root: Path, out: Path, *, shared: bool = False) -> list[Path]:

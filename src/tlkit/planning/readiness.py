@@ -16,6 +16,7 @@ from html import escape
 
 from tlkit.content import load
 from tlkit.data.scales import positive, scales
+from tlkit.printables.page_style import fragment_style, page_html
 
 DEFAULT_TOOL = "district-partnership"
 OWNERS = {"district": "District", "partner": "Partner organization"}
@@ -278,20 +279,18 @@ def plan_html(tool: Tool, assessment: Assessment, heat: str = "") -> str:
                     + "</tbody></table>")
         sections.append(f"<h2>{escape(label)} would take on</h2>{body}")
     sources = "".join(f"<li>{escape(s)}</li>" for s in tool.sources)
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Action plan: {escape(assessment.team)}</title><style>{PRINT_CSS}</style>"
-        f"</head><body><main><h1>Draft action plan: {escape(assessment.team)}</h1>"
-        f"<p>{escape(summary(tool, assessment))}</p>{heat}{''.join(sections)}"
-        f"<h2>Sources</h2><ul>{sources}</ul></main></body></html>")
+    title = f"Action plan: {assessment.team}"
+    body = (f"<h1>Draft action plan: {escape(assessment.team)}</h1>"
+            f"<p>{escape(summary(tool, assessment))}</p>{heat}{''.join(sections)}"
+            f"<h2>Sources</h2><ul>{sources}</ul>")
+    return page_html(title, body, css=PRINT_CSS)
 
 
-PRINT_CSS = ("body{font-family:system-ui,sans-serif;font-size:12pt;line-height:1.4;"
-             "color:#111;margin:2em;max-width:60em}table{border-collapse:collapse;width:100%;"
-             "margin:0.5em 0 1.5em}th,td{border:1px solid #555;padding:4px 6px;text-align:left;"
-             "vertical-align:top}tr{break-inside:avoid}h1{font-size:1.6em}h2{font-size:1.25em;"
-             "break-after:avoid}img{max-width:100%}details{display:none}"
-             "@media print{body{margin:0}a{color:#111}}")
+# The plan's own rules; the rest is the shared print stylesheet (tlkit.printables.page_style).
+PRINT_CSS = """
+table { margin: .5em 0 1.5em; }
+details { display: none; }
+"""
 
 
 def handout_html(tool: Tool) -> str:
@@ -305,9 +304,10 @@ def handout_html(tool: Tool) -> str:
             rows.append(f"<tr><th scope='colgroup' colspan='4'>{escape(area)}</th></tr>")
         rows.append(f"<tr><td>{number}. {escape(item.text)}</td><td>{escape(item.evidence)}</td>"
                     "<td></td><td></td></tr>")
-    return (f"<section class='tlkit-readiness-handout'><h3>{escape(tool.title)}</h3>"
+    return (f"<section class='tlkit-readiness-handout'>{fragment_style('.tlkit-readiness-handout')}"
+            f"<h3>{escape(tool.title)}</h3>"
             f"<p>{escape(tool.instructions)}</p><p>Ratings: {escape(levels)}.</p>"
-            "<table style='border-collapse:collapse;width:100%'><thead><tr>"
+            "<table><thead><tr>"
             "<th scope='col'>Condition</th><th scope='col'>What would show it</th>"
             "<th scope='col'>Rating</th><th scope='col'>Our evidence</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></section>")

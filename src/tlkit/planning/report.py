@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 from tlkit.charts import PALETTE, chart_html, new_figure, to_svg
 from tlkit.planning.design import FEATURES
 from tlkit.planning.planner import Plan
+from tlkit.printables.page_style import fragment_style, page_html
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 SCHOOL_DAY, CLOSED, TESTING = "#E8E8E8", "#7F7F7F", "#F0E442"
@@ -139,20 +140,16 @@ def printable_html(plan: Plan, fig=None) -> str:
     rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
                    for row in session_rows(plan))
     head = "".join(f"<th scope='col'>{h}</th>" for h in SESSION_HEADER)
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>Year plan: {escape(plan.design.title)}</title><style>"
-            "body{font-family:sans-serif;margin:1.5cm;font-size:11pt}"
-            "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-            "svg{max-width:100%;height:auto}@page{size:A4;margin:1.5cm}"
-            "</style></head><body>"
-            f"<h1>Year plan: {escape(plan.design.title)}</h1>"
+    title = f"Year plan: {plan.design.title}"
+    body = (f"<h1>{escape(title)}</h1>"
             f"<p>{escape(plan.year.name)}: {plan.year.first:%d %B %Y} to "
             f"{plan.year.last:%d %B %Y}.</p>"
             f"<figure role='img' aria-label='{escape(chart_alt(plan), quote=True)}'>{svg}"
             "</figure>"
             f"{summary_html(plan)}<h2>Things to fix</h2>{violations_html(plan)}"
             f"<h2>Every session</h2><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table></body></html>")
+            f"<tbody>{rows}</tbody></table>")
+    return page_html(title, body, css="figure { margin: 0; }")
 
 
 GUSKEY_LEVELS = ("Reactions: did teachers find it useful and well run?",
@@ -179,10 +176,7 @@ def handout_html(designs) -> str:
     levels = "".join(f"<tr><td>{5 - i}. {escape(GUSKEY_LEVELS[4 - i])}</td><td></td></tr>"
                      for i in range(5))
     return ("<section class='tlkit-handout' style='max-width:48em'>"
-            "<style>.tlkit-handout table{border-collapse:collapse;width:100%}"
-            ".tlkit-handout td,.tlkit-handout th{border:1px solid #999;padding:3px 6px;"
-            "text-align:left;vertical-align:top}"
-            "@media print{.tlkit-handout{font-size:10pt}}</style>"
+            + fragment_style(".tlkit-handout") +
             "<h2>Handout: designing a year of teacher-led learning</h2>"
             + "".join(blocks) +
             "<h3>Plan the evaluation backwards (start at level 5)</h3>"

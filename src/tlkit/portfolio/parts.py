@@ -20,6 +20,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
+from tlkit.printables.page_style import page_html
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable
 from tlkit.store.records import Record, RecordError
 
@@ -299,19 +300,21 @@ def body_html(introduction: str, gathered: list[Gathered]) -> str:
     return "".join(out)
 
 
-PAGE_CSS = ("body{font-family:system-ui,sans-serif;font-size:12pt;line-height:1.45;color:#111;"
-            "margin:2em auto;max-width:48em;padding:0 1em}h1{font-size:1.7em}h2{font-size:1.3em;"
-            "border-bottom:1px solid #999;padding-bottom:2px;margin-top:1.6em;break-after:avoid}"
-            "h3{font-size:1.1em;break-after:avoid}table{border-collapse:collapse;width:100%}"
-            "th,td{border:1px solid #555;padding:3px 6px;text-align:left;vertical-align:top}"
-            "tr,li{break-inside:avoid}section{break-inside:auto}"
-            "@media print{body{margin:0;max-width:none}}")
+# The portfolio's own rules (a document to read, so larger type and open spacing); the rest
+# is the shared print stylesheet (tlkit.printables.page_style).
+PAGE_CSS = """
+body { font-size: 12pt; line-height: 1.45; max-width: 48em; }
+h1 { font-size: 1.7em; }
+h2 { font-size: 1.3em; text-transform: none; letter-spacing: normal; color: #111;
+     border-bottom: 1px solid #767676; padding-bottom: 2px; margin-top: 1.6em; }
+h3 { font-size: 1.1em; }
+section { break-inside: auto; }
+"""
 
 
 def portfolio_html(introduction: str, gathered: list[Gathered],
                    title: str = "My teacher leadership portfolio") -> str:
     """The whole portfolio as one HTML page that prints cleanly (print it, or save it as PDF
     from the browser's print window)."""
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{escape(title)}</title><style>{PAGE_CSS}</style></head><body><main>"
-            f"<h1>{escape(title)}</h1>{body_html(introduction, gathered)}</main></body></html>")
+    return page_html(title, f"<h1>{escape(title)}</h1>{body_html(introduction, gathered)}",
+                     css=PAGE_CSS)

@@ -1,27 +1,20 @@
 """A printable one-page session audit sheet: the seven features of effective professional
 development with what each looks like, a blank table to audit a session by hand, and the active
-share sum. One standalone HTML document, CSS inline, nothing fetched from outside."""
+share sum. One standalone page on the shared print stylesheet (page_style), nothing fetched from outside."""
 
 from __future__ import annotations
 
 from html import escape
 
 from tlkit.course.features import load_features
+from tlkit.printables.page_style import page_html
 
 ROWS = 8    # blank segment rows: a typical session has five to eight
 
+# This sheet's own rules; the rest is the shared print stylesheet (page_style).
 _CSS = """
-@page { size: auto; margin: 12mm; }
-body { font-family: system-ui, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-       font-size: 10.5pt; line-height: 1.3; color: #111; max-width: 60rem; margin: 1rem auto;
-       padding: 0 1rem; }
-h1 { font-size: 1.5em; margin: 0 0 .2em; }
-h2 { font-size: 1.05em; margin: .8em 0 .3em; text-transform: uppercase; letter-spacing: .04em; }
-table { width: 100%; border-collapse: collapse; }
-th, td { border: 1px solid #999; padding: .25em .4em; text-align: left; vertical-align: top; }
-th { background: #eee; }
+body { font-size: 10.5pt; }
 td.blank { height: 1.9em; }
-.credit { font-size: .85em; margin-top: .8em; border-top: 1px solid #999; padding-top: .3em; }
 """
 
 
@@ -30,9 +23,7 @@ def audit_sheet(title: str = "Session audit") -> str:
     feature_rows = "".join(f"<tr><th scope='row'>{escape(f.name)}</th>"
                            f"<td>{escape(f.looks_like)}</td></tr>" for f in features.features)
     blank = "".join("<tr>" + "<td class='blank'></td>" * 4 + "</tr>" for _ in range(ROWS))
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
-<style>{_CSS}</style></head><body>
+    return page_html(title, f"""
 <h1>{escape(title)}</h1>
 <p>List a session's segments in order. For each, write its minutes, whether participants are
 <b>active</b> (they do, make, try or discuss something) or <b>listening or watching</b>, and the
@@ -48,4 +39,4 @@ features it serves.</p>
 <b>Features no segment serves:</b> ____________________________________________</p>
 <p><b>One change that adds a missing feature:</b> ____________________________________________</p>
 <p class="credit">The seven features: {escape(features.source)}</p>
-</body></html>"""
+""", css=_CSS)

@@ -1,9 +1,9 @@
 """A teacher leader's growth plan as one printable page or two: the profile from the
 self-assessment, the plan's boxes and the evidence named for each rating.
 
-One standalone HTML document with its CSS inline and no outside links, fonts or images, so it
-opens and prints the same on a school network with no internet access. With `profile=None` and
-an empty plan it is the blank form the facilitator guide hands out.
+One standalone page on the shared print stylesheet (page_style): CSS inline, no outside links,
+fonts or images. With `profile=None` and an empty plan it is the blank form the facilitator
+guide hands out.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from html import escape
 from typing import Mapping
 
 from tlkit.practice.self_assessment import Profile, SelfAssessment
+from tlkit.printables.page_style import page_html
 
 # The plan's boxes, in the order they are written and printed: (key, label, question).
 PLAN_FIELDS = (
@@ -25,33 +26,25 @@ PLAN_FIELDS = (
 # A box longer than this may push the printed plan past two pages (the export keeps it all).
 BOX_LIMIT = 350
 
+# The plan's own rules; the rest is the shared print stylesheet (page_style).
 _CSS = """
-@page { size: auto; margin: 12mm; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-       font-size: 10pt; line-height: 1.25; color: #111; max-width: 60rem; margin: 1rem auto;
-       padding: 0 1rem; }
-h1 { font-size: 1.5em; margin: 0 0 .2em; }
-h2 { font-size: 1.05em; margin: .8em 0 .3em; text-transform: uppercase; letter-spacing: .04em;
-     color: #333; }
+body { font-size: 10pt; line-height: 1.25; }
+h1 { font-size: 1.5em; }
 p, ul { margin: .2em 0; }
-ul { padding-left: 1.2em; }
-table { width: 100%; border-collapse: collapse; }
-th, td { border: 1px solid #999; padding: .2em .4em; text-align: left; vertical-align: top; }
-th { background: #eee; }
-td.num { text-align: right; white-space: nowrap; }
+th, td { padding: .2em .4em; }
 .plan { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1em; }
 .field { break-inside: avoid; }
-.box { border: 1px solid #999; padding: .2em .4em; margin: .15em 0 .4em; min-height: 2.4em;
+.box { border: 1px solid #767676; padding: .2em .4em; margin: .15em 0 .4em; min-height: 2.4em;
        white-space: pre-wrap; }
 .box.blank { min-height: 4.5em; }
 .label { font-weight: 700; margin-top: .4em; }
 .question { color: #333; font-size: .9em; }
 .evidence td, .evidence tbody th { font-size: .85em; padding: .1em .3em; }
 .evidence tbody th { background: #f4f4f4; }
-.credit { font-size: .85em; color: #333; margin-top: .8em; border-top: 1px solid #999;
-          padding-top: .3em; }
 """
+
+
+TITLE = "My growth plan as a teacher leader"
 
 
 def growth_plan_html(assessment: SelfAssessment, profile: Profile | None,
@@ -59,11 +52,17 @@ def growth_plan_html(assessment: SelfAssessment, profile: Profile | None,
                      *, domain_names: Mapping[str, str] | None = None) -> str:
     """The whole printable document. `plan` maps PLAN_FIELDS keys to text ("focus" may hold a
     domain id, shown by name); `evidence` maps item ids to the evidence the learner wrote."""
+    body = _plan_body(assessment, profile, plan, evidence, domain_names, heading="h1")
+    return page_html(TITLE, body, css=_CSS)
+
+
+def _plan_body(assessment: SelfAssessment, profile: Profile | None, plan: Mapping[str, str],
+               evidence: Mapping[str, str] | None, domain_names: Mapping[str, str] | None,
+               heading: str) -> str:
     evidence = evidence or {}
     names = dict(domain_names or {d.id: d.name for d in assessment.domains})
     blank = profile is None and not any(str(v).strip() for v in plan.values())
-    title = "My growth plan as a teacher leader"
-    parts = [f"<h1>{escape(title)}</h1>"]
+    parts = [f"<{heading}>{escape(TITLE)}</{heading}>"]
     if profile is not None and profile.ratings:
         parts.append("<h2>My profile</h2>")
         strengths = ", ".join(d.domain.name for d in profile.strengths) or "none yet"
@@ -108,9 +107,7 @@ def growth_plan_html(assessment: SelfAssessment, profile: Profile | None,
     sources = "; ".join(escape(s) for s in assessment.sources)
     parts.append(f"<p class='credit'>The statements and the scale ({escape(' / '.join(assessment.scale))}) "
                  f"are the Teacher Leader Kit's own. The four domains follow: {sources}</p>")
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{escape(title)}</title><style>{_CSS}</style></head>"
-            f"<body>{''.join(parts)}</body></html>")
+    return "".join(parts)
 
 
 def over_limit(plan: Mapping[str, str]) -> list[str]:
@@ -143,6 +140,5 @@ def session_handout_html(assessment: SelfAssessment) -> str:
              f"<p>Scale: {escape(scale)}. Domains: {escape(domains)}. A domain is a strength at "
              "4 or more with no foundational statement below 3; a growth area below 3, or with a "
              "foundational statement below 3.</p>")
-    page = growth_plan_html(assessment, None, {})
-    return page.replace("<body><h1>My growth plan as a teacher leader</h1>",
-                        f"<body>{intro}<h2>My growth plan as a teacher leader</h2>", 1)
+    plan = _plan_body(assessment, None, {}, None, None, heading="h2")
+    return page_html("Teacher-leader roles: session handout", intro + plan, css=_CSS)

@@ -1,7 +1,7 @@
 """Printable one-page handouts for discussion protocols.
 
-Each handout is one standalone HTML document with its CSS inline and no outside links, fonts
-or images, so it opens and prints the same on a school network with no internet access.
+Each handout is one standalone page on the shared print stylesheet (page_style): CSS inline,
+no outside links, fonts or images.
 """
 
 from __future__ import annotations
@@ -10,38 +10,22 @@ from html import escape
 
 from tlkit.practice.protocols import Protocol, load_protocol, who_listens, who_speaks
 from tlkit.practice.rescale import rescale, step_starts
+from tlkit.printables.page_style import page_html
 
 # Prompts per step on the handout; the rest stay in the runner, so the page fits on one sheet.
 KEY_PROMPTS = 2
 
+# Only what is this handout's own; the rest is the shared print stylesheet (page_style).
 _CSS = """
-@page { size: auto; margin: 12mm; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-       font-size: 11pt; line-height: 1.3; color: #111; max-width: 60rem; margin: 1rem auto;
-       padding: 0 1rem; }
-h1 { font-size: 1.6em; margin: 0 0 .2em; }
-h2 { font-size: 1.05em; margin: .8em 0 .3em; text-transform: uppercase; letter-spacing: .04em;
-     color: #333; }
-p, ul, dl { margin: .2em 0; }
-ul { padding-left: 1.2em; }
 .facts { display: flex; gap: 1.5em; flex-wrap: wrap; font-weight: 600; }
 .columns { display: grid; grid-template-columns: 3fr 2fr; gap: 1.5em; }
 dt { font-weight: 700; }
 dd { margin: 0 0 .3em 0; }
-table { width: 100%; border-collapse: collapse; }
-th, td { border: 1px solid #999; padding: .25em .4em; text-align: left; vertical-align: top; }
-th { background: #eee; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tfoot td { font-weight: 700; }
 td ul { margin: 0; padding-left: 1em; }
 th.prompts { width: 38%; }
-.credit { font-size: .85em; color: #333; margin-top: .8em; border-top: 1px solid #999;
-          padding-top: .3em; }
 @media print {
-  body { font-size: 8.5pt; line-height: 1.2; margin: 0; padding: 0; max-width: none; }
-  th { background: #eee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  tr, .credit { break-inside: avoid; }
+  body { font-size: 8.5pt; line-height: 1.2; }
 }
 """
 
@@ -83,14 +67,7 @@ def protocol_handout(protocol: Protocol | str, slot_minutes: int | None = None) 
 
     roles = "".join(f"<dt>{e(r.name)}</dt><dd>{e(r.description)}</dd>" for r in protocol.roles)
     norms = "".join(f"<li>{e(n)}</li>" for n in protocol.norms)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{e(protocol.name)}</title>
-<style>{_CSS}</style>
-</head>
-<body class="tlkit-handout">
+    body = f"""
 <h1>{e(protocol.name)}</h1>
 <p>{e(protocol.purpose)}</p>
 <p class="facts"><span>Group: {low} to {high} people</span><span>{e(timing)}</span></p>
@@ -100,8 +77,9 @@ def protocol_handout(protocol: Protocol | str, slot_minutes: int | None = None) 
 </div>
 <h2>Steps</h2>
 <table>
-<thead><tr><th>#</th><th>Step</th><th>Starts</th><th>Minutes</th><th>Who speaks</th>
-<th>Listens in silence</th><th class="prompts">Key prompts</th></tr></thead>
+<thead><tr><th scope="col">#</th><th scope="col">Step</th><th scope="col">Starts</th>
+<th scope="col">Minutes</th><th scope="col">Who speaks</th><th scope="col">Listens in silence</th>
+<th scope="col" class="prompts">Key prompts</th></tr></thead>
 <tbody>
 {"".join(rows)}
 </tbody>
@@ -110,6 +88,5 @@ def protocol_handout(protocol: Protocol | str, slot_minutes: int | None = None) 
 </table>
 <p class="credit"><strong>Originators:</strong> {e(protocol.originators)}<br>
 <strong>Source:</strong> {e(protocol.source_note)}</p>
-</body>
-</html>
 """
+    return page_html(protocol.name, body, css=_CSS, body_class="tlkit-handout") + "\n"
