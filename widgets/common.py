@@ -46,3 +46,21 @@ def set_aside_text(err: RecordSetAside, what: str, then: str) -> str:
     what the widget does instead. `what` names it ("Your earlier notes")."""
     return (f"{what} could not be read ({err.reason.rstrip('.')}). A copy was kept in "
             f"{err.kept}; nothing was deleted. {then}")
+
+
+def problem_text(problem: RecordSetAside | StoreUnavailable, what: str, then: str) -> str:
+    """The sentence for what a store Keeper met: set_aside_text for a saved record that could
+    not be used (`what` names it, `then` says what happens instead), cannot_save_text for a
+    store that cannot save."""
+    if isinstance(problem, RecordSetAside):
+        return set_aside_text(problem, what, then)
+    return cannot_save_text(problem)
+
+
+def keeper_notice(keeper, what: str = "Your earlier work",
+                  then: str = "This page starts fresh.") -> str:
+    """The warning to show for a Keeper's `problem` ("" when there is none), so a widget's
+    restore is `record = keeper.restore(); status.value = keeper_notice(keeper, ...)`."""
+    if keeper.problem is None:
+        return ""
+    return message_html(problem_text(keeper.problem, what, then), "warning")

@@ -17,8 +17,8 @@ import ipywidgets as widgets
 from tlkit.course.course_map import (DESIGNS, MapRow, Session, course_map, design, pace_sentence,
                                      schedule, total_minutes)
 from tlkit.course.environment_check import OK, PROBLEM, Check, run_checks, summary
-from tlkit.store import PaceRecord, RecordSetAside, Store, StoreUnavailable, default_store
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import Keeper, PaceRecord, Store, default_store
+from tlkit.widgets.common import keeper_notice, message_html
 
 _CELL = "padding:0.3em 0.8em;text-align:left;vertical-align:top;border-bottom:1px solid #ccc"
 _NUM = "padding:0.3em 0.8em;text-align:right;vertical-align:top;border-bottom:1px solid #ccc"
@@ -141,6 +141,7 @@ class CourseMapView(widgets.VBox):
         self.pace_message.add_class("tlkit-course-map-pace-message")
         self.save_status = widgets.HTML()
         self.children = [self.table, self.pace, self.pace_message, self.save_status]
+        self._keeper = Keeper(self.store, self.state_key, PaceRecord, keep_trying=True)
         saved = self._restore()
         if saved is not None:
             self.pace.value = saved
@@ -150,16 +151,9 @@ class CourseMapView(widgets.VBox):
     def _restore(self) -> int | None:
         if not self.state_key:
             return None
-        try:
-            record = self.store.get(self.state_key, PaceRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier weekly minutes", "The box starts empty."), "warning")
-            return None
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return None
+        record = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier weekly minutes",
+                                               "The box starts empty.")
         return record.minutes_per_week if record else None
 
     def _show(self, minutes: int | None) -> None:
@@ -170,12 +164,9 @@ class CourseMapView(widgets.VBox):
         self._show(change["new"])
         if not self.state_key:
             return
-        try:
-            self.store.put(self.state_key, PaceRecord(change["new"]))
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-        else:
-            self.save_status.value = ""
+        # One number, put as it stands (no merge); a failed store is tried again each time.
+        self._keeper.put(PaceRecord(change["new"]))
+        self.save_status.value = keeper_notice(self._keeper)    # "" once saved
 
 
 class ScheduleView(widgets.VBox):

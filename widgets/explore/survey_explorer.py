@@ -18,9 +18,8 @@ from tlkit.charts import chart_html, to_png, to_svg
 from tlkit.explore import GROUPINGS, VIEWS, ExploreError, explore, network_surveys
 from tlkit.explore.charts import figure
 from tlkit.explore.own import CODEBOOKS, OWN, own_survey
-from tlkit.store import (ExplorerRecord, RecordSetAside, Store, StoreUnavailable,
-                         default_store)
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import ExplorerRecord, Keeper, Store, default_store
+from tlkit.widgets.common import keeper_notice, message_html
 
 THRESHOLDS = (5, 10, 20, 30)
 _STYLE = {"description_width": "11em"}
@@ -43,6 +42,8 @@ class SurveyExplorer(widgets.VBox):
         self.figure = None
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-explorer-save-status")
+        # Small choices: a store that cannot save at first is tried again on every change.
+        self._keeper = Keeper(self.store, state_key, ExplorerRecord, keep_trying=True)
         saved = self._restore() if state_key else {}
         start = {"survey": survey, "item": item, "grouping": grouping, "view": view,
                  "threshold": threshold, **saved}
@@ -225,27 +226,14 @@ class SurveyExplorer(widgets.VBox):
     # --- saved choices -----------------------------------------------------------------------
 
     def _restore(self) -> dict:
-        try:
-            saved = self.store.get(self.state_key, ExplorerRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier choices", "The explorer opens on its first chart."),
-                "warning")
-            return {}
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return {}
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier choices",
+                                               "The explorer opens on its first chart.")
         return dict(saved.choices) if saved else {}
 
     def _save(self) -> None:
-        mine = ExplorerRecord(self.choices())
-        try:
-            self.store.update(self.state_key, ExplorerRecord, lambda _theirs: mine)
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return
-        self.save_status.value = ""
+        self._keeper.save(ExplorerRecord(self.choices()))    # this page's choices win
+        self.save_status.value = keeper_notice(self._keeper)    # "" once saved
 
 
 def _short(question: str, width: int = 80) -> str:

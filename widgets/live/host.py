@@ -112,6 +112,7 @@ class LiveSessionHost(widgets.VBox):
     # -- opening, resuming ------------------------------------------------------------------
 
     def _resume(self) -> None:
+        # No Keeper: the host's record is a session token, read silently and put whole.
         try:
             record = self.store.get(STATE_KEY, LiveHostRecord)
         except (OSError, ValueError):

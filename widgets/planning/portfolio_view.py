@@ -15,8 +15,8 @@ import ipywidgets as widgets
 
 from tlkit.portfolio.parts import (Gathered, Part, body_html, gather, portfolio_html,
                                    reflections_part)
-from tlkit.store import PortfolioRecord, RecordSetAside, Store, StoreUnavailable, default_store
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import Keeper, PortfolioRecord, Store, default_store
+from tlkit.widgets.common import keeper_notice, message_html
 
 
 def _course_modules() -> dict[str, str]:
@@ -42,7 +42,7 @@ class PortfolioView(widgets.VBox):
         self.modules = _course_modules() if modules is None else modules
         self.parts = parts
         self.notebooks = Path(notebooks) if notebooks is not None else Path.cwd().parent
-        self._cannot_save: StoreUnavailable | None = None
+        self._keeper = Keeper(self.store, state_key, PortfolioRecord)
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-portfolio-save-status")
         self.introduction = widgets.Textarea(
@@ -102,28 +102,15 @@ class PortfolioView(widgets.VBox):
         return page
 
     def _restore(self) -> str:
-        try:
-            saved = self.store.get(self.state_key, PortfolioRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier introduction", "The introduction starts empty."), "warning")
-            return ""
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return ""
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier introduction",
+                                               "The introduction starts empty.")
         return saved.introduction if saved else ""
 
     def _intro_changed(self, _change) -> None:
         self.view.value = body_html(self.introduction.value, self.gathered)
         if not self.state_key:
             return
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            self.store.put(self.state_key, PortfolioRecord(self.introduction.value))
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-        else:
-            self.save_status.value = ""
+        # One box, one writer: the introduction is put as it stands, no merge.
+        self._keeper.put(PortfolioRecord(self.introduction.value))
+        self.save_status.value = keeper_notice(self._keeper)    # "" once saved

@@ -17,8 +17,8 @@ import ipywidgets as widgets
 from tlkit.planning.readiness import (OWNERS, Assessment, ReadinessError, Tool, action_plan,
                                       compare, dataset_teams, from_dataset, heat_map_html,
                                       level_name, load_tool, plan_csv, plan_html)
-from tlkit.store import ReadinessRecord, RecordSetAside, Store, StoreUnavailable, default_store
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import Keeper, ReadinessRecord, Store, default_store
+from tlkit.widgets.common import keeper_notice, message_html
 
 _DATA = "data:"
 _SAVED = "saved:"
@@ -34,8 +34,7 @@ class ReadinessCheck(widgets.VBox):
         self.tool = tool if isinstance(tool, Tool) else load_tool(tool)
         self.state_key = state_key
         self.store = store or default_store()
-        self._cannot_save: StoreUnavailable | None = None
-        self._base: ReadinessRecord | None = None
+        self._keeper = Keeper(self.store, state_key, ReadinessRecord)
         self._loading = False
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-readiness-save-status")
@@ -230,35 +229,21 @@ class ReadinessCheck(widgets.VBox):
         self._save(name)
 
     def _restore(self) -> dict:
-        try:
-            saved = self.store.get(self.state_key, ReadinessRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier ratings", "The ratings start fresh."), "warning")
-            return {}
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return {}
-        self._base = copy.deepcopy(saved)
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier ratings",
+                                               "The ratings start fresh.")
         return dict(saved.teams) if saved else {}
 
     def _save(self, name: str) -> None:
         assessment = self.assessment()
-        mine_teams = copy.deepcopy(self._base.teams) if self._base else {}
+        base = self._keeper.base
+        mine_teams = copy.deepcopy(base.teams) if base else {}
         mine_teams[name] = {"ratings": assessment.ratings, "evidence": assessment.evidence}
-        mine = ReadinessRecord(mine_teams, self.tool.id)
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            saved = self.store.update(self.state_key, ReadinessRecord,
-                                      lambda theirs: mine.merged(self._base, theirs))
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
+        saved = self._keeper.save(ReadinessRecord(mine_teams, self.tool.id))
+        if saved is None:
+            self.save_status.value = keeper_notice(self._keeper)
             self.saved[name] = mine_teams[name]       # kept on the page
         else:
-            self._base = copy.deepcopy(saved.record)
             self.saved = dict(saved.record.teams)
             self.save_status.value = message_html(f"Saved as {name}.", "info")
         self._refresh_choices()

@@ -9,7 +9,6 @@ restart brings them back, mistakes included, and nothing typed is lost.
 from __future__ import annotations
 
 import base64
-import copy
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -22,9 +21,9 @@ from tlkit.planning.design import (SEED_DESIGNS, DesignError, components_csv, lo
 from tlkit.planning.planner import (Constraints, ConstraintsError, Plan, parse_sites, plan_year,
                                     sessions_csv)
 from tlkit.planning.report import calendar_figure, calendar_html, printable_html, summary_html, violations_html
-from tlkit.store import RecordSetAside, Store, StoreUnavailable, default_store
+from tlkit.store import Keeper, Store, default_store
 from tlkit.store.records import YearPlanRecord
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.widgets.common import keeper_notice, message_html
 
 OWN = "own"
 _WIDE = {"description_width": "16em"}
@@ -54,8 +53,7 @@ class YearPlanner(widgets.VBox):
         self.store = store or default_store()
         self.plan: Plan | None = None
         self.problems: list[str] = []
-        self._base: YearPlanRecord | None = None
-        self._cannot_save: StoreUnavailable | None = None
+        self._keeper = Keeper(self.store, state_key, YearPlanRecord)
         self._quiet = True
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-plan-save-status")
@@ -219,32 +217,14 @@ class YearPlanner(widgets.VBox):
     # --- saving -----------------------------------------------------------------------------
 
     def _restore(self) -> YearPlanRecord | None:
-        try:
-            saved = self.store.get(self.state_key, YearPlanRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier plan", "The planner starts from the sample."), "warning")
-            return None
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return None
-        self._base = copy.deepcopy(saved)
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier plan",
+                                               "The planner starts from the sample.")
         return saved
 
     def _save(self) -> None:
-        mine = self.record()
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            saved = self.store.update(self.state_key, YearPlanRecord,
-                                      lambda theirs: mine.merged(self._base, theirs))
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return
-        self.save_status.value = ""
-        self._base = copy.deepcopy(saved.record)
+        self._keeper.save(self.record())
+        self.save_status.value = keeper_notice(self._keeper)    # "" once saved
 
 
 def _exports_html(plan: Plan, figure) -> str:

@@ -7,7 +7,6 @@ CalibrationRecord, so a reload keeps them; two pages on the same grid merge row 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from html import escape
 
@@ -19,9 +18,8 @@ from tlkit.practice.calibration import (MAX_OBSERVERS, PAIR_DETAIL_LIMIT, SOURCE
                                        check_scores, compare, kappa_bands, merge_score_rows,
                                        percent, read_scores_csv, scores_from_rows)
 from tlkit.practice.observation import DEFAULT_RUBRIC, load_episode, load_rubric
-from tlkit.store import (CalibrationRecord, RecordSetAside, Store, StoreUnavailable,
-                         default_store)
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import CalibrationRecord, Keeper, Store, default_store
+from tlkit.widgets.common import keeper_notice, message_html
 
 DEFAULT_EPISODE = "voting-age-discussion"
 _CELL = "8.5em"
@@ -74,8 +72,7 @@ class CalibrationView(widgets.VBox):
         self.episode = load_episode(episode)
         self.state_key = state_key or f"calibration-{self.episode.id}"
         self.store = store or default_store()
-        self._cannot_save: StoreUnavailable | None = None
-        self._base: CalibrationRecord | None = None    # what the store held when last read
+        self._keeper = Keeper(self.store, self.state_key, CalibrationRecord)
         self.report: CalibrationReport | None = None
         self._options = [("", None)] + [(str(level), level) for level in self.rubric.levels]
         self._loading = False
@@ -185,33 +182,19 @@ class CalibrationView(widgets.VBox):
             self._save()
 
     def _restore(self) -> CalibrationRecord | None:
-        try:
-            saved = self.store.get(self.state_key, CalibrationRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.message.value = message_html(set_aside_text(
-                err, "The scores saved earlier", "Enter them again here."), "warning")
-            return None
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            self.message.value = message_html(cannot_save_text(err), "warning")
-            return None
-        self._base = copy.deepcopy(saved)
+        saved = self._keeper.restore()
+        self.message.value = keeper_notice(self._keeper, "The scores saved earlier",
+                                           "Enter them again here.")
         return saved
 
     def _save(self) -> None:
         """Merge this grid with the stored one, row by row by observer name, and show rows
         another page added or changed."""
         mine = CalibrationRecord(self._rows())
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            saved = self.store.update(self.state_key, CalibrationRecord,
-                                      lambda theirs: mine.merged(self._base, theirs))
-        except StoreUnavailable as err:
-            self.message.value = message_html(cannot_save_text(err), "warning")
+        saved = self._keeper.save(mine)
+        if saved is None:
+            self.message.value = keeper_notice(self._keeper)
             return
-        self._base = copy.deepcopy(saved.record)
         if saved.record != mine:
             self._set_rows(saved.record.observers)
 

@@ -6,7 +6,6 @@ Answers are kept as a FeedbackSortRecord; pages on the same record merge stateme
 
 from __future__ import annotations
 
-import copy
 from html import escape
 
 import ipywidgets as widgets
@@ -20,9 +19,8 @@ from tlkit.practice.feedback import (
     load_exercise,
     sample_statements,
 )
-from tlkit.store import (FeedbackSortRecord, RecordSetAside, Store, StoreUnavailable,
-                         default_store)
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import FeedbackSortRecord, Keeper, Store, default_store
+from tlkit.widgets.common import keeper_notice
 
 _CHOICES = [(label.capitalize(), label) for label in LABELS]
 
@@ -40,8 +38,7 @@ class FeedbackSorter(widgets.VBox):
         self.state_key = state_key
         self.store = store or default_store()
         self.result: SortResult | None = None
-        self._cannot_save: StoreUnavailable | None = None
-        self._base: FeedbackSortRecord | None = None    # what the store held when last read
+        self._keeper = Keeper(self.store, state_key, FeedbackSortRecord)
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-feedback-save-status")
         saved = self._restore() if state_key else {}
@@ -111,53 +108,35 @@ class FeedbackSorter(widgets.VBox):
             self._save()
 
     def _restore(self) -> dict[str, str | None]:
-        try:
-            saved = self.store.get(self.state_key, FeedbackSortRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier answers", "The sorting starts fresh."), "warning")
-            return {}
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return {}
-        self._base = copy.deepcopy(saved)
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier answers",
+                                               "The sorting starts fresh.")
         return saved.answers if saved else {}
 
     def _order_seed(self) -> int:
         """The learner's order: chosen on first use and kept in the record, so it stays put on
         every reload even if the way the seed is worked out changes."""
-        if self._base is not None and self._base.order_seed is not None:
-            return self._base.order_seed
+        base = self._keeper.base
+        if base is not None and base.order_seed is not None:
+            return base.order_seed
         seed = learner_seed(self.state_key)
-        if self.state_key and self._cannot_save is None:
-            try:
-                saved = self.store.update(
-                    self.state_key, FeedbackSortRecord,
-                    lambda theirs: FeedbackSortRecord(order_seed=seed).merged(None, theirs))
-            except StoreUnavailable as err:
-                self._cannot_save = err
-                self.save_status.value = message_html(cannot_save_text(err), "warning")
+        if self.state_key and self._keeper.cannot_save is None:
+            # Only the seed is new here: merged with no base, so every stored answer stays.
+            saved = self._keeper.update(
+                lambda theirs: FeedbackSortRecord(order_seed=seed).merged(None, theirs))
+            if saved is None:
+                self._keeper.cannot_save = self._keeper.problem    # answers would fail too
+                self.save_status.value = keeper_notice(self._keeper)
             else:
-                self._base = copy.deepcopy(saved.record)
                 seed = saved.record.order_seed if saved.record.order_seed is not None else seed
         return seed
 
     def _save(self) -> None:
         # Merge per statement: with `sample`, only some statements are on screen, and
         # answers saved earlier (or on another page) for the others must survive.
-        mine = FeedbackSortRecord(self.answers(), self._base.order_seed if self._base else None)
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            saved = self.store.update(self.state_key, FeedbackSortRecord,
-                                      lambda theirs: mine.merged(self._base, theirs))
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return
-        self.save_status.value = ""
-        self._base = copy.deepcopy(saved.record)
+        base = self._keeper.base
+        self._keeper.save(FeedbackSortRecord(self.answers(), base.order_seed if base else None))
+        self.save_status.value = keeper_notice(self._keeper)    # "" once saved
 
 
 def _verdict_html(item) -> str:

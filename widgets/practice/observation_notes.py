@@ -10,7 +10,6 @@ where it went; a store that cannot save leaves everything working on the page, w
 from __future__ import annotations
 
 import base64
-import copy
 import datetime as dt
 import time
 from dataclasses import replace
@@ -21,7 +20,7 @@ import ipywidgets as widgets
 
 from tlkit.practice.observation import (DEFAULT_RUBRIC, Note, Observation, Rubric,
                                judgement_words, load_rubric, note_stamp, to_csv)
-from tlkit.store import (ObservationRecord, RecordSetAside, Store, StoreUnavailable,
+from tlkit.store import (Keeper, ObservationRecord, RecordSetAside, Store, StoreUnavailable,
                          default_store)
 from tlkit.store.records import ObservedNote, new_note_id
 from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
@@ -41,9 +40,9 @@ class ObservationNotes(widgets.VBox):
         self.state_key = state_key
         self.now = now
         self.store = store or default_store()
-        self._cannot_save: StoreUnavailable | None = None
+        self._keeper = Keeper(self.store, state_key, ObservationRecord)
         today = dt.date.fromtimestamp(now()).isoformat()
-        restored, self._base, problem = self._restore(today)
+        restored = self._restore(today)
         self.notes: list[ObservedNote] = list(restored.notes)
         self._removed: set[str] = set(restored.removed)
         self.started_at: float | None = restored.started_at
@@ -140,30 +139,23 @@ class ObservationNotes(widgets.VBox):
         ])
         self.add_class("tlkit-observation")
         self._restoring = False
-        if problem:
-            self._say(problem, "warning")
-        if self._cannot_save:
-            self.save_status.value = self._cannot_save_html(self._cannot_save)
+        problem = self._keeper.problem
+        if isinstance(problem, RecordSetAside):
+            self._say(set_aside_text(
+                problem, "Your earlier notes",
+                "You can start again here; ask for help if you need the old notes back."),
+                "warning")
+        elif problem is not None:
+            self.save_status.value = self._cannot_save_html(problem)
         self._refresh()
 
-    def _restore(self, today: str) -> tuple[ObservationRecord, ObservationRecord | None, str]:
-        """(the record to show, the record as stored (the base of later merges), a message).
-        A saved record that cannot be read is set aside by the store and the widget starts
-        empty, saying where it was kept."""
-        empty = ObservationRecord(date=today, rubric_id=self.rubric.id)
-        try:
-            restored = self.store.get(self.state_key, ObservationRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            return empty, None, set_aside_text(
-                err, "Your earlier notes",
-                "You can start again here; ask for help if you need the old notes back.")
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            return empty, None, ""
+    def _restore(self, today: str) -> ObservationRecord:
+        """The record to show. A saved record that cannot be read is set aside by the store
+        and the widget starts empty (the keeper's problem says where it was kept)."""
+        restored = self._keeper.restore()
         if restored is None:
-            return empty, None, ""
-        return replace(restored, date=restored.date or today), copy.deepcopy(restored), ""
+            return ObservationRecord(date=today, rubric_id=self.rubric.id)
+        return replace(restored, date=restored.date or today)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -236,7 +228,7 @@ class ObservationNotes(widgets.VBox):
         return ObservationRecord(
             observer=observation.observer, teacher=observation.teacher, date=observation.date,
             rubric_id=self.rubric.id,
-            observation_id=self._base.observation_id if self._base else "",
+            observation_id=self._keeper.base.observation_id if self._keeper.base else "",
             scores={lf: v for lf, v in observation.scores.items() if v is not None},
             notes=list(self.notes), removed=set(self._removed), started_at=self.started_at,
             draft=self.note_box.value, draft_tag=self.tag.value)
@@ -247,19 +239,14 @@ class ObservationNotes(widgets.VBox):
         if self._restoring:
             return
         mine = self.record()
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            saved = self.store.update(self.state_key, ObservationRecord,
-                                      lambda theirs: mine.merged(self._base, theirs))
-        except StoreUnavailable as err:
-            self.save_status.value = self._cannot_save_html(err)
+        saved = self._keeper.save(mine)
+        if saved is None:
+            self.save_status.value = self._cannot_save_html(self._keeper.problem)
             return
         self.save_status.value = ""
         if saved.set_aside is not None:
             self._say(set_aside_text(saved.set_aside, "The notes saved before",
                                      "This page's notes were saved in their place."), "warning")
-        self._base = copy.deepcopy(saved.record)
         if saved.record != mine:
             self._show(saved.record)
 

@@ -16,9 +16,8 @@ import ipywidgets as widgets
 
 from tlkit.practice.clock import ProtocolClock, format_seconds, paused_if_stale
 from tlkit.practice.protocols import Protocol
-from tlkit.store import (RecordSetAside, RunnerRecord, Store, StoreUnavailable,
-                         default_store)
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import Keeper, RunnerRecord, Store, default_store
+from tlkit.widgets.common import cannot_save_text, message_html, problem_text
 from tlkit.widgets.common import text_html as _line
 
 OVERTIME_COLOUR = "#b71c1c"   # deep red, with white text: readable from the back of a room
@@ -86,7 +85,7 @@ class ProtocolRunner(widgets.VBox):
         self.state_key = state_key or f"runner-{protocol.id}"
         self.autosave = autosave
         self.store = store or default_store()
-        self._cannot_save: StoreUnavailable | None = None
+        self._keeper = Keeper(self.store, self.state_key, RunnerRecord)
         self._ticker: asyncio.Task | None = None
 
         self._build()
@@ -216,18 +215,11 @@ class ProtocolRunner(widgets.VBox):
             return None, f"<span style='color:{OVERTIME_COLOUR}'>{html.escape(str(err))}</span>"
 
     def _restore(self, plan: list[int], now: Callable[[], float]) -> tuple[ProtocolClock, str]:
-        try:
-            record = self.store.get(self.state_key, RunnerRecord)
-            if self.autosave:
-                self.store.check()
-        except RecordSetAside as err:
-            return (ProtocolClock.fresh(self.protocol.id, plan, now=now), _small(set_aside_text(
-                err, "The saved clock", "This clock starts fresh."), "warning"))
-        except StoreUnavailable as err:
-            # Nothing on disk can be trusted or written: keep the clock on this page only.
-            self._cannot_save = err
-            return (ProtocolClock.fresh(self.protocol.id, plan, now=now),
-                    _small(cannot_save_text(err), "warning"))
+        record = self._keeper.restore(check=self.autosave)
+        if self._keeper.problem is not None:
+            # Set aside, or nothing can be written: keep the clock on this page only.
+            return (ProtocolClock.fresh(self.protocol.id, plan, now=now), _small(problem_text(
+                self._keeper.problem, "The saved clock", "This clock starts fresh."), "warning"))
         if record is None:
             return ProtocolClock.fresh(self.protocol.id, plan, now=now), ""
         state = record.state
@@ -251,15 +243,13 @@ class ProtocolRunner(widgets.VBox):
     def _save(self) -> None:
         if not self.autosave:
             return
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            # One facilitator drives the clock, so the latest press wins.
-            self.store.put(self.state_key, RunnerRecord(self.clock.state))
+        # One facilitator drives the clock, so the latest press wins: put, no merge.
+        if self._keeper.put(RunnerRecord(self.clock.state)):
             self._seen = self._saved_stamp()  # our own write: nothing to follow
-        except StoreUnavailable as err:
-            self.note.value = _small(f"{cannot_save_text(err)} The clock keeps running here, "
-                                     "but a page reload would start it fresh.", "warning")
+        else:
+            self.note.value = _small(f"{cannot_save_text(self._keeper.problem)} The clock keeps "
+                                     "running here, but a page reload would start it fresh.",
+                                     "warning")
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -360,6 +350,7 @@ class ProtocolRunner(widgets.VBox):
         """Show the saved clock if another page changed it; True when the view changed.
         A file that is missing, unreadable or for another plan is left alone here: the
         page that wrote it reports its own problems."""
+        # Not the keeper's latest(): another page's clock replaces this one, nothing merges.
         try:
             record = self.store.get(self.state_key, RunnerRecord)
         except (OSError, ValueError):

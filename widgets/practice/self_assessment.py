@@ -10,7 +10,6 @@ and neither view ever wipes out the other's work.
 from __future__ import annotations
 
 import base64
-import copy
 from html import escape
 
 import ipywidgets as widgets
@@ -18,9 +17,8 @@ import ipywidgets as widgets
 from tlkit.practice.self_assessment import (DEFAULT, SelfAssessment, load_self_assessment,
                                             profile, profile_html)
 from tlkit.printables.growth_plan import BOX_LIMIT, PLAN_FIELDS, growth_plan_html, over_limit
-from tlkit.store import (RecordSetAside, SelfAssessmentRecord, Store, StoreUnavailable,
-                         default_store)
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import Keeper, SelfAssessmentRecord, Store, default_store
+from tlkit.widgets.common import keeper_notice, message_html
 
 _WIDE = widgets.Layout(width="95%")
 
@@ -31,51 +29,27 @@ class _Saved:
     def _open_store(self, state_key: str | None, store: Store | None) -> SelfAssessmentRecord:
         self.state_key = state_key
         self.store = store or default_store()
-        self._base: SelfAssessmentRecord | None = None
-        self._cannot_save: StoreUnavailable | None = None
+        self._keeper = Keeper(self.store, state_key, SelfAssessmentRecord)
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-sa-save-status")
         if not state_key:
             return SelfAssessmentRecord()
-        try:
-            saved = self.store.get(state_key, SelfAssessmentRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier self-assessment", "This one starts fresh."), "warning")
-            return SelfAssessmentRecord()
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return SelfAssessmentRecord()
-        self._base = copy.deepcopy(saved)
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier self-assessment",
+                                               "This one starts fresh.")
         return saved or SelfAssessmentRecord()
 
     def _latest(self) -> SelfAssessmentRecord:
         """What the store holds now (another view may have saved), else what this view has."""
-        if self.state_key and self._cannot_save is None:
-            try:
-                saved = self.store.get(self.state_key, SelfAssessmentRecord)
-            except (RecordSetAside, StoreUnavailable):
-                saved = None
-            if saved is not None:
-                return self._mine().merged(self._base, saved)
-        return self._mine()
+        if not self.state_key:
+            return self._mine()
+        return self._keeper.latest(self._mine())
 
     def _save(self) -> None:
         if not self.state_key:
             return
-        mine = self._mine()
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            saved = self.store.update(self.state_key, SelfAssessmentRecord,
-                                      lambda theirs: mine.merged(self._base, theirs))
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return
-        self.save_status.value = ""
-        self._base = copy.deepcopy(saved.record)
+        self._keeper.save(self._mine())
+        self.save_status.value = keeper_notice(self._keeper)    # "" once saved
 
     def _mine(self) -> SelfAssessmentRecord:
         raise NotImplementedError
@@ -159,7 +133,7 @@ class SelfAssessmentForm(_Saved, widgets.VBox):
 
     def _mine(self) -> SelfAssessmentRecord:
         # The plan is the other view's: carry what was last read, so a merge keeps theirs.
-        base = self._base or SelfAssessmentRecord()
+        base = self._keeper.base or SelfAssessmentRecord()
         return SelfAssessmentRecord(self.rated(), self.written(), dict(base.plan))
 
     def _changed(self, _change) -> None:
@@ -258,7 +232,7 @@ class GrowthPlan(_Saved, widgets.VBox):
 
     def _mine(self) -> SelfAssessmentRecord:
         # Ratings and evidence are the form's: carry what was last read, so a merge keeps theirs.
-        base = self._base or SelfAssessmentRecord()
+        base = self._keeper.base or SelfAssessmentRecord()
         return SelfAssessmentRecord(dict(base.ratings), dict(base.evidence), self.plan())
 
     def _changed(self, _change) -> None:

@@ -15,9 +15,8 @@ import ipywidgets as widgets
 from tlkit.charts import chart_html
 from tlkit.practice.session_audit import (AuditContent, audit, compare, feature_chart,
                                           load_audit_content, read_segments)
-from tlkit.store import (RecordSetAside, SessionAuditRecord, Store, StoreUnavailable,
-                         default_store)
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.store import Keeper, SessionAuditRecord, Store, default_store
+from tlkit.widgets.common import keeper_notice, message_html
 
 _WIDE = {"description_width": "initial"}
 _OWN = "own"
@@ -98,7 +97,7 @@ class SessionAudit(widgets.VBox):
         self.content = audit_content or load_audit_content()
         self.state_key = state_key
         self.store = store or default_store()
-        self._cannot_save: StoreUnavailable | None = None
+        self._keeper = Keeper(self.store, state_key, SessionAuditRecord)
         self._pending_example: str | None = None
         self.save_status = widgets.HTML()
         self.save_status.add_class("tlkit-audit-save-status")
@@ -231,27 +230,13 @@ class SessionAudit(widgets.VBox):
             return
         record = SessionAuditRecord(self.before.values(),
                                     self.after.values() if self.after is not None else [])
-        try:
-            if self._cannot_save is not None:
-                raise self._cannot_save
-            self.store.update(self.state_key, SessionAuditRecord, lambda _theirs: record)
-        except StoreUnavailable as err:
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return
-        self.save_status.value = ""
+        self._keeper.save(record)      # the record merges as "this page wins"
+        self.save_status.value = keeper_notice(self._keeper)    # "" once saved
 
     def _restore(self) -> SessionAuditRecord | None:
-        try:
-            saved = self.store.get(self.state_key, SessionAuditRecord)
-            self.store.check()
-        except RecordSetAside as err:
-            self.save_status.value = message_html(set_aside_text(
-                err, "Your earlier session audit", "The audit starts fresh."), "warning")
-            return None
-        except StoreUnavailable as err:
-            self._cannot_save = err
-            self.save_status.value = message_html(cannot_save_text(err), "warning")
-            return None
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier session audit",
+                                               "The audit starts fresh.")
         return saved
 
 

@@ -11,12 +11,14 @@ from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, Observat
                                  PaceRecord, Record, RecordError, RunnerRecord,
                                  SelfAssessmentRecord, SessionAuditRecord, ExplorerRecord)
 from tlkit.store.records import PortfolioRecord, ReadinessRecord
+from tlkit.store.keeper import Keeper
 
 __all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFileStore",
            "ObservationRecord", "PaceRecord", "Record", "RecordError", "RecordSetAside",
            "RunnerRecord", "SelfAssessmentRecord", "SessionAuditRecord", "Store",
            "StoreUnavailable", "Updated", "default_store"]
 __all__ += ["PortfolioRecord", "ReadinessRecord"]
+__all__ += ["Keeper"]
 
 
 def default_store() -> Store:
