@@ -6,13 +6,16 @@ while grading), a code answer with its check, and a written reflection graded by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 import secrets
 import shutil
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +100,27 @@ def hand_in(build: Path, student: str, content: bytes | str | nbformat.NotebookN
 
 def as_json(nb) -> str:
     return json.dumps(nb, indent=1)
+
+
+@contextlib.contextmanager
+def course_folders(tmp_path_factory, name: str):
+    """(base, root, build) of a fresh course, with the kit pointed at it while in use."""
+    mp = pytest.MonkeyPatch()
+    base = tmp_path_factory.mktemp(name)
+    root, build = write_course(base / "course"), base / "build"
+    mp.setenv("TLKIT_COURSE_ROOT", str(root))
+    mp.setenv("TLKIT_BUILD", str(build))
+    try:
+        yield base, root, build
+    finally:
+        mp.undo()
+
+
+def tlkit_course(*args: str) -> tuple[int, str]:
+    """`tlkit course ARGS` as a facilitator types it: (exit code, what it printed)."""
+    from tlkit.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["course", *args])
+    return code, out.getvalue()

@@ -9,9 +9,8 @@ import datetime as dt
 import nbformat
 import pandas as pd
 import pytest
-from cohort_course import MODULE, answered, cell_index, hand_in, write_course
+from cohort_course import MODULE, answered, cell_index, course_folders, hand_in, tlkit_course
 
-from tlkit.cli import main
 
 UTC = dt.timezone.utc
 LATER = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -19,25 +18,8 @@ LATER = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    base = tmp_path_factory.mktemp("cohort")
-    root, build = write_course(base / "course"), base / "build"
-    mp.setenv("TLKIT_COURSE_ROOT", str(root))
-    mp.setenv("TLKIT_BUILD", str(build))
-    try:
+    with course_folders(tmp_path_factory, "cohort") as (base, root, build):
         yield _run(base, root, build)
-    finally:
-        mp.undo()
-
-
-def _tlkit(*args: str) -> tuple[int, str]:
-    import contextlib
-    import io
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["course", *args])
-    return code, out.getvalue()
 
 
 def _run(base, root, build):
@@ -48,16 +30,16 @@ def _run(base, root, build):
     roster.write_bytes(("\ufeffid,first_name,last_name,email\r\n" + "".join(
         f"{s},Léa {n},Núñez,\r\n" for n, s in enumerate(learners))).encode("utf-8"))
     logs = {}
-    assert _tlkit("init")[0] == 0
-    logs["init-again"] = _tlkit("init")
-    logs["roster"] = _tlkit("roster", str(roster))
-    logs["release"] = _tlkit("release", "--all", "--due", "2026-03-01 12:00")
+    assert tlkit_course("init")[0] == 0
+    logs["init-again"] = tlkit_course("init")
+    logs["roster"] = tlkit_course("roster", str(roster))
+    logs["release"] = tlkit_course("release", "--all", "--due", "2026-03-01 12:00")
 
     # Round one: two learners hand in good work; a facilitator grades one reflection by hand.
     hand_in(build, "ok-a", answered(build))
     hand_in(build, "not-json", answered(build))
-    _tlkit("collect")
-    logs["round-one"] = _tlkit("autograde", "--jobs", "1")
+    tlkit_course("collect")
+    logs["round-one"] = tlkit_course("autograde", "--jobs", "1")
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{build / 'gradebook.db'}", "tlkit") as gb:
@@ -96,11 +78,11 @@ def _run(base, root, build):
             "stream", name="stdout", text="x" * 50_000_000)]))
     hand_in(build, "huge-output", nb)
 
-    logs["collect"] = _tlkit("collect")
-    logs["autograde"] = _tlkit("autograde", "--jobs", "2", "--cell-timeout", "3")
-    logs["feedback"] = _tlkit("feedback")
-    logs["report"] = _tlkit("report", "--out", str(base / "report"))
-    logs["shared"] = _tlkit("report", "--out", str(base / "shared"), "--share")
+    logs["collect"] = tlkit_course("collect")
+    logs["autograde"] = tlkit_course("autograde", "--jobs", "2", "--cell-timeout", "3")
+    logs["feedback"] = tlkit_course("feedback")
+    logs["report"] = tlkit_course("report", "--out", str(base / "report"))
+    logs["shared"] = tlkit_course("report", "--out", str(base / "shared"), "--share")
     report = pd.read_csv(base / "report" / "cohort-progress.csv", keep_default_na=False)
     return {"base": base, "build": build, "logs": logs, "learners": learners,
             "report": report.set_index("learner")}

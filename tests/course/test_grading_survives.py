@@ -4,38 +4,21 @@ reported as not graded (never as a zero), and a fresh worker goes on."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pandas as pd
 import pytest
-from cohort_course import answered, hand_in, write_course
-
-from tlkit.cli import main
+from cohort_course import answered, course_folders, hand_in, tlkit_course
 
 pytestmark = pytest.mark.course
 
 
-def _tlkit(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["course", *args])
-    return code, out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    base = tmp_path_factory.mktemp("survives")
-    root, build = write_course(base / "course"), base / "build"
-    mp.setenv("TLKIT_COURSE_ROOT", str(root))
-    mp.setenv("TLKIT_BUILD", str(build))
-    try:
+    with course_folders(tmp_path_factory, "survives") as (base, _root, build):
         roster = base / "learners.csv"
         roster.write_text("id,first_name,last_name,email\nok-1,A,One,\ncrashes,B,Two,\n"
                           "slow,C,Three,\nok-2,D,Four,\n", encoding="utf-8")
-        assert _tlkit("init")[0] == 0 and _tlkit("roster", str(roster))[0] == 0
-        assert _tlkit("release", "--all")[0] == 0
+        assert tlkit_course("init")[0] == 0 and tlkit_course("roster", str(roster))[0] == 0
+        assert tlkit_course("release", "--all")[0] == 0
         hand_in(build, "ok-1", answered(build))
         # The answer cell ends the process that grades it (as a crash or running out of memory
         # would), then the one that sleeps past the learner's limit, each cell under 60 s.
@@ -43,13 +26,11 @@ def graded(tmp_path_factory):
             build, minutes="slot - 30\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
         hand_in(build, "slow", answered(build, minutes="slot - 30\nimport time\ntime.sleep(50)"))
         hand_in(build, "ok-2", answered(build))
-        assert _tlkit("collect")[0] == 0
-        log = _tlkit("autograde", "--jobs", "2", "--learner-timeout", "6")
-        assert _tlkit("report", "--out", str(base / "report"))[0] == 0
+        assert tlkit_course("collect")[0] == 0
+        log = tlkit_course("autograde", "--jobs", "2", "--learner-timeout", "6")
+        assert tlkit_course("report", "--out", str(base / "report"))[0] == 0
         report = pd.read_csv(base / "report" / "cohort-progress.csv", keep_default_na=False)
         yield {"log": log, "report": report.set_index("learner"), "build": build}
-    finally:
-        mp.undo()
 
 
 def test_the_others_are_graded_in_full(graded):
