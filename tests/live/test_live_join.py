@@ -72,3 +72,8 @@ def test_the_facilitator_page_shows_the_full_address_large_and_selectable(monkey
     unknown = join_address_html({})
     assert "next to this page" in unknown and "set TLKIT_LIVE_JOIN_URL" in unknown
     assert "tlkit-live-address" not in unknown
+    # On a hub the facilitator's own server is not an address anyone else may open.
+    hub = {**VOILA, "JUPYTERHUB_SERVICE_PREFIX": "/user/facilitator/"}
+    assert join_address(hub) == JoinAddress(None, on_hub=True)
+    on_hub = join_address_html(hub)
+    assert "join box" in on_hub and "10.1.2.3" not in on_hub and "tlkit-live-address" not in on_hub

@@ -44,6 +44,10 @@ def join_address_html(environ=None) -> str:
         problem = ""
     how = ("type the code and press Join. Learners working in the protocols module's notebook "
            "can join from the box in its tuning-protocol section instead.")
+    if address.on_hub:
+        return ("<div style='font-size:1.1em'>On this hub each participant opens the protocols "
+                "module's notebook in their own JupyterLab and uses the join box in its "
+                "tuning-protocol section: they type the code there and press Join.</div>")
     if address.url is None:
         text = (f"<div style='font-size:1.1em'>Participants open the join page, "
                 f"<a href='{JOIN_PAGE}' target='_blank'>live-join</a>, which is next to this "

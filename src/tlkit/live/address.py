@@ -11,6 +11,11 @@ kernel, which starts before any request). So the address is, in this order:
 3. unknown (JupyterLab, a preheated kernel): the facilitator's page says where the join page
    is and names the setting.
 
+On a JupyterHub (JUPYTERHUB_SERVICE_PREFIX is set in every single-user server) the
+facilitator's page address is the facilitator's own server, which no one else may open: there,
+unless the setting names a public join page, people join from the box in their own module
+notebook, and the page says so.
+
 An address on 127.0.0.1 or localhost only opens on the facilitator's own computer; the page
 says so, since people in the room cannot type it.
 """
@@ -33,6 +38,7 @@ class JoinAddress:
     url: str | None              # the join page's full address, None when it is not known
     from_setting: bool = False   # True: TLKIT_LIVE_JOIN_URL gave it
     this_computer_only: bool = False   # 127.0.0.1, localhost: others cannot open it
+    on_hub: bool = False         # a JupyterHub server: people join from their own notebooks
 
 
 def _this_computer_only(url: str) -> bool:
@@ -65,6 +71,8 @@ def join_address(environ: Mapping[str, str] | None = None) -> JoinAddress:
         url = _join_page_in(configured)
         return JoinAddress(url, True, _this_computer_only(url))
     env = os.environ if environ is None else environ
+    if env.get("JUPYTERHUB_SERVICE_PREFIX"):
+        return JoinAddress(None, on_hub=True)
     request = env.get("VOILA_REQUEST_URL", "")
     if request and env.get("VOILA_PREHEAT") != "True":
         parts = urlsplit(request)
