@@ -214,6 +214,13 @@ def test_a_database_down_at_restart_keeps_the_join_and_join_picks_it_up(views, m
     monkeypatch.setattr(live, "participant", real)
     assert again.join() and again.participant == view.participant
     assert live.participants(host.session.code) == 1
+    # Down again at the next restart, and the session ends meanwhile: Join says so and forgets.
+    monkeypatch.setattr(live, "participant", down)
+    third = _restart(again)
+    monkeypatch.setattr(live, "participant", real)
+    host.end()
+    assert third.join() is False and "has ended" in third.join_message.value
+    assert saved.get("join", LiveJoinRecord) == LiveJoinRecord()
 
 
 def test_state_store_faults_are_said_and_the_join_still_works(views, tmp_path):

@@ -136,7 +136,8 @@ class LiveSessionJoin(widgets.VBox):
                 try:
                     participant = self.live.participant(held.code, held.participant_id)
                 except JoinRefused:
-                    self._held = held = None    # gone since: an ordinary join says the rest
+                    self._forget()              # gone since: an ordinary join says the rest
+                    held = None
             if participant is None:
                 participant = self.live.join(self.code_box.value, self.name_box.value,
                                              attributed=self.named.value, page=self.page)
