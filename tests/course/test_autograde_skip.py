@@ -9,6 +9,7 @@ from tlkit.ops.autograde_skip import widget_only
     ('from tlkit.widgets import activity_widget\n\nactivity_widget("p", "S", state_key="k")', True),
     ("from tlkit.widgets import FeedbackSorter\nFeedbackSorter()", True),
     ("from tlkit.widgets import LiveSessionJoin\n\nLiveSessionJoin()", True),
+    ('from tlkit.widgets import LiveSessionJoin\n\nLiveSessionJoin(state_key="k")', True),
     ("from tlkit.widgets import FeedbackSorter\nsorter = FeedbackSorter()", False),
     ("from tlkit.widgets import FeedbackSorter\nFeedbackSorter()\nx = 1", False),
     ("from tlkit.widgets import FeedbackSorter", False),
@@ -26,5 +27,6 @@ def test_the_protocols_module_join_cell_is_skipped():
 
     notebook = Path(__file__).resolve().parents[2] / "modules" / "protocols" / "protocols.ipynb"
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    [join] = [c for c in cells if "LiveSessionJoin()" in "".join(c["source"])]
+    [join] = [c for c in cells if "LiveSessionJoin(" in "".join(c["source"])
+              and c["cell_type"] == "code"]
     assert widget_only("".join(join["source"])) and "nbgrader" not in join["metadata"]

@@ -274,3 +274,44 @@ def test_sql_store_keeps_records_and_sets_aside_what_it_cannot_read(db_url):
     with transaction(store.engine) as connection:
         kept = connection.execute(RECORDS.select().where(RECORDS.c.body == "{not json")).all()
     assert len(kept) == 1
+
+
+def test_a_kept_participant_id_picks_up_the_same_participant_while_the_session_is_open(db_url):
+    clock = Clock()
+    store, host = _session(db_url, clock)
+    ana = store.join(host.code, "Ana")
+    store.join(host.code, "Ben")
+    again = store.participant(host.code.lower(), ana.id)     # typed codes are normalised
+    assert again == ana and store.participants(host.code) == 2   # no one is added
+    assert store.contribute(again, "question", {"text": "still me"},
+                            contribution_id=new_contribution_id())
+    [item] = store.contributions(host.code, host.token)
+    assert item.participant == 1
+    # A wrong id, another session's participant, or no id: one sentence that tells nothing
+    # about the session, and nothing counted against the page's wrong codes.
+    _, other = _session(db_url, clock)
+    stranger = store.join(other.code)
+
+    def tries() -> int:
+        with transaction(store.engine) as connection:
+            return len(connection.execute(JOIN_TRIES.select()).all())
+
+    before = tries()
+    for code, pid in ((host.code, "f" * 32), (host.code, stranger.id), (host.code, ""),
+                      (host.code, None), ("NOPE99", ana.id), ("", ana.id)):
+        with pytest.raises(JoinRefused, match="is no longer there"):
+            store.participant(code, pid)
+    assert tries() == before
+    store.end(other.code, other.token)
+    with pytest.raises(JoinRefused, match="is no longer there"):      # ended, but not theirs
+        store.participant(other.code, ana.id)
+    with pytest.raises(JoinRefused, match=f"The session {other.code} you joined earlier has "
+                                          "ended"):
+        store.participant(other.code, stranger.id)
+    clock.t += SESSION_HOURS * 3600 + 1
+    with pytest.raises(JoinRefused, match="has expired"):
+        store.participant(host.code, ana.id)
+    clock.t -= SESSION_HOURS * 3600 + 1
+    store.delete(host.code, host.token)
+    with pytest.raises(JoinRefused, match="is no longer there"):
+        store.participant(host.code, ana.id)

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from nbgrader_run import ROOT, cells_by_grade_id, read_nb, source_notebook
 
+from tlkit.live import LiveStore
 from tlkit.settings import CONTENT
 from tlkit.practice.protocols import load_protocol
 
@@ -198,7 +199,7 @@ def test_module_widgets_save_apart_from_the_facilitator_guide():
     # Module and guide often run on the same laptop; a shared key would mix a learner's
     # practice run with the group's live session.
     module, guide = _state_keys(MODULE), _state_keys(GUIDE)
-    for widget in ("ProtocolRunner", "CalibrationView", "FeedbackSorter"):
+    for widget in ("ProtocolRunner", "CalibrationView", "FeedbackSorter", "LiveSessionJoin"):
         assert module.get(widget), f"the module's {widget} does not save its state"
     assert {"ProtocolRunner", "CalibrationView"} <= guide.keys()
     shared = set(module.values()) & set(guide.values())
@@ -236,6 +237,11 @@ def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
     notes.add_button.click()
     before["CalibrationView"].add_button.click()
     observers = [r.name.value for r in before["CalibrationView"].rows_box.children]
+    live = LiveStore()                        # the sessions' database in the state folder
+    session = live.open_session("tuning", [5, 15, 5])
+    join = before["LiveSessionJoin"]
+    join.code_box.value = session.code
+    assert join.join(), join.join_message.value
     for widget in before.values():
         widget.close()
 
@@ -246,10 +252,17 @@ def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
     assert after["ObservationNotes"].observer.value == "Ana"
     assert [n.text for n in after["ObservationNotes"].notes] == ["10:14 two students reading"]
     assert [r.name.value for r in after["CalibrationView"].rows_box.children] == observers
-    # The live-session box keeps nothing on this side (what was sent is in the session): it
-    # offers the join form again.
-    join = after["LiveSessionJoin"]
-    assert join.children == (join.join_panel,) and join.participant is None
+    # The live-session box is back in the session as the same participant, not a new one.
+    again = after["LiveSessionJoin"]
+    assert again.participant == join.participant and live.participants(session.code) == 1
+    assert "You are back in session" in again.banner.value
+    # Once the session has ended, the next restart says so and offers the join form.
+    live.end(session.code, session.token)
+    for widget in after.values():
+        widget.close()
+    ended = _widgets(MODULE)["LiveSessionJoin"]
+    assert ended.participant is None and ended.join_panel in ended.children
+    assert "has ended" in ended.join_message.value
 
 
 # --- facts in the text ----------------------------------------------------------------------

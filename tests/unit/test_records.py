@@ -137,3 +137,35 @@ def test_feedback_answers_merge_per_statement_and_keep_statements_not_shown():
     theirs = FeedbackSortRecord({"s1": "descriptive", "s2": "descriptive", "s9": "evaluative"})
     merged = mine.merged(base, theirs)
     assert merged.answers == {"s1": "evaluative", "s2": "descriptive", "s9": "evaluative"}
+
+
+# --- a participant's live-session join ------------------------------------------------------
+
+def test_a_live_join_round_trips_and_holds_only_the_code_and_the_participant_id():
+    from tlkit.store import LiveJoinRecord
+
+    record = LiveJoinRecord("K7PQ2M", "0123456789abcdef0123456789abcdef")
+    data = json.loads(json.dumps(record.to_dict()))
+    assert data == {"kind": "live-join", "version": 1, "code": "K7PQ2M",
+                    "participant_id": "0123456789abcdef0123456789abcdef"}
+    assert LiveJoinRecord.from_dict(data) == record and record.joined
+    assert not LiveJoinRecord.from_dict({"kind": "live-join"}).joined     # left: empty
+    with pytest.raises(RecordError, match="newer version of the kit"):
+        LiveJoinRecord.from_dict({**data, "version": 2})
+
+
+@pytest.mark.parametrize("data, words", [
+    ({"code": "K7PQ2M"}, "both the session's code and the participant id, or neither"),
+    ({"participant_id": "abc123"}, "or neither"),
+    ({"code": 7, "participant_id": "abc"}, "'code' as int"),
+    ({"code": "k7pq2m", "participant_id": "abc"}, "capital letters and digits"),
+    ({"code": "K7<b>M", "participant_id": "abc"}, "capital letters and digits"),
+    ({"code": "K7PQ2M", "participant_id": "x" * 65}, "not one the sessions' database gives"),
+    ({"code": "K7PQ2M", "participant_id": "ab cd"}, "not one the sessions' database gives"),
+])
+def test_a_live_join_of_the_wrong_shape_says_what_is_wrong(data, words):
+    from tlkit.store import LiveJoinRecord
+
+    with pytest.raises(RecordError) as caught:
+        LiveJoinRecord.from_dict({"kind": "live-join", "version": 1, **data})
+    assert words in str(caught.value)

@@ -5,6 +5,13 @@ prompts and the time left, within about a second. Send warm or cool feedback, ca
 scores, an exit ticket or a question. The view has no clock buttons: only the facilitator's
 view can move the session on. What you type stays in its box until the database has it; a
 send that fails keeps its text and its id, so pressing Send again never stores it twice.
+
+With a `state_key`, the join is kept in the learner's saved state (a LiveJoinRecord, through a
+Keeper): after a restart and Run All the box picks up the same participant while the session
+is open, says so, and offers "Leave this session" to forget it; a session that has ended or
+expired is said in a sentence, forgotten, and the join form comes back. Without a state_key
+nothing is kept: the join page that a facilitator's server shows to the whole room runs in
+one state folder for everyone, so a kept join there would hand one person's place to the next.
 """
 
 from __future__ import annotations
@@ -17,10 +24,10 @@ import ipywidgets as widgets
 from tlkit.live import (ContributionRefused, JoinRefused, LiveStore, Participant,
                         SessionState)
 from tlkit.live.contributions import MAX_NAME, MAX_TEXT, USEFUL_LABELS, USEFUL_SCALE
-from tlkit.live.store import new_contribution_id, new_page_key
+from tlkit.live.store import new_contribution_id, new_page_key, normal_code
 from tlkit.practice.observation import load_episode, load_rubric
-from tlkit.store import StoreUnavailable
-from tlkit.widgets.common import cannot_save_text, message_html
+from tlkit.store import Keeper, LiveJoinRecord, Store, StoreUnavailable, default_store
+from tlkit.widgets.common import cannot_save_text, keeper_notice, message_html
 from tlkit.widgets.live.step import Poller, step_html
 
 WIDE = widgets.Layout(width="100%", max_width="640px")
@@ -35,17 +42,27 @@ def _label(text: str) -> widgets.HTML:
 
 
 class LiveSessionJoin(widgets.VBox):
-    """Join a live session and follow it. store: the sessions' database (default:
-    TLKIT_LIVE_DB); now: the time source (tests pass a fake); page: the key this page's wrong
-    codes are counted under (default: one per kernel)."""
+    """Join a live session and follow it. state_key: keep the join under this key so a
+    restart picks it up (default: keep nothing); live: the sessions' database (default:
+    TLKIT_LIVE_DB); store: where the join is kept (default: the state folder; a LiveStore
+    given here, as older calls do, is taken as `live`); now: the time source (tests pass a
+    fake); page: the key this page's wrong codes are counted under (default: one per
+    kernel)."""
 
-    def __init__(self, *, store: LiveStore | None = None,
-                 now: Callable[[], float] = time.time, page: str | None = None, **kwargs):
+    def __init__(self, *, state_key: str | None = None, live: LiveStore | None = None,
+                 store: Store | LiveStore | None = None, now: Callable[[], float] = time.time,
+                 page: str | None = None, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(store, LiveStore):
+            live, store = store, None
         self.page = page or KERNEL_PAGE_KEY
         self.add_class("tlkit-live-join")
         self.layout.max_width = "760px"
-        self.store = store or LiveStore()
+        self.live = live or LiveStore()
+        self.state_key = state_key
+        self.store = store or default_store()
+        self._keeper = Keeper(self.store, state_key, LiveJoinRecord) if state_key else None
+        self._held: LiveJoinRecord | None = None   # a kept join not picked up yet (no database)
         self._now = now
         self.participant: Participant | None = None
         self.state: SessionState | None = None
@@ -71,41 +88,125 @@ class LiveSessionJoin(widgets.VBox):
         self.join_button.on_click(lambda _: self.join())
         self.join_message = widgets.HTML()
         self.join_message.add_class("tlkit-live-join-message")
+        self.save_status = widgets.HTML()
+        self.save_status.add_class("tlkit-live-save-status")
         self.join_panel = widgets.VBox([
             widgets.HTML("<div style='font-size:1.2em'>Type the code the facilitator shows, "
                          "then press Join.</div>"),
             self.code_box, self.name_box, self.named, self.join_button, self.join_message])
-        self.children = [self.join_panel]
+        self.children = [self.save_status, self.join_panel]
+        if self._keeper is not None:
+            self._resume()
 
-    # -- joining ----------------------------------------------------------------------------
+    # -- joining, picking a kept join up, leaving -------------------------------------------
+
+    def _resume(self) -> bool:
+        """Pick up the join kept under state_key, if its session is still open."""
+        saved = self._keeper.restore()
+        self.save_status.value = keeper_notice(self._keeper, "Your earlier join",
+                                               "Join with the code below.")
+        if saved is None or not saved.joined:
+            return False
+        try:
+            participant = self.live.participant(saved.code, saved.participant_id)
+            state = self.live.state(participant.code)
+        except JoinRefused as err:
+            self._forget()
+            self.join_message.value = message_html(
+                f"{err} This page has forgotten it. To join a session, type its code below.",
+                "warning")
+            return False
+        except StoreUnavailable as err:
+            # Kept: pressing Join with the same code picks the same participant up.
+            self._held = saved
+            self.code_box.value = saved.code
+            self.join_message.value = message_html(
+                f"This page could not go back to session {saved.code} yet: {err.problem}. "
+                "Press Join in a moment to carry on as the same participant.", "warning")
+            return False
+        self._enter(participant, state, resumed=True)
+        return True
 
     def join(self) -> bool:
+        held = self._held if self._held and self._held.code == normal_code(
+            self.code_box.value) else None
         try:
-            self.participant = self.store.join(self.code_box.value, self.name_box.value,
-                                               attributed=self.named.value, page=self.page)
-            self.state = self.store.state(self.participant.code)
+            participant = None
+            if held is not None:
+                try:
+                    participant = self.live.participant(held.code, held.participant_id)
+                except JoinRefused:
+                    self._forget()              # gone since: an ordinary join says the rest
+                    held = None
+            if participant is None:
+                participant = self.live.join(self.code_box.value, self.name_box.value,
+                                             attributed=self.named.value, page=self.page)
+            state = self.live.state(participant.code)
         except (JoinRefused, ContributionRefused) as err:
             self.join_message.value = message_html(str(err), "problem")
             return False
         except StoreUnavailable as err:
             self.join_message.value = message_html(cannot_save_text(err), "problem")
             return False
+        if held is None and self._keeper is not None:
+            self._keeper.put(LiveJoinRecord(participant.code, participant.id))
+            self.save_status.value = keeper_notice(self._keeper)    # "" once kept
+        self._enter(participant, state, resumed=held is not None)
+        return True
+
+    def _forget(self) -> bool:
+        """Drop the kept join (an empty record in its place); False if it could not be."""
+        self._held = None
+        if self._keeper is None:
+            return True
+        kept = self._keeper.put(LiveJoinRecord())
+        self.save_status.value = keeper_notice(self._keeper)
+        return kept
+
+    def leave(self) -> bool:
+        """Stop following this session on this page and forget the kept join. What was sent
+        stays with the facilitator; joining again counts as a new participant."""
+        if self.participant is None:
+            return False
+        code = self.participant.code
+        if self._poller is not None:
+            self._poller.stop()
+            self._poller = None
+        self.participant, self.state, self._seen = None, None, None
+        self._pending.clear()
+        self._forget()      # if it cannot be forgotten, save_status says why
+        self.code_box.value = ""
+        self.join_message.value = message_html(
+            f"You left session {code}. What you sent stays with the facilitator. To join "
+            "again, type the code; you will count as a new participant.")
+        self.children = [self.save_status, self.join_panel]
+        return True
+
+    def _enter(self, participant: Participant, state: SessionState, *,
+               resumed: bool = False) -> None:
+        self._held = None
+        self.join_message.value = ""
+        self.participant, self.state = participant, state
         self._seen = self.state.revision
+        self._rubric = self._episode_id = None
         if self.state.episode_id:
             try:
                 episode = load_episode(self.state.episode_id)
                 self._rubric, self._episode_id = load_rubric(episode.rubric_id), episode.id
             except Exception:  # an episode this kit does not have: no scoring form
                 self._rubric = None
-        self._build_session()
+        self._build_session(resumed)
         self.refresh()
         self._poller = Poller(self.follow)
-        return True
 
-    def _build_session(self) -> None:
+    def _build_session(self, resumed: bool = False) -> None:
         p = self.participant
         who = f"{p.name}, participant {p.number}" if p.name else f"participant {p.number}"
-        self.banner = widgets.HTML(message_html(f"You joined session {p.code} as {who}."))
+        self.banner = widgets.HTML(message_html(
+            f"You are back in session {p.code} as {who}, as before; what you sent earlier is "
+            "still with the facilitator." if resumed else
+            f"You joined session {p.code} as {who}."))
+        self.banner.add_class("tlkit-live-banner")
         self.step = widgets.HTML()
         self.step.add_class("tlkit-live-step")
         self.message = widgets.HTML()
@@ -117,8 +218,17 @@ class LiveSessionJoin(widgets.VBox):
         self.feedback_box = widgets.Textarea(description="Feedback:", layout=WIDE,
                                              placeholder=f"up to {MAX_TEXT} characters")
         self.feedback_button = self._send_button("Send feedback", self.send_feedback)
-        parts = [self.banner, self.step, self.message,
-                 _label("Feedback"), self.tone, self.feedback_box, self.feedback_button]
+        parts = [self.save_status, self.banner]
+        if self._keeper is not None:
+            self.leave_button = widgets.Button(
+                description="Leave this session", layout=widgets.Layout(width="auto"),
+                tooltip="Stop following this session here and forget it on this page; what "
+                        "you sent stays with the facilitator")
+            self.leave_button.add_class("tlkit-live-leave")
+            self.leave_button.on_click(lambda _: self.leave())
+            parts.append(self.leave_button)
+        parts += [self.step, self.message,
+                  _label("Feedback"), self.tone, self.feedback_box, self.feedback_button]
 
         self.score_boxes: dict[str, widgets.Dropdown] = {}
         if self._rubric is not None:
@@ -162,11 +272,11 @@ class LiveSessionJoin(widgets.VBox):
         """Redraw if the facilitator changed something; ticks the time left either way."""
         if self.participant is None:
             return False
-        revision = self.store.revision(self.participant.code)
+        revision = self.live.revision(self.participant.code)
         changed = revision != self._seen
         if changed:
             self._seen = revision
-            state = self.store.state(self.participant.code)
+            state = self.live.state(self.participant.code)
             if state is None:
                 self.state = None
                 self.step.value = message_html("The facilitator has closed and deleted this "
@@ -187,7 +297,7 @@ class LiveSessionJoin(widgets.VBox):
             return False
         contribution_id = self._pending.setdefault(form, new_contribution_id())
         try:
-            self.store.contribute(self.participant, kind, body,
+            self.live.contribute(self.participant, kind, body,
                                   contribution_id=contribution_id, sent_at=time.time(),
                                   rubric=self._rubric)
         except (ContributionRefused, JoinRefused) as err:

@@ -8,7 +8,8 @@ Who may do what:
   plain sentence and written to the session's log.
 - A participant joins with the code (and an optional display name) and gets a participant id,
   a random secret that their contributions are sent under. A wrong, ended or expired code is
-  refused with a plain sentence.
+  refused with a plain sentence. A page that kept the code and the id picks the same
+  participant up again (`participant()`) while the session is open.
 - Contributions carry an id made by the sender's view before the first try, so one sent
   twice (a retry after a dropped connection) is stored once. Each participant may send at
   most RATE_LIMIT contributions in any RATE_WINDOW seconds.
@@ -444,6 +445,36 @@ class LiveStore:
         if refused is not None:
             raise refused       # after the commit, so the log entry stays
         return participant
+
+    def participant(self, code: str, participant_id: str) -> Participant:
+        """The participant `participant_id` of session `code` once more: a page picking up a
+        join it saved (tlkit.store.LiveJoinRecord). The id is the participant's secret, so an
+        id that is not one of this session's participants is refused with the same sentence
+        as a session that is gone, and whether a session has ended or expired is told only to
+        one of its participants: asking tells nothing about any code. Raises JoinRefused (a
+        sentence) when the session is gone, has ended or has expired; no participant is added
+        and no wrong code is counted."""
+        typed = normal_code(code)
+        gone = JoinRefused(f"The session {typed or '(no code)'} you joined earlier is no longer "
+                           "there (the facilitator may have deleted it).")
+        if (not typed or not isinstance(participant_id, str)
+                or not 1 <= len(participant_id) <= 64):
+            raise gone
+        with transaction(self.engine) as connection:
+            row = connection.execute(
+                select(PARTICIPANTS.c.id, PARTICIPANTS.c.number, PARTICIPANTS.c.name,
+                       SESSIONS.c.ended_at, SESSIONS.c.expires_at)
+                .join(SESSIONS, SESSIONS.c.code == PARTICIPANTS.c.code)
+                .where(PARTICIPANTS.c.id == participant_id, PARTICIPANTS.c.code == typed)
+            ).first()
+        if row is None or not hmac.compare_digest(row.id, participant_id):
+            raise gone
+        if row.ended_at is not None:
+            raise JoinRefused(f"The session {typed} you joined earlier has ended.")
+        if self.now() > row.expires_at:
+            raise JoinRefused(f"The session {typed} you joined earlier has expired (codes last "
+                              f"{SESSION_HOURS} hours).")
+        return Participant(row.id, typed, row.number, row.name)
 
     def contribute(self, participant: Participant, kind: str, body: dict[str, Any], *,
                    contribution_id: str, sent_at: float | None = None,

@@ -12,6 +12,7 @@ from tlkit.store.records import (CalibrationRecord, FeedbackSortRecord, Observat
                                  SelfAssessmentRecord, SessionAuditRecord, ExplorerRecord)
 from tlkit.store.records import PortfolioRecord, ReadinessRecord
 from tlkit.store.keeper import Keeper
+from tlkit.store.records import LiveJoinRecord
 
 __all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFileStore",
            "ObservationRecord", "PaceRecord", "Record", "RecordError", "RecordSetAside",
@@ -19,6 +20,7 @@ __all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFil
            "StoreUnavailable", "Updated", "default_store"]
 __all__ += ["PortfolioRecord", "ReadinessRecord"]
 __all__ += ["Keeper"]
+__all__ += ["LiveJoinRecord"]
 
 
 def default_store() -> Store:

@@ -28,3 +28,7 @@ __all__ = ["AuditRow", "CalibrationRecord", "ExplorerRecord", "FeedbackSortRecor
            "PortfolioRecord", "R", "ReadinessRecord", "Record", "RecordError", "RunnerRecord",
            "SelfAssessmentRecord", "SessionAuditRecord", "TeamRatings", "YearPlanRecord",
            "new_note_id"]
+
+from tlkit.store.records.live import LiveJoinRecord
+
+__all__ += ["LiveJoinRecord"]
