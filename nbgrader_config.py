@@ -64,7 +64,7 @@ c.TagRemovePreprocessor.remove_cell_tags = {"facilitator"}
 c.ExecutePreprocessor.timeout = 60
 
 # Once a notebook has run, its kernel has nothing left to do: stop it at once instead of asking
-# it to shut down and waiting (about 0.3 s a submission when grading; benchmarks/autograde.py).
+# it to shut down and waiting (about 0.3 s less per submission when grading).
 c.ExecutePreprocessor.shutdown_kernel = "immediate"
 
 # In the learner's copy an answer region becomes this comment instead of nbgrader's default

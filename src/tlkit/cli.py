@@ -140,6 +140,8 @@ Each step can be run again safely. Add --help after a step for its details."""
 
 
 def _add_course(sub) -> None:
+    from tlkit.ops import LEARNER_TIMEOUT
+
     course = sub.add_parser("course", help="run the course for a cohort (gradebook, grading, "
                             "reports)", description=COURSE_HELP,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -166,11 +168,11 @@ def _add_course(sub) -> None:
     p.add_argument("modules", nargs="*", metavar="MODULE", help="module ids (default: all)")
     p.add_argument("--jobs", "-j", type=int, default=2,
                    help="learners graded at the same time (default 2; one per processor core)")
-    p.add_argument("--cell-timeout", type=int, default=None,
+    p.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
                    help="seconds one cell may run before it is stopped (default: the course's, 60)")
-    p.add_argument("--learner-timeout", type=int, default=600,
+    p.add_argument("--learner-timeout", type=int, default=LEARNER_TIMEOUT, metavar="SECONDS",
                    help="seconds one learner's whole notebook may take to grade before it is "
-                   "stopped and the others go on (default 600)")
+                   f"stopped and the others go on (default {LEARNER_TIMEOUT})")
     p = steps.add_parser("report", help="the cohort's progress as CSV and a web page")
     p.add_argument("--out", required=True, help="folder to write the report into")
     p.add_argument("--share", action="store_true",

@@ -35,7 +35,8 @@ from typing import Callable
 
 import nbformat
 
-from tlkit.ops.grading_workers import LEARNER_TIMEOUT, grade_in_workers
+from tlkit.ops import LEARNER_TIMEOUT
+from tlkit.ops.grading_workers import grade_in_workers
 from tlkit.ops.nbgrader_api import CourseAPI, course_api
 from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission
 

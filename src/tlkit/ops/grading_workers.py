@@ -26,12 +26,9 @@ from dataclasses import asdict
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from tlkit.ops import LEARNER_TIMEOUT
 from tlkit.ops.nbgrader_api import CourseAPI
 from tlkit.ops.submissions import findings_after_grading
-
-# Seconds one learner's whole grading may take before it is stopped (tlkit course autograde
-# --learner-timeout): the course's notebooks grade in a second or two.
-LEARNER_TIMEOUT = 600
 
 
 def pool_context():

@@ -297,6 +297,16 @@ def _wait_while_all_run(servers: list[tuple[str, subprocess.Popen]]) -> int:
         time.sleep(0.5)
 
 
+def _any_port_refused(*ports: int) -> bool:
+    """Say why the first port that cannot be used is refused; True when one is."""
+    for port in ports:
+        problem = port_problem(port)
+        if problem:
+            print(f"tlkit: {problem}", file=sys.stderr)
+            return True
+    return False
+
+
 def _launch(servers: list[tuple[str, list[str], dict[str, str], str]], cwd: Path,
             open_url: str | None, banner: str) -> int:
     """Start each (name, command, env, probe url), wait until all answer, print the banner,
@@ -326,11 +336,8 @@ def _launch(servers: list[tuple[str, list[str], dict[str, str], str]], cwd: Path
 def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
           open_browser: bool = True) -> int:
     """JupyterLab on the learner's workspace and Voila on facilitator/, until Ctrl-C."""
-    for port in (lab_port, voila_port):
-        problem = port_problem(port)
-        if problem:
-            print(f"tlkit: {problem}", file=sys.stderr)
-            return 2
+    if _any_port_refused(lab_port, voila_port):
+        return 2
     root = course_root()
     # Honour a token the user chose; otherwise make one and show it in the printed link.
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
@@ -355,9 +362,7 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
 
 def facilitate(port: int = 8866, open_browser: bool = True) -> int:
     """Voila alone on facilitator/, until Ctrl-C."""
-    problem = port_problem(port)
-    if problem:
-        print(f"tlkit: {problem}", file=sys.stderr)
+    if _any_port_refused(port):
         return 2
     root = course_root()
     front = voila_url(port, FRONT_PAGE)
@@ -402,9 +407,7 @@ def formgrader_url(port: int, token: str) -> str:
 
 def facilitator_lab(port: int = 8890, open_browser: bool = True) -> int:
     """JupyterLab on the course root with nbgrader's formgrader, until Ctrl-C."""
-    problem = port_problem(port)
-    if problem:
-        print(f"tlkit: {problem}", file=sys.stderr)
+    if _any_port_refused(port):
         return 2
     root = course_root()
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
