@@ -25,9 +25,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hub"))
 
-import shutil  # noqa: E402
-
-from hub_process import FACILITATOR, running_hub  # noqa: E402
+from hub_process import FACILITATOR, facilitator_course, running_hub  # noqa: E402
 
 MODULE = "protocols"
 
@@ -68,12 +66,7 @@ def _usable_notebook(hub, user: str) -> tuple[float, float, float]:
 
 
 def _autograde_seconds(hub, learners) -> list[float]:
-    home = hub.homes / FACILITATOR
-    (home / "modules").mkdir(parents=True)
-    shutil.copytree(ROOT / "modules" / MODULE, home / "modules" / MODULE)
-    (home / "modules" / "course.yaml").write_text(
-        f"modules:\n  - id: {MODULE}\n    title: Protocols\n    session_minutes: 90\n")
-    shutil.copy(ROOT / "nbgrader_config.py", home / "nbgrader_config.py")
+    facilitator_course(hub, MODULE)
     hub.start_server(FACILITATOR)
     grader, fg = hub.tokens[FACILITATOR], f"/user/{FACILITATOR}/formgrader/api"
     for step in ("assign", "release"):

@@ -63,6 +63,18 @@ def proxy_command() -> str:
     return str(local)
 
 
+def facilitator_course(hub: "Hub", module: str, title: str = "Protocols") -> Path:
+    """The facilitator's home made the course folder: `module` from the kit, a manifest
+    listing it and the kit's nbgrader_config.py."""
+    home = hub.homes / FACILITATOR
+    (home / "modules").mkdir(parents=True)
+    shutil.copytree(ROOT / "modules" / module, home / "modules" / module)
+    (home / "modules" / "course.yaml").write_text(
+        f"modules:\n  - id: {module}\n    title: {title}\n    session_minutes: 90\n")
+    shutil.copy(ROOT / "nbgrader_config.py", home / "nbgrader_config.py")
+    return home
+
+
 @dataclass
 class Hub:
     url: str

@@ -11,13 +11,12 @@ notes) through their server.
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.parse
 
 import nbformat
 import psutil
 import pytest
-from hub_process import FACILITATOR, LEARNERS, ROOT
+from hub_process import FACILITATOR, LEARNERS, ROOT, facilitator_course
 
 MODULE = "protocols"
 COURSE = "tlkit"
@@ -43,13 +42,7 @@ def _ok(result, what):
 @pytest.fixture(scope="module")
 def course(hub):
     """The facilitator's home is the course folder (its nbgrader_config.py, modules/)."""
-    home = hub.homes / FACILITATOR
-    (home / "modules").mkdir(parents=True)
-    shutil.copytree(ROOT / "modules" / MODULE, home / "modules" / MODULE)
-    (home / "modules" / "course.yaml").write_text(
-        f"modules:\n  - id: {MODULE}\n    title: Protocols\n    session_minutes: 90\n")
-    shutil.copy(ROOT / "nbgrader_config.py", home / "nbgrader_config.py")
-    return home
+    return facilitator_course(hub, MODULE)
 
 
 def _answered_well(fetched, source):
