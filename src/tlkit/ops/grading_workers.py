@@ -188,8 +188,8 @@ def _check(worker: _Worker, ready: set, limit: float) -> tuple[dict | None, bool
         except (EOFError, OSError):
             pass  # the pipe closed: the worker is ending
         if not worker.process.is_alive():
-            return _failed(worker.student, "the grading process stopped (exit code "
-                           f"{worker.process.exitcode})"), True
+            return _failed(worker.student, "the grading process stopped before it finished, "
+                           "as when a notebook uses up the computer's memory"), True
         return None, False
     if time.perf_counter() - worker.started > limit:
         return _failed(worker.student, f"grading took longer than {limit:.0f} seconds and "
