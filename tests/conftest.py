@@ -12,22 +12,96 @@ hub/        a real JupyterHub on 127.0.0.1: a facilitator and two learners throu
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from support import ROOT
+from support.home import changes, snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
+# Folders a run must leave as it found them: the user's home and the checkout's workspace/.
+_WATCHED: dict[Path, dict] = {}
+
+
+def pytest_configure(config):
+    """The whole run gets a home, a state folder and a workspace of its own.
+
+    Set before any test or server starts (and inherited by xdist's workers and every process
+    a test starts), so nothing reads a user's saved state or writes into their home."""
+    if os.environ.get("TLKIT_TEST_HOME"):
+        return                                   # an xdist worker: its controller did this
+    run = Path(tempfile.mkdtemp(prefix="tlkit-tests-"))
+    real_home = Path(os.environ.get("HOME") or Path.home())
+    for watched in (real_home, ROOT / "workspace"):
+        _WATCHED[watched] = snapshot(watched)
+    home = run / "home"
+    home.mkdir()
+    os.environ.update(HOME=str(home), TLKIT_TEST_HOME=str(home),
+                      TLKIT_STATE_DIR=str(run / "state"), TLKIT_WORKSPACE=str(run / "workspace"))
+    # Where Jupyter, IPython and XDG programs write is found from HOME once these are unset.
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+                 "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
+                 "MPLCONFIGDIR", "TLKIT_BUILD", "TLKIT_LIVE_DB", "TLKIT_LIVE_JOIN_URL"):
+        os.environ.pop(name, None)
+    config._tlkit_run_folder = run
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not _WATCHED:
+        return                                   # an xdist worker
+    touched = [line for folder, before in _WATCHED.items() for line in changes(before, folder)]
+    if touched:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        text = ("The tests changed files outside their own folders (the user's home or the "
+                "checkout's workspace/):\n  " + "\n  ".join(touched[:40]))
+        if reporter:
+            reporter.write_line(text, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    run = getattr(session.config, "_tlkit_run_folder", None)
+    if run:
+        shutil.rmtree(run, ignore_errors=True)
 
 _LAYER_MARKS = {"notebooks": "notebooks", "nbgrader": "nbgrader", "servers": "servers",
                 "browser": "browser", "course": "course", "live": "live", "hub": "hub"}
 
 
+# Layers whose tests share one server for the whole folder: one xdist group each.
+_ONE_GROUP_PER_LAYER = {"live", "hub"}
+# Run All of every notebook: independent tests, each sent to whichever worker is free.
+_SPREAD = {"tests/notebooks/test_notebooks_run.py"}
+# nbgrader tests that grade one module without naming it as a parameter.
+_GRADED_BY_FILE = {"test_protocols_module.py": "protocols",
+                   "test_adult_learning_module.py": "adult-learning"}
+
+
+def _xdist_group(item, layer: str) -> str | None:
+    """Which worker-sharing group a test belongs to (`make test` runs `--dist loadgroup`).
+
+    Tests that share a costly fixture stay on one worker, so it is made once: a module
+    graded by nbgrader (the `graded` fixture), a file's Voila, browser or course, a layer's
+    database or hub. Anything else goes wherever a worker is free."""
+    path = Path(str(item.fspath)).relative_to(ROOT)
+    if "graded" in getattr(item, "fixturenames", ()):
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        return f"graded-{params.get('module') or _GRADED_BY_FILE.get(path.name, path.stem)}"
+    if path.as_posix() in _SPREAD:
+        return None
+    if layer in _ONE_GROUP_PER_LAYER:
+        return layer
+    return path.as_posix()
+
+
 def pytest_collection_modifyitems(items):
-    # Mark each test by its folder, so `pytest -m "not browser"` etc. select a layer.
     for item in items:
         layer = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
+        # Mark each test by its folder, so `pytest -m "not browser"` etc. select a layer.
         if layer in _LAYER_MARKS:
             item.add_marker(getattr(pytest.mark, _LAYER_MARKS[layer]))
+        group = _xdist_group(item, layer)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 MODULE = "demo"
 
 

@@ -15,7 +15,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,18 +25,12 @@ from pathlib import Path
 
 import psutil
 import contextlib
+from support import ROOT, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 CHP_DIR = ROOT / ".cache" / "chp"
 CHP_PACKAGE = "configurable-http-proxy@5.3.0"
 FACILITATOR = "grader"
 LEARNERS = ("ana", "ben")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class MissingNpm(RuntimeError):
@@ -141,8 +134,8 @@ c = get_config()
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {port}
 c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = {_free_port()}
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{_free_port()}"
+c.JupyterHub.hub_port = {free_port()}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{free_port()}"
 c.ConfigurableHTTPProxy.command = [{chp!r}]
 c.JupyterHub.db_url = "sqlite:///{tmp}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{tmp}/cookie_secret"
@@ -186,7 +179,7 @@ def running_hub(tmp: Path, learners=LEARNERS):
     exchange.chmod(0o1777)
     homes = tmp / "home"
     homes.mkdir()
-    port = _free_port()
+    port = free_port()
     api_token = secrets.token_hex(16)
     (tmp / "jupyterhub_config.py").write_text(_hub_config(tmp, port, api_token, chp, learners))
     log = (tmp / "hub.log").open("w")

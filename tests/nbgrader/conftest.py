@@ -82,9 +82,7 @@ def _grade(module: str, build: Path) -> GradedModule:
     _submit(build, "damaged", module, text='{"cells": [')
 
     students = ["solution", "released", "damaged", *wrong_students.values()]
-    roster = build / "students.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(f"{s},,,\n" for s in students))
-    nbgrader("db", "student", "import", str(roster), root=ROOT, build=build)
+    # No roster import: autograde adds a learner it has not met (nbgrader's create_student).
     # The damaged submission makes nbgrader exit 1 after grading everyone else.
     done = nbgrader("autograde", module, root=ROOT, build=build, check=False)
     return GradedModule(module, build, release, done.stdout + done.stderr, wrong_students,
@@ -95,10 +93,13 @@ def _grade(module: str, build: Path) -> GradedModule:
 def graded(tmp_path_factory):
     """graded(module) -> GradedModule, computed once per module per session."""
     cache: dict[str, GradedModule] = {}
+    # One build folder (one gradebook) for every module graded in this process: nbgrader makes
+    # the gradebook once, and each module keeps its own folders inside it.
+    build = tmp_path_factory.mktemp("build")
 
     def get(module: str) -> GradedModule:
         if module not in cache:
-            cache[module] = _grade(module, tmp_path_factory.mktemp(f"build-{module}"))
+            cache[module] = _grade(module, build)
         return cache[module]
 
     return get

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 WRONG_ANSWERS = Path(__file__).with_name("wrong_answers.yaml")
 
 

@@ -35,6 +35,8 @@ def test_a_new_module_passes_every_layer(tmp_path, monkeypatch):
     (tests / "unit").mkdir()
     shutil.copy(ROOT / "tests" / "unit" / "test_rooms.py", tests / "unit" / "test_rooms.py")
     shutil.copy(ROOT / "tests" / "conftest.py", tests / "conftest.py")
+    shutil.copytree(ROOT / "tests" / "support", tests / "support",
+                    ignore=shutil.ignore_patterns("__pycache__"))
 
     monkeypatch.setenv("TLKIT_COURSE_ROOT", str(course))
     assert cli.main(["new-module", SLUG, "A trial module", "--minutes", "60"]) == 0

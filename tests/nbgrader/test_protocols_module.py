@@ -13,6 +13,7 @@ import shutil
 import pytest
 import yaml
 from nbgrader_run import ROOT, cells_by_grade_id, read_nb, source_notebook
+from support.notebooks import run_notebook
 
 from tlkit.live import LiveStore
 from tlkit.settings import CONTENT
@@ -117,12 +118,7 @@ def test_released_check_cells_are_one_visible_call(graded):
 
 def _run(path):
     """Run All on a fresh kernel in the notebook's folder, as JupyterLab does."""
-    from nbclient import NotebookClient
-
-    nb = read_nb(path)
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return nb
+    return run_notebook(path, allow_errors=True)
 
 
 def _shown(cell) -> str:

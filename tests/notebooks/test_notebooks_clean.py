@@ -12,8 +12,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SYS_PATH_EDIT = re.compile(
     r"sys\.path\s*(\.\s*(insert|append|extend|remove)\b|\[[^]]*\]\s*=|\+?=)|site\.addsitedir"
 )

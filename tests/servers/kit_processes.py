@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,18 +18,12 @@ from pathlib import Path
 
 import psutil
 import pytest
+from support import ROOT, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 TLKIT = Path(sys.executable).parent / "tlkit"
 TOKEN = "tlkit-test-token"
 START_TIMEOUT = 240  # `tlkit start` first builds the learner's copy with nbgrader
 STOP_TIMEOUT = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str, token: str | None = None, timeout: float = 120) -> tuple[int, str]:

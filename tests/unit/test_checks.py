@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support import ROOT
 
 from tlkit.course import checks
 from tlkit.course.checks import (RUN_FIRST, ActivityError, CheckFailed, check_activity,
                                  expect_answers, load_activity, review)
 
-ROOT = Path(__file__).resolve().parents[2]
 KEY_A = {"Q1": "clarifying", "Q2": "probing", "Q3": "advice", "Q4": "clarifying", "Q5": "probing"}
 KEY_B = {"exact_agreement_percent": 50, "within_one_percent": 500 / 6}
 HIDDEN = re.compile(r"BEGIN HIDDEN TESTS(.*?)END HIDDEN TESTS", re.S)

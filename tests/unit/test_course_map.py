@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from tlkit.course.module import load_module
 from tlkit.store import JsonFileStore, PaceRecord, RecordError
 from tlkit.widgets import CourseMapView, EnvironmentCheck, ScheduleView
 from tlkit.course.environment_check import Check, OK, PROBLEM
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PD_FEATURES = {"content-focused", "active-learning", "collaboration", "modelling", "coaching",
                "feedback-reflection", "sustained"}
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from tlkit.course import environment_check as ec
 from tlkit.course.manifest import module_ids
-
-ROOT = Path(__file__).resolve().parents[2]
+from support import ROOT
 
 
 def _versions(**overrides):

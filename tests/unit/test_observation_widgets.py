@@ -139,22 +139,24 @@ def test_saved_notes_with_extra_keys_still_load():
     assert notes.message.value == ""
 
 
-def test_a_failed_save_says_so_and_keeps_the_typing(monkeypatch):
+def test_a_failed_save_says_so_and_keeps_the_typing():
     notes = ObservationNotes(state_key="obs-full", now=FakeTime())
 
     def disk_full(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tlkit.store.json_files.write_json", disk_full)
-    notes.note_box.value = "S2 asks why"
-    assert notes.note_box.value == "S2 asks why"
-    status = html.unescape(notes.save_status.value)
-    assert "Your work on this page cannot be saved" in status
-    assert "cannot be written (the disk is full)" in status and "TLKIT_STATE_DIR" in status
-    _click(notes.add_button)
-    assert [n.text for n in notes.notes] == ["S2 asks why"]
-    assert "cannot be saved" in notes.save_status.value      # still shown after the add
-    monkeypatch.undo()
+    # A patch of its own: undoing the test's `monkeypatch` would also undo the isolated
+    # TLKIT_STATE_DIR, and the last line would read the user's real state folder.
+    with pytest.MonkeyPatch.context() as full_disk:
+        full_disk.setattr("tlkit.store.json_files.write_json", disk_full)
+        notes.note_box.value = "S2 asks why"
+        assert notes.note_box.value == "S2 asks why"
+        status = html.unescape(notes.save_status.value)
+        assert "Your work on this page cannot be saved" in status
+        assert "cannot be written (the disk is full)" in status and "TLKIT_STATE_DIR" in status
+        _click(notes.add_button)
+        assert [n.text for n in notes.notes] == ["S2 asks why"]
+        assert "cannot be saved" in notes.save_status.value      # still shown after the add
     notes.note_box.value = "next"
     assert notes.save_status.value == ""
     assert load_state("obs-full")["notes"][0]["text"] == "S2 asks why"   # saved once it can

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support import ROOT
 
 from tlkit import cli
 from tlkit.course import checks
@@ -15,8 +16,6 @@ from tlkit.course.manifest import load_manifest
 from tlkit.course.module import load_module
 from tlkit.course.template import (WIDGET_NOTE, TemplateError, add_widget_notes, is_widget_cell,
                                    is_widget_note, new_module)
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
