@@ -7,8 +7,6 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
 from tlkit.course.module import Module, Section
 from tlkit.content import ContentError
 from tlkit.practice.protocols import list_protocols, load_protocol
