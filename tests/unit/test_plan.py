@@ -83,6 +83,16 @@ def test_the_live_page_link_carries_the_section_and_the_page_reads_it_back():
     assert page_section({}) is None
 
 
+def test_the_protocols_guide_links_to_the_live_page_for_its_tuning_section(root):
+    import json
+    import re
+
+    guide = json.loads((root / "facilitator" / "protocols.ipynb").read_text("utf-8"))
+    text = "".join("".join(cell["source"]) for cell in guide["cells"])
+    links = re.findall(r'class="tlkit-live-link" href="([^"]+)"', text)
+    assert links == [host_page_for("protocols", TUNING_SECTION)]
+
+
 def test_the_clock_to_follow_is_a_running_one_then_the_one_changed_last():
     guide = ClockSeen("runner", "tuning", running=False, changed_at=200.0)
     live = ClockSeen("live", "ABC234", running=True, changed_at=100.0)
