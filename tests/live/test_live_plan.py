@@ -100,3 +100,18 @@ def test_the_presenter_switches_between_the_guide_s_runner_and_the_live_session(
     guide.pause_button.click()
     host.press("start")                            # now the session's clock runs
     assert room.follow() and room.live_code == host.session.code
+
+
+def test_the_presenter_keeps_to_the_guide_s_runner_when_the_live_database_is_down(
+        live, monkeypatch):
+    from tlkit.store import StoreUnavailable, default_store
+    from tlkit.store.records import LiveHostRecord
+
+    def down(code):
+        raise StoreUnavailable("the live-session database did not answer", "Try again.")
+
+    default_store().put("live-host", LiveHostRecord("ABC234", "secret"))
+    monkeypatch.setattr(live, "revision", down)
+    room = ProtocolPresenter("tuning", live=live)
+    assert room.showing == "tuning" and room.live_code is None and room.runner is not None
+    assert room.follow() is False

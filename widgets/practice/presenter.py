@@ -17,7 +17,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.live import LiveStore, NotAllowed, SessionState
+from tlkit.live import LiveStore, NotAllowed
 from tlkit.practice.clock import RunnerState, paused_if_stale
 from tlkit.practice.follow import ClockSeen, Follower, clock_to_follow
 from tlkit.practice.plan import saved_plan
@@ -106,20 +106,24 @@ class ProtocolPresenter(widgets.VBox):
             return []
         self._token = record.token
         code = record.code
-        live = self._live_store()
-        revision = live.revision(code)
         cached = self._sessions.get(code)
+        try:
+            live = self._live_store()
+            revision = live.revision(code)
+            state = live.state(code) if revision is not None and (
+                cached is None or cached[0] != revision) else None
+        except (OSError, ValueError):   # the database is down: follow the guide's runner
+            return []
         if revision is None:
             return []                              # deleted
         if cached is None or cached[0] != revision:
-            state = live.state(code)
             if state is None:
                 return []
             # First sight: only a running clock's start is known; a press seen later is now.
             at = ((state.clock.started_at or 0.0) if cached is None else time.time())
             cached = (revision, at, state)
             self._sessions[code] = cached
-        state: SessionState = cached[2]
+        state = cached[2]
         if state.ended:
             return []
         running = state.clock.running and paused_if_stale(state.clock, self._now()) is None
