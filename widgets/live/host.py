@@ -164,7 +164,7 @@ class LiveSessionHost(widgets.VBox):
 
     def _show_plan(self) -> None:
         plan = self.plan
-        where = (f" (the section {self._section!r})"
+        where = (f", the live minutes of the section {self._section!r}"
                  if self._section and plan is self._opening else "")
         self.plan_line.value = (
             f"<div style='font-size:1.1em'>The clock is planned for {plan.total} minutes"
