@@ -87,6 +87,20 @@ def test_the_presenter_follows_the_live_session_s_step(live):
     assert "Step 3 of 7" in room.runner.step_number.value
 
 
+def test_the_projector_shows_the_live_session_s_step_not_an_earlier_runner(live):
+    guide = ProtocolRunner("tuning")       # pressed in the guide earlier in the day
+    guide.start_button.click()
+    guide.pause_button.click()
+    host = LiveSessionHost("consultancy", live=live)
+    assert host.open_session()
+    host.press("next")
+    room = ProtocolPresenter("tuning", live=live)
+    assert room.live_code == host.session.code and room.showing == "consultancy"
+    assert "Step 2 of" in room.runner.step_number.value
+    host.press("next")
+    assert room.follow() and "Step 3 of" in room.runner.step_number.value
+
+
 def test_the_presenter_switches_between_the_guide_s_runner_and_the_live_session(live):
     fake = FakeTime()
     live.now = fake

@@ -119,8 +119,10 @@ class ProtocolPresenter(widgets.VBox):
         if cached is None or cached[0] != revision:
             if state is None:
                 return []
-            # First sight: only a running clock's start is known; a press seen later is now.
-            at = ((state.clock.started_at or 0.0) if cached is None else time.time())
+            # First sight: the latest time known is the opening or the running clock's start;
+            # a change seen later happened about now.
+            at = (max(state.opened_at, state.clock.started_at or 0.0) if cached is None
+                  else time.time())
             cached = (revision, at, state)
             self._sessions[code] = cached
         state = cached[2]
