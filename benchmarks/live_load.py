@@ -73,7 +73,7 @@ def _participants(url: str, code: str, names: list[str], seconds: int, start_at:
 
 def run_load(url: str, participants: int, seconds: int) -> dict:
     from tlkit.live import LiveStore
-    from tlkit.widgets.live.step import FOLLOW_SECONDS
+    from tlkit.practice.follow import FOLLOW_SECONDS
 
     store = LiveStore(url)
     host = store.open_session("tuning", [5, 5, 5, 5, 5])

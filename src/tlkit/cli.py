@@ -32,10 +32,10 @@ def _release(args: argparse.Namespace) -> int:
 def _handout(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from tlkit.practice.plan import plan_for
     from tlkit.printables.handouts import protocol_handout
-    from tlkit.practice.protocols import load_protocol
 
-    html = protocol_handout(load_protocol(args.protocol), slot_minutes=args.minutes)
+    html = protocol_handout(plan_for(args.protocol, args.minutes))
     out = Path(args.output or f"{args.protocol}-handout.html")
     out.write_text(html, encoding="utf-8")
     print(f"Wrote {out} (open it in a browser and print it).")

@@ -363,8 +363,9 @@ def test_a_section_s_live_minutes_reach_runner_guide_agenda_and_handout(tmp_path
     assert sum(runner.clock.state.step_minutes) == live == runner.slot_box.value
 
     panel = ProtocolPanel.for_section(module, "Run it")
-    assert panel.plan == tuple(runner.clock.state.step_minutes)  # same step timings
-    assert _handout_minutes(panel) == list(panel.plan)
+    assert panel.plan == runner.plan  # the same plan, so the same step timings
+    assert panel.plan.minutes == tuple(runner.clock.state.step_minutes)
+    assert _handout_minutes(panel) == list(panel.plan.minutes)
     assert f"({live} min)</a>" in panel.handout.value
 
     assert [item.minutes for item in agenda(module) if item.title == "Run it"] == [live]
@@ -381,9 +382,9 @@ def test_the_protocols_module_runner_guide_and_agenda_agree(root):
     runner = activity_widget(module, tuning.title)
     panel = ProtocolPanel.for_section(module, tuning.title)
     agenda_minutes = next(i.minutes for i in agenda(module) if i.title == tuning.title)
-    assert (sum(runner.clock.state.step_minutes) == sum(panel.plan) == agenda_minutes
+    assert (sum(runner.clock.state.step_minutes) == panel.plan.total == agenda_minutes
             == tuning.live_minutes == sum(_handout_minutes(panel)))
-    assert tuple(runner.clock.state.step_minutes) == panel.plan
+    assert tuple(runner.clock.state.step_minutes) == panel.plan.minutes
 
 
 def test_no_notebook_cell_retypes_a_section_s_minutes(root):

@@ -7,8 +7,6 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
 from tlkit.course.module import Module, Section
 from tlkit.content import ContentError
 from tlkit.practice.protocols import list_protocols, load_protocol
@@ -151,18 +149,25 @@ def test_a_section_slot_the_protocol_cannot_fit_opens_both_at_the_suggested_plan
 def test_a_restored_runner_plan_is_what_the_handout_prints():
     first = ProtocolPanel("tuning", slot_minutes=50)
     saved = _runner_minutes(first)
-    first.runner._press(first.runner.clock.start)  # saves the clock, as a button press does
+    first.runner._press("start")  # saves the clock, as a button press does
     reopened = ProtocolPanel("tuning", slot_minutes=45)  # the guide reloads; the group's plan wins
     assert _runner_minutes(reopened) == saved == _handout_minutes(reopened)
     assert "picked up the 50-minute plan" in reopened.handout.value
+    assert "(4 min)" in reopened.moves.value  # the moves show the same plan's minutes
 
 
-def test_a_plan_no_slot_reproduces_is_refused_in_plain_words():
+def test_a_clock_saved_to_a_plan_no_longer_possible_starts_fresh_in_both():
+    from tlkit.practice.clock import RunnerState
+    from tlkit.store import RunnerRecord, default_store
+
     protocol = load_protocol("tuning")
     odd = [s.suggested_minutes for s in protocol.steps]
-    odd[0], odd[1] = odd[1], odd[0]
-    with pytest.raises(ValueError, match="type the minutes available again"):
-        facilitator_guide.handout_plan_slot(protocol, odd)
+    odd[0], odd[1] = odd[1], odd[0]     # what an older protocol file might have planned
+    default_store().put("runner-tuning", RunnerRecord(RunnerState("tuning", odd, 2)))
+    panel = ProtocolPanel("tuning", slot_minutes=45)
+    assert sum(_runner_minutes(panel)) == 45 == sum(_handout_minutes(panel))
+    assert panel.runner.clock.state.step_index == 0
+    assert "no longer fits" in panel.runner.note.value
 
 
 def test_for_section_reports_a_section_without_a_protocol():

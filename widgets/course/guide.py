@@ -10,61 +10,42 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import Sequence
 
 import ipywidgets as widgets
 
 from tlkit.course.module import Module, section_activity
+from tlkit.practice.plan import Plan
 from tlkit.practice.protocols import Protocol, list_protocols, load_protocol
 from tlkit.widgets.common import message_html
 
 
-def handout_plan_slot(protocol: Protocol, plan: Sequence[int]) -> int | None:
-    """The slot that makes the printed handout show exactly `plan` (the runner's minutes per
-    step): None for the suggested times, else the plan's total. Raises ValueError when no slot
-    reproduces the plan (a plan saved before the protocol file changed)."""
-    from tlkit.practice.rescale import rescale
-
-    plan = tuple(plan)
-    if plan == tuple(step.suggested_minutes for step in protocol.steps):
-        return None
-    try:
-        if rescale(protocol, sum(plan)) == plan:
-            return sum(plan)
-    except ValueError:
-        pass
-    raise ValueError(
-        f"the runner is keeping a plan saved earlier ({', '.join(map(str, plan))} minutes per "
-        f"step) that no longer fits the protocol file; type the minutes available again so "
-        f"the runner and the handout are refitted together.")
-
-
-def handout_link_html(protocol: Protocol, plan: Sequence[int] | None = None,
-                      note: str = "") -> str:
+def handout_link_html(plan: Plan, note: str = "") -> str:
     """A download link holding the printable handout itself (a data: URI), so it works with
     no file on the server and no outside request.
 
-    plan: the minutes per step the handout shows (the runner's plan); None for the suggested
-    times. note: one plain sentence shown under the link.
+    plan: the plan the handout prints (the runner's own). note: one plain sentence shown
+    under the link.
     """
     from tlkit.printables.handouts import protocol_handout
 
-    plan = tuple(plan) if plan is not None else tuple(s.suggested_minutes for s in protocol.steps)
-    page = protocol_handout(protocol, slot_minutes=handout_plan_slot(protocol, plan))
+    protocol = plan.protocol
+    page = protocol_handout(plan)
     data = base64.b64encode(page.encode("utf-8")).decode("ascii")
     small = f"<br><small class='tlkit-plan-note'>{html.escape(note)}</small>" if note else ""
     return (f"<a class='tlkit-handout-link' download='{html.escape(protocol.id)}-handout.html' "
             f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
-            f"Download the one-page handout for {html.escape(protocol.name)} ({sum(plan)} min)"
+            f"Download the one-page handout for {html.escape(protocol.name)} ({plan.total} min)"
             f"</a> &mdash; open it in a browser and print it.{small}")
 
 
-def protocol_moves_html(protocol: Protocol) -> str:
-    """What the facilitator does at each step, for preparing before the session."""
+def protocol_moves_html(plan: Plan) -> str:
+    """What the facilitator does at each step, with the plan's minutes, for preparing before
+    the session."""
+    protocol = plan.protocol
     steps = []
-    for number, step in enumerate(protocol.steps, start=1):
+    for step, minutes in zip(protocol.steps, plan.minutes):
         moves = "".join(f"<li>{html.escape(move)}</li>" for move in step.facilitator_moves)
-        steps.append(f"<li><b>{html.escape(step.name)}</b> ({step.suggested_minutes} min)"
+        steps.append(f"<li><b>{html.escape(step.name)}</b> ({minutes} min)"
                      + (f"<ul>{moves}</ul>" if moves else "") + "</li>")
     norms = "".join(f"<li>{html.escape(norm)}</li>" for norm in protocol.norms)
     return (f"<div class='tlkit-protocol-moves' style='font-size:1.1em'>"
@@ -82,7 +63,7 @@ class ProtocolPanel(widgets.VBox):
     the chooser and the runner's plan; the guide shows them in their own sections. They
     always exist: when a protocol cannot be shown they hold the reason, in plain words.
     slot_minutes: the minutes the runner opens with (for_section reads them from the module).
-    The handout always prints the runner's own plan, so the two can never disagree.
+    The moves and the handout always show the runner's own Plan, so none can disagree.
     """
 
     @classmethod
@@ -147,34 +128,34 @@ class ProtocolPanel(widgets.VBox):
             # Registered after the runner's own handler, so it sees the runner's new plan.
             self.runner.slot_box.observe(self._on_slot_change, names="value")
             self.runner_box.children = [self.runner]
-            self.moves.value = protocol_moves_html(self.protocol)
             self._update_handout(self._opening_note())
         except ValueError as err:
             self._show_problem(f"{self.protocols[protocol_id].name} cannot be shown: {err}")
 
     @property
-    def plan(self) -> tuple[int, ...]:
-        """The runner's minutes per step: what the clock runs and the handout prints."""
-        return tuple(self.runner.clock.state.step_minutes)
+    def plan(self) -> Plan:
+        """The runner's plan: what the clock runs and the moves and the handout show."""
+        return self.runner.plan
 
     def _opening_note(self) -> str:
         # The section's slot could not hold this protocol: the runner opened at the
         # suggested times, and says so in the same words as a slot typed too short.
-        if not self.slot_minutes or sum(self.plan) == self.slot_minutes:
+        if not self.slot_minutes or self.plan.total == self.slot_minutes:
             return ""
         if self.slot_minutes < self.protocol.min_minutes:
             return self._kept_sentence(self.slot_minutes)
-        return (f"The runner picked up the {sum(self.plan)}-minute plan the group was working "
+        return (f"The runner picked up the {self.plan.total}-minute plan the group was working "
                 f"to; the handout shows the same plan.")
 
     def _kept_sentence(self, typed: int) -> str:
         protocol = self.protocol
         return (f"{protocol.name} needs at least {protocol.min_minutes} minutes, so {typed} "
-                f"cannot work: the runner and the handout keep the {sum(self.plan)}-minute plan.")
+                f"cannot work: the runner and the handout keep the {self.plan.total}-minute "
+                f"plan.")
 
     def _on_slot_change(self, change) -> None:
         typed = change["new"]
-        note = "" if sum(self.plan) == typed else self._kept_sentence(typed)
+        note = "" if self.plan.total == typed else self._kept_sentence(typed)
         if note:
             # One sentence, in both places, instead of the runner's own longer message.
             self.runner.slot_message.value = (f"<span class='tlkit-plan-note' "
@@ -182,8 +163,9 @@ class ProtocolPanel(widgets.VBox):
         self._update_handout(note)
 
     def _update_handout(self, note: str = "") -> None:
+        self.moves.value = protocol_moves_html(self.plan)
         try:
-            self.handout.value = handout_link_html(self.protocol, self.plan, note)
+            self.handout.value = handout_link_html(self.plan, note)
         except ValueError as err:
             self.handout.value = _problem_html(f"The handout could not be made: {err}")
 

@@ -1,11 +1,13 @@
 """LiveSessionHost: the facilitator's view of a live session.
 
-Open a session and get a join code; run the protocol's clock (participants' views follow
-within about a second); watch feedback, questions, the group's calibration agreement and the
-exit tickets arrive; export the session (CSV and a readable summary) and delete it. The join
-code and the control token are kept in the facilitator's own saved state (a LiveHostRecord),
-so reloading this page keeps control of the session. Everything participants typed is shown
-as text (escaped), never as HTML.
+Open a session and get a join code; run the protocol's clock to its plan (a module section's
+live minutes when the page is opened for a section: for_section, for_page; else the
+protocol's suggested minutes), and participants' views follow within about a second; watch
+feedback, questions, the group's calibration agreement and the exit tickets arrive; export
+the session (CSV and a readable summary) and delete it. The join code and the control token
+are kept in the facilitator's own saved state (a LiveHostRecord), so reloading this page
+keeps control of the session. Everything participants typed is shown as text (escaped),
+never as HTML.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import ipywidgets as widgets
 
 from tlkit.live import Facilitation, LiveStore, NotAllowed
 from tlkit.live import figures
-from tlkit.live.address import JOIN_PAGE, JoinAddress, join_address
+from tlkit.live.address import JOIN_PAGE, JoinAddress, join_address, page_section
+from tlkit.practice.follow import Follower
 from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.practice.plan import Plan, plan_for, section_plan
 from tlkit.practice.protocols import list_protocols
 from tlkit.settings import SettingError
 from tlkit.store import Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
 from tlkit.widgets.common import cannot_save_text, message_html
-from tlkit.widgets.live.step import Poller, protocol, step_html
+from tlkit.widgets.live.step import protocol, step_html
 
 STATE_KEY = "live-host"
 DEFAULT_EPISODE = "voting-age-discussion"
@@ -75,12 +79,42 @@ def _download(name: str, mime: str, text: str, label: str) -> str:
 
 
 class LiveSessionHost(widgets.VBox):
-    """Open and run a live session. live: the sessions' database (default TLKIT_LIVE_DB);
-    store: where this view keeps the open session's code and token (default: the state
-    folder); now: the time source."""
+    """Open and run a live session. plan: the plan the session's clock runs (a Plan, e.g. a
+    module section's), or a protocol id, planned at its suggested minutes; choosing another
+    protocol on the page plans that one at its suggested minutes. live: the sessions'
+    database (default TLKIT_LIVE_DB); store: where this view keeps the open session's code
+    and token (default: the state folder); now: the time source."""
 
-    def __init__(self, default_protocol: str = "tuning", *, live: LiveStore | None = None,
-                 store: Store | None = None, now: Callable[[], float] = time.time, **kwargs):
+    @classmethod
+    def for_section(cls, module, section: str, **kwargs) -> "LiveSessionHost":
+        """The page for a module section's protocol, timed to the section's live minutes: the
+        minutes the guide's agenda, runner and handout give it. A section that cannot be
+        planned opens the page at the suggested minutes and says why."""
+        try:
+            plan = section_plan(module, section)
+        except ValueError as err:   # ModuleError, RescaleError: plain sentences
+            host = cls(**kwargs)
+            host.message.value = message_html(
+                f"The section {section!r} cannot time this session, so the protocol's "
+                f"suggested minutes are used: {err}", "warning")
+            return host
+        return cls(plan, section=section, **kwargs)
+
+    @classmethod
+    def for_page(cls, module: str | None = None, section: str | None = None, *,
+                 environ=None, **kwargs) -> "LiveSessionHost":
+        """The page as its address asks (live-session.ipynb?module=...&section=..., the
+        guide's link); else the module section given here; else the suggested minutes."""
+        asked = page_section(environ)
+        if asked is not None:
+            module, section = asked
+        if module and section:
+            return cls.for_section(module, section, **kwargs)
+        return cls(**kwargs)
+
+    def __init__(self, plan: Plan | str = "tuning", *, section: str = "",
+                 live: LiveStore | None = None, store: Store | None = None,
+                 now: Callable[[], float] = time.time, **kwargs):
         super().__init__(**kwargs)
         self.add_class("tlkit-live-host")
         self.layout.max_width = "1100px"
@@ -92,13 +126,19 @@ class LiveSessionHost(widgets.VBox):
         self._seen_revision = None
         self._last_seq = 0
         self.items: list = []
-        self._poller: Poller | None = None
+        self._follower: Follower | None = None
+        self._section = section
+        self._opening = plan if isinstance(plan, Plan) else None
+        default_protocol = plan.protocol.id if isinstance(plan, Plan) else plan
 
         ids = list_protocols()
         self.protocol_box = widgets.Dropdown(
             options=[(protocol(i).name, i) for i in ids],
             value=default_protocol if default_protocol in ids else ids[0],
             description="Protocol:", style={"description_width": "initial"})
+        self.plan_line = widgets.HTML()
+        self.plan_line.add_class("tlkit-live-plan")
+        self.protocol_box.observe(lambda _: self._show_plan(), names="value")
         self.open_button = widgets.Button(description="Open a live session",
                                           button_style="primary", layout={"width": "auto"},
                                           style={"button_color": "#1565c0"})
@@ -109,9 +149,27 @@ class LiveSessionHost(widgets.VBox):
         self.start_panel = widgets.VBox([
             widgets.HTML("<div style='font-size:1.2em'>Choose the protocol, then open a "
                          "session. You get a join code for the group.</div>"),
-            self.protocol_box, self.open_button])
+            self.protocol_box, self.plan_line, self.open_button])
         self.children = [self.start_panel, self.message]
+        self._show_plan()
         self._resume()
+
+    @property
+    def plan(self) -> Plan:
+        """The plan a session opened now would run: the page's own plan for its protocol,
+        or the chosen protocol at its suggested minutes."""
+        if self._opening is not None and self._opening.protocol.id == self.protocol_box.value:
+            return self._opening
+        return plan_for(protocol(self.protocol_box.value))
+
+    def _show_plan(self) -> None:
+        plan = self.plan
+        where = (f", the live minutes of the section {self._section!r}"
+                 if self._section and plan is self._opening else "")
+        self.plan_line.value = (
+            f"<div style='font-size:1.1em'>The clock is planned for {plan.total} minutes"
+            f"{html.escape(where)}: {', '.join(map(str, plan.minutes))} minutes per step."
+            "</div>")
 
     # -- opening, resuming ------------------------------------------------------------------
 
@@ -134,11 +192,13 @@ class LiveSessionHost(widgets.VBox):
         self._show_session(state, resumed=True)
 
     def open_session(self) -> bool:
-        proto = protocol(self.protocol_box.value)
+        plan = self.plan
         try:
+            # The session keeps the plan's minutes in its clock, so every page that follows
+            # it (participants, the presenter) counts down the same plan.
             self.session = self.live.open_session(
-                proto.id, [step.suggested_minutes for step in proto.steps],
-                title=proto.name, episode_id=DEFAULT_EPISODE)
+                plan.protocol.id, list(plan.minutes),
+                title=plan.protocol.name, episode_id=DEFAULT_EPISODE)
             state = self.live.state(self.session.code)
         except StoreUnavailable as err:
             self.message.value = message_html(cannot_save_text(err), "problem")
@@ -216,7 +276,7 @@ class LiveSessionHost(widgets.VBox):
         self._seen_revision = state.revision
         self.catch_up()
         self.refresh()
-        self._poller = Poller(self.follow)
+        self._follower = Follower(self.follow)
 
     # -- the clock --------------------------------------------------------------------------
 
@@ -345,8 +405,8 @@ class LiveSessionHost(widgets.VBox):
         except (NotAllowed, StoreUnavailable) as err:
             self.message.value = message_html(str(err), "problem")
             return False
-        if self._poller is not None:
-            self._poller.stop()
+        if self._follower is not None:
+            self._follower.stop()
         try:
             self.store.put(STATE_KEY, LiveHostRecord())
         except StoreUnavailable:
@@ -357,6 +417,6 @@ class LiveSessionHost(widgets.VBox):
         return True
 
     def close(self) -> None:
-        if self._poller is not None:
-            self._poller.stop()
+        if self._follower is not None:
+            self._follower.stop()
         super().close()

@@ -25,10 +25,11 @@ from tlkit.live import (ContributionRefused, JoinRefused, LiveStore, Participant
                         SessionState)
 from tlkit.live.contributions import MAX_NAME, MAX_TEXT, USEFUL_LABELS, USEFUL_SCALE
 from tlkit.live.store import new_contribution_id, new_page_key, normal_code
+from tlkit.practice.follow import Follower
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.store import Keeper, LiveJoinRecord, Store, StoreUnavailable, default_store
 from tlkit.widgets.common import cannot_save_text, keeper_notice, message_html
-from tlkit.widgets.live.step import Poller, step_html
+from tlkit.widgets.live.step import step_html
 
 WIDE = widgets.Layout(width="100%", max_width="640px")
 # This kernel's name for the store's wrong-code limit: a Voila page has its own kernel, and
@@ -68,7 +69,7 @@ class LiveSessionJoin(widgets.VBox):
         self.state: SessionState | None = None
         self._seen: int | None = None
         self._pending: dict[str, str] = {}      # form -> id of a send not yet confirmed
-        self._poller: Poller | None = None
+        self._follower: Follower | None = None
         self._rubric = None
         self._episode_id: str | None = None
 
@@ -169,9 +170,9 @@ class LiveSessionJoin(widgets.VBox):
         if self.participant is None:
             return False
         code = self.participant.code
-        if self._poller is not None:
-            self._poller.stop()
-            self._poller = None
+        if self._follower is not None:
+            self._follower.stop()
+            self._follower = None
         self.participant, self.state, self._seen = None, None, None
         self._pending.clear()
         self._forget()      # if it cannot be forgotten, save_status says why
@@ -197,7 +198,7 @@ class LiveSessionJoin(widgets.VBox):
                 self._rubric = None
         self._build_session(resumed)
         self.refresh()
-        self._poller = Poller(self.follow)
+        self._follower = Follower(self.follow)
 
     def _build_session(self, resumed: bool = False) -> None:
         p = self.participant
@@ -339,6 +340,6 @@ class LiveSessionJoin(widgets.VBox):
         return sent
 
     def close(self) -> None:
-        if self._poller is not None:
-            self._poller.stop()
+        if self._follower is not None:
+            self._follower.stop()
         super().close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 from functools import cache
 from typing import Callable
@@ -10,8 +9,6 @@ from typing import Callable
 from tlkit.live import SessionState
 from tlkit.practice.clock import ProtocolClock, format_seconds
 from tlkit.practice.protocols import Protocol, load_protocol
-
-FOLLOW_SECONDS = 0.4       # how often a view asks the database for news
 
 
 @cache
@@ -50,29 +47,3 @@ def step_html(state: SessionState, now: Callable[[], float]) -> str:
             + (f"<ul style='font-size:1.1em;margin:0.3em 0'>{items}</ul>" if items else "")
             + f"<div class='tlkit-live-time' role='timer' style='font-size:1.3em;"
             f"font-variant-numeric:tabular-nums'>{html.escape(timing)}</div></div>")
-
-
-class Poller:
-    """Calls `poll` every FOLLOW_SECONDS on the kernel's event loop (none in plain Python:
-    then tests call poll() themselves)."""
-
-    def __init__(self, poll: Callable[[], None]):
-        self._poll = poll
-        self._task: asyncio.Task | None = None
-        try:
-            self._task = asyncio.get_running_loop().create_task(self._run())
-        except RuntimeError:
-            pass
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(FOLLOW_SECONDS)
-            try:
-                self._poll()
-            except Exception:  # a database hiccup: the next poll tries again
-                pass
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None

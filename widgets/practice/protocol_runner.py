@@ -14,7 +14,9 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from tlkit.practice.clock import ProtocolClock, format_seconds, paused_if_stale
+from tlkit.practice.clock import ProtocolClock, RunnerState, format_seconds, paused_if_stale
+from tlkit.practice.follow import Follower
+from tlkit.practice.plan import Plan, PlanError, plan_for, saved_plan
 from tlkit.practice.protocols import Protocol
 from tlkit.store import Keeper, RunnerRecord, Store, default_store
 from tlkit.widgets.common import cannot_save_text, message_html, problem_text
@@ -22,7 +24,6 @@ from tlkit.widgets.common import text_html as _line
 
 OVERTIME_COLOUR = "#b71c1c"   # deep red, with white text: readable from the back of a room
 CLOCK_COLOUR = "#1a237e"
-FOLLOW_SECONDS = 0.5           # how often a runner looks for presses made on another page
 
 # Text sizes: the laptop view, and the presenter view on a projector (vw: the same share of
 # any screen, e.g. 4.2vw = 81 px on a 1,920 px projector; clamp keeps a small window usable).
@@ -54,9 +55,11 @@ def _items(title: str, lines: tuple[str, ...], size: str = "1.25em") -> str:
 class ProtocolRunner(widgets.VBox):
     """Run a protocol step by step with a big countdown.
 
-    protocol: a protocol id ("tuning") or a Protocol. slot_minutes: fit the steps into this
-    many minutes (tlkit.practice.rescale); None uses each step's suggested minutes. state_key: where the
-    clock is saved (default "runner-<protocol id>"). now: the time source (tests pass a fake).
+    protocol: a Plan (tlkit.practice.plan: a module section's, or plan_for's), or a protocol
+    id ("tuning") or Protocol, planned here with plan_for(protocol, slot_minutes); None uses
+    each step's suggested minutes. The runner's own plan is `plan`: what the clock runs, and
+    what the guide prints on the handout. state_key: where the clock is saved (default
+    "runner-<protocol id>"). now: the time source (tests pass a fake).
     autosave: save after every button press. store: where the clock is kept (default: the
     state folder); a store that cannot save leaves the clock working on this page, with a note.
 
@@ -64,19 +67,27 @@ class ProtocolRunner(widgets.VBox):
     meant for the facilitator alone (no facilitator moves, minutes box or notes).
     follow: pick up presses made on another page with the same state key (the guide on the
     facilitator's laptop, the presenter view on the projector); on by default when saving.
+    control: press the buttons on a clock kept elsewhere (the presenter following a live
+    session): control("next") presses it there and returns the new state, or None when the
+    press did not go through; this page then shows that state.
     """
 
-    def __init__(self, protocol: str | Protocol, slot_minutes: int | None = None, *,
+    def __init__(self, protocol: str | Protocol | Plan, slot_minutes: int | None = None, *,
                  state_key: str | None = None, now: Callable[[], float] = time.time,
                  autosave: bool = True, store: Store | None = None, presenter: bool = False,
-                 follow: bool | None = None, **kwargs):
+                 follow: bool | None = None,
+                 control: Callable[[str], RunnerState | None] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.presenter = presenter
         self.follow = autosave if follow is None else follow
+        self.control = control
         self._now = now
-        self._watcher: asyncio.Task | None = None
+        self._watcher: Follower | None = None
         self._seen = None
-        if isinstance(protocol, str):
+        opening: Plan | None = protocol if isinstance(protocol, Plan) else None
+        if opening is not None:
+            protocol = opening.protocol
+        elif isinstance(protocol, str):
             from tlkit.practice.protocols import load_protocol  # loader lives beside the dataclasses
             protocol = load_protocol(protocol)
         if not protocol.steps:
@@ -90,11 +101,12 @@ class ProtocolRunner(widgets.VBox):
 
         self._build()
         plan_message = ""
-        plan = [step.suggested_minutes for step in protocol.steps]
-        if slot_minutes is not None:
-            fitted, plan_message = self._fit(slot_minutes)
-            plan = fitted or plan
-        self.clock, resume_note = self._restore(plan, now)
+        if opening is None:
+            # A slot too short for the protocol opens at the suggested times, saying why.
+            opening, plan_message = self._fit(slot_minutes)
+            opening = opening or plan_for(protocol)
+        self.plan = opening
+        self.clock, resume_note = self._restore(opening, now)
         self.slot_box.value = sum(self.clock.state.step_minutes)
         self.slot_message.value = plan_message
         self.note.value = resume_note
@@ -158,11 +170,9 @@ class ProtocolRunner(widgets.VBox):
         self.reset_button = widgets.Button(description="Reset",
                                            tooltip="Back to step 1, clock stopped",
                                            style=big, layout=size)
-        for button, action in [(self.start_button, lambda: self.clock.start()),
-                               (self.pause_button, lambda: self.clock.pause()),
-                               (self.next_button, lambda: self.clock.next()),
-                               (self.back_button, lambda: self.clock.back()),
-                               (self.reset_button, lambda: self.clock.reset())]:
+        for button, action in [(self.start_button, "start"), (self.pause_button, "pause"),
+                               (self.next_button, "next"), (self.back_button, "back"),
+                               (self.reset_button, "reset")]:
             button.add_class("tlkit-runner-button")
             button.on_click(lambda pressed, act=action: self._press(act, pressed))
         buttons = widgets.HBox([self.back_button, self.start_button, self.pause_button,
@@ -205,31 +215,37 @@ class ProtocolRunner(widgets.VBox):
 
     # -- state: fitting, restoring, saving -------------------------------------------------
 
-    def _fit(self, slot_minutes: int) -> tuple[list[int] | None, str]:
-        """Steps rescaled to the slot, or None with the reason to show the facilitator."""
-        from tlkit.practice.rescale import rescale  # imported here: the widget works without a slot
-
+    def _fit(self, slot_minutes: int | None) -> tuple[Plan | None, str]:
+        """The protocol planned for the slot, or None with the reason to show the facilitator."""
         try:
-            return list(rescale(self.protocol, slot_minutes)), ""
+            return plan_for(self.protocol, slot_minutes), ""
         except ValueError as err:  # RescaleError says why (e.g. shorter than the minimum)
             return None, f"<span style='color:{OVERTIME_COLOUR}'>{html.escape(str(err))}</span>"
 
-    def _restore(self, plan: list[int], now: Callable[[], float]) -> tuple[ProtocolClock, str]:
+    def _restore(self, plan: Plan, now: Callable[[], float]) -> tuple[ProtocolClock, str]:
+        fresh = list(plan.minutes)
         record = self._keeper.restore(check=self.autosave)
         if self._keeper.problem is not None:
             # Set aside, or nothing can be written: keep the clock on this page only.
-            return (ProtocolClock.fresh(self.protocol.id, plan, now=now), _small(problem_text(
+            return (ProtocolClock.fresh(self.protocol.id, fresh, now=now), _small(problem_text(
                 self._keeper.problem, "The saved clock", "This clock starts fresh."), "warning"))
         if record is None:
-            return ProtocolClock.fresh(self.protocol.id, plan, now=now), ""
+            return ProtocolClock.fresh(self.protocol.id, fresh, now=now), ""
         state = record.state
         steps = len(self.protocol.steps)
         if state.protocol_id != self.protocol.id or len(state.step_minutes) != steps:
-            return (ProtocolClock.fresh(self.protocol.id, plan, now=now),
+            return (ProtocolClock.fresh(self.protocol.id, fresh, now=now),
                     _small(f"The saved clock was for '{state.protocol_id}' with "
                            f"{len(state.step_minutes)} steps; this protocol has {steps}, "
                            "so the clock starts fresh."))
-        # The saved plan wins over slot_minutes: it is what the group has been working to.
+        # The saved plan wins over the opening plan: it is what the group has been working to.
+        try:
+            self.plan = saved_plan(self.protocol, state.step_minutes)
+        except PlanError as err:
+            # Saved before the protocol file changed: the clock and every printout would
+            # disagree, so start afresh with today's plan.
+            return (ProtocolClock.fresh(self.protocol.id, fresh, now=now),
+                    _small(f"{str(err)[0].upper()}{str(err)[1:]} The clock starts fresh."))
         finished = state.step_index >= steps
         where = "the end" if finished else f"step {state.step_index + 1} of {steps}"
         stale = paused_if_stale(state, now())
@@ -253,8 +269,17 @@ class ProtocolRunner(widgets.VBox):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def _press(self, action: Callable[[], None], pressed: widgets.Button | None = None) -> None:
-        action()
+    def _press(self, action: str, pressed: widgets.Button | None = None) -> None:
+        """Press a clock button by name ("start", "pause", "next", "back", "reset")."""
+        if self.control is not None:
+            # The clock is kept elsewhere: press it there and show what it says now.
+            state = self.control(action)
+            if state is not None:
+                self.adopt(state)
+            if pressed is not None and pressed.disabled:
+                self._refocus(pressed)
+            return
+        getattr(self.clock, action)()
         self.note.value = ""
         self._save()
         if self.clock.state.running:
@@ -287,9 +312,10 @@ class ProtocolRunner(widgets.VBox):
         if fitted is None:
             self.slot_message.value = message  # keep the current plan; say why not
             return
-        self.clock.replan(fitted)
+        self.clock.replan(list(fitted.minutes))
+        self.plan = fitted
         self.slot_message.value = _small(
-            f"Fitted to {minutes} minutes: " + ", ".join(str(m) for m in fitted) + " per step.")
+            f"Fitted to {minutes} minutes: " + ", ".join(map(str, fitted.minutes)) + " per step.")
         self._save()
         self.refresh()
 
@@ -319,7 +345,7 @@ class ProtocolRunner(widgets.VBox):
     def close(self) -> None:
         self._stop_ticking()
         if self._watcher is not None:
-            self._watcher.cancel()
+            self._watcher.stop()
             self._watcher = None
         super().close()
 
@@ -332,19 +358,16 @@ class ProtocolRunner(widgets.VBox):
             return None
 
     def _start_watching(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no event loop (unit tests): call follow_saved() to pick up a change
-        self._watcher = loop.create_task(self._watch())
+        # No event loop (unit tests): nothing is scheduled; call follow_saved() instead.
+        self._watcher = Follower(self.look_for_presses)
 
-    async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(FOLLOW_SECONDS)
-            stamp = self._saved_stamp()
-            if stamp != self._seen:
-                self._seen = stamp
-                self.follow_saved()
+    def look_for_presses(self) -> bool:
+        """Follow the saved clock if its stamp changed since last seen (one cheap look)."""
+        stamp = self._saved_stamp()
+        if stamp == self._seen:
+            return False
+        self._seen = stamp
+        return self.follow_saved()
 
     def follow_saved(self) -> bool:
         """Show the saved clock if another page changed it; True when the view changed.
@@ -357,13 +380,22 @@ class ProtocolRunner(widgets.VBox):
             return False
         if record is None:
             return False
-        state = record.state
+        return self.adopt(record.state)
+
+    def adopt(self, state: RunnerState) -> bool:
+        """Show a clock moved on another page (a saved runner, a live session); True when the
+        view changed. A clock for another protocol or a plan no longer possible is ignored."""
         if (state.protocol_id != self.protocol.id
                 or len(state.step_minutes) != len(self.protocol.steps)
                 or state == self.clock.state):
             return False
+        try:
+            plan = saved_plan(self.protocol, state.step_minutes)
+        except PlanError:
+            return False
         self.clock = ProtocolClock(state, now=self._now)
-        self.slot_box.value = sum(state.step_minutes)  # equal to the plan: no re-fitting
+        self.plan = plan
+        self.slot_box.value = plan.total  # equal to the plan: no re-fitting
         self.note.value = ""
         if state.running:
             self._start_ticking()

@@ -113,6 +113,7 @@ def _heading_problems(section: Section, where: str) -> list[str]:
 
 def _activity_problems(section: Section, where: str) -> list[str]:
     from tlkit.practice.observation import load_episode, load_rubric
+    from tlkit.practice.plan import plan_for
     from tlkit.practice.protocols import load_protocol
 
     activity, place = section.activity, f"{where}, section {section.title!r}"
@@ -137,7 +138,7 @@ def _activity_problems(section: Section, where: str) -> list[str]:
                         f"minutes but the section has {section.live_minutes} live minutes. Give "
                         f"the section more live minutes or choose a shorter protocol.")
     table = _minutes_column(section.heading)
-    suggested = [step.suggested_minutes for step in protocol.steps]
+    suggested = list(plan_for(protocol).minutes)
     if table is not None:
         steps, total = table
         if steps != suggested or (total is not None and total != protocol.total_minutes):

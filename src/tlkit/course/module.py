@@ -16,8 +16,8 @@ An activity is {"protocol": <id>} (run in the section's live minutes) or {"rubri
 optionally with "episode": <id> (scoring a written episode). "pd_features" lists the features of
 effective professional development the section uses (tlkit.course.features; unknown ids are
 refused with the ids there are). The module's widget cells, the
-facilitator guide and its handout all read the section's minutes from here
-(section_activity). A notebook that breaks these rules raises ModuleError naming the notebook,
+facilitator guide, its handout and the live session all read the section's minutes from here
+(section_activity; tlkit.practice.plan.section_plan fits the section's protocol to them). A notebook that breaks these rules raises ModuleError naming the notebook,
 the section and the fix; tlkit.course.consistency checks the prose against the metadata.
 """
 

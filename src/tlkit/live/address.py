@@ -26,11 +26,12 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
 from tlkit.settings import live_join_url
 
 JOIN_PAGE = "live-join.ipynb"
+HOST_PAGE = "live-session.ipynb"
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,23 @@ def join_address(environ: Mapping[str, str] | None = None) -> JoinAddress:
             url = _join_page_in(request)
             return JoinAddress(url, False, _this_computer_only(url))
     return JoinAddress(None)
+
+
+def host_page_for(module: str, section: str) -> str:
+    """The facilitator's live page opened for a module section (a link beside the guide's
+    runner), so the session runs to that section's minutes: live-session.ipynb?module=...&
+    section=..."""
+    return f"{HOST_PAGE}?module={quote(module, safe='')}&section={quote(section, safe='')}"
+
+
+def page_section(environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """The (module, section) the facilitator's live page was opened for, from its address in
+    Voila (host_page_for's link); None when the page was opened plainly or its address is not
+    known (JupyterLab, a preheated kernel)."""
+    env = os.environ if environ is None else environ
+    request = env.get("VOILA_REQUEST_URL", "")
+    if not request or env.get("VOILA_PREHEAT") == "True":
+        return None
+    query = parse_qs(urlsplit(request).query)
+    module, section = query.get("module", [""])[0], query.get("section", [""])[0]
+    return (module.strip(), section.strip()) if module.strip() and section.strip() else None

@@ -152,6 +152,7 @@ class SessionState:
     revision: int
     ended: bool
     expires_at: float
+    opened_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,7 @@ class LiveStore:
                             episode_id=row.episode_id,
                             clock=RunnerState.from_dict(json.loads(row.clock)),
                             revision=row.revision, ended=row.ended_at is not None,
-                            expires_at=row.expires_at)
+                            expires_at=row.expires_at, opened_at=row.opened_at)
 
     def revision(self, code: str) -> int | None:
         with transaction(self.engine) as connection:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from tlkit.practice.protocols import Protocol, load_protocol, who_listens, who_speaks
-from tlkit.practice.rescale import rescale, step_starts
+from tlkit.practice.plan import Plan, plan_for
+from tlkit.practice.protocols import Protocol, who_listens, who_speaks
 from tlkit.printables.page_style import page_html
 
 # Prompts per step on the handout; the rest stay in the runner, so the page fits on one sheet.
@@ -35,26 +35,26 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def protocol_handout(protocol: Protocol | str, slot_minutes: int | None = None) -> str:
-    """A complete HTML page for one protocol, timed for slot_minutes when given.
+def protocol_handout(plan: Plan | Protocol | str, slot_minutes: int | None = None) -> str:
+    """A complete HTML page for one plan: exactly its minutes per step.
 
-    Raises RescaleError (from tlkit.practice.rescale) when the slot is too short for the protocol.
+    A protocol (or its id) is planned here with plan_for, for slot_minutes when given; that
+    raises RescaleError (tlkit.practice.rescale) when the slot is too short for the protocol.
     """
-    if isinstance(protocol, str):
-        protocol = load_protocol(protocol)
-    if slot_minutes is None:
-        minutes = tuple(step.suggested_minutes for step in protocol.steps)
+    if not isinstance(plan, Plan):
+        plan = plan_for(plan, slot_minutes)
+    protocol, minutes = plan.protocol, plan.minutes
+    if plan.slot_minutes is None:
         timing = f"Suggested time: {protocol.total_minutes} minutes"
     else:
-        minutes = rescale(protocol, slot_minutes)
-        timing = (f"Timed for a {slot_minutes}-minute slot "
+        timing = (f"Timed for a {plan.slot_minutes}-minute slot "
                   f"(suggested: {protocol.total_minutes} minutes)")
     e = escape
     low, high = protocol.group_size
 
     rows = []
     for number, (step, length, start) in enumerate(
-            zip(protocol.steps, minutes, step_starts(minutes)), start=1):
+            zip(protocol.steps, minutes, plan.starts), start=1):
         prompts = "".join(f"<li>{e(p)}</li>" for p in step.prompts[:KEY_PROMPTS])
         rows.append(
             f'<tr class="tlkit-handout-step"><td class="num">{number}</td>'
@@ -83,7 +83,7 @@ def protocol_handout(protocol: Protocol | str, slot_minutes: int | None = None) 
 <tbody>
 {"".join(rows)}
 </tbody>
-<tfoot><tr><td></td><td>Total</td><td></td><td class="num">{sum(minutes)}</td>
+<tfoot><tr><td></td><td>Total</td><td></td><td class="num">{plan.total}</td>
 <td colspan="3"></td></tr></tfoot>
 </table>
 <p class="credit"><strong>Originators:</strong> {e(protocol.originators)}<br>
