@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import html
 
-from tlkit.course.features import load_features
+from tlkit.practice.features import load_features
 from tlkit.course.module import Module
 
 

@@ -14,7 +14,7 @@ once, beside the text it describes:
 
 An activity is {"protocol": <id>} (run in the section's live minutes) or {"rubric": <id>},
 optionally with "episode": <id> (scoring a written episode). "pd_features" lists the features of
-effective professional development the section uses (tlkit.course.features; unknown ids are
+effective professional development the section uses (tlkit.practice.features; unknown ids are
 refused with the ids there are). The module's widget cells, the
 facilitator guide and its handout all read the section's minutes from here
 (section_activity). A notebook that breaks these rules raises ModuleError naming the notebook,
@@ -67,7 +67,7 @@ class Section:
     facilitator_notes: list[str] = field(default_factory=list)
     activity: Activity | None = None
     heading: str = ""   # the heading cell's text, for the consistency checks
-    pd_features: tuple[str, ...] = ()   # ids from tlkit.course.features
+    pd_features: tuple[str, ...] = ()   # ids from tlkit.practice.features
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class Module:
     def pd_features(self) -> tuple[str, ...]:
         """The features of effective professional development the module's sections use,
         each once, in the order the features file lists them."""
-        from tlkit.course.features import feature_ids
+        from tlkit.practice.features import feature_ids
 
         used = {f for s in self.sections for f in s.pd_features}
         return tuple(f for f in feature_ids() if f in used)
@@ -316,7 +316,7 @@ def _section(info: dict, where: str, heading: str) -> Section:
         activity = _activity(info["activity"], title, live, f"{where}, section {title!r}")
     features: tuple[str, ...] = ()
     if "pd_features" in info:
-        from tlkit.course.features import unknown_feature_message
+        from tlkit.practice.features import unknown_feature_message
 
         problem = unknown_feature_message(info["pd_features"], f"{where}, section {title!r}")
         if problem:

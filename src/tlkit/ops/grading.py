@@ -37,7 +37,7 @@ import nbformat
 
 from tlkit.ops import LEARNER_TIMEOUT
 from tlkit.ops.grading_workers import grade_in_workers
-from tlkit.ops.nbgrader_api import CourseAPI, course_api
+from tlkit.ops.nbgrader_api import CourseAPI, course_api, submitted_students
 from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission
 
 STATUS_FILE = "course-status.json"
@@ -187,8 +187,6 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
     api = course_api(root)
     jobs = max(1, int(jobs))
     run = GradingRun(module, jobs=jobs)
-    from tlkit.ops.cohort import submitted_students
-
     found = submitted_students(api, module)
     if students is not None:
         found = [s for s in found if s in set(students)]
