@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,23 @@ def test_every_room_is_a_package_with_a_docstring():
             assert init.is_file(), f"{folder.relative_to(ROOT)} has no __init__.py"
             assert ast.get_docstring(ast.parse(init.read_text())), (
                 f"{init.relative_to(ROOT)} should say in one line what the room holds")
+
+
+def test_the_readme_names_every_room():
+    rows = {line.split("|")[1].strip(): line for line in
+            (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `")}
+    for row, folder in (("`src/tlkit/`", LOGIC), ("`widgets/`", WIDGETS)):
+        rooms = [p.name for p in folder.iterdir() if (p / "__init__.py").is_file()]
+        missing = sorted(room for room in rooms if f"`{room}/`" not in rows[row])
+        assert not missing, f"README.md's {row} row does not name {missing}"
+
+
+@pytest.mark.parametrize("doc", ["README.md", "AUTHORING.md"])
+def test_the_source_paths_the_guides_name_exist(doc):
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    named = {match.split("<")[0] for match in re.findall(r"`(src/[^`\s]+)`", text)}
+    missing = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing, f"{doc} names {missing}, which do not exist"
 
 
 def test_logic_top_level_stays_small():
