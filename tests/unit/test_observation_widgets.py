@@ -13,7 +13,7 @@ import pytest
 
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.store import JsonFileStore, ObservationRecord
-from tlkit.store.files import load_state, save_state, state_path
+from state_files import load_state, save_state, state_path
 from tlkit.widgets.practice.calibration_view import CalibrationView
 from tlkit.widgets.practice.observation_notes import ObservationNotes
 
@@ -352,7 +352,7 @@ def test_bad_csv_lists_every_problem_and_keeps_what_was_entered():
 
 
 def test_calibration_view_says_where_unreadable_saved_scores_were_kept():
-    from tlkit.store.files import state_path
+    from state_files import state_path
     from tlkit.widgets.practice.calibration_view import CalibrationView
 
     state_path("calibration-broken").write_text("{ half", encoding="utf-8")

@@ -17,7 +17,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from tlkit.practice.protocols import list_protocols
-from tlkit.store.files import state_path
+from tlkit.store import state_path
 from tlkit.widgets.practice.protocol_runner import FOLLOW_SECONDS, ProtocolRunner
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -35,6 +34,7 @@ from typing import Callable
 
 import nbformat
 
+from tlkit.atomic import write_atomic
 from tlkit.ops import LEARNER_TIMEOUT
 from tlkit.ops.grading_workers import grade_in_workers
 from tlkit.ops.nbgrader_api import CourseAPI, course_api, submitted_students
@@ -105,10 +105,7 @@ def load_status(api: CourseAPI) -> dict:
 def _save_status(api: CourseAPI, status: dict) -> None:
     path = status_path(api)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".course-status.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(status, handle, indent=1, ensure_ascii=False, sort_keys=True)
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(status, indent=1, ensure_ascii=False, sort_keys=True))
 
 
 def record_outcome(api: CourseAPI, status: dict, outcome: LearnerOutcome) -> None:

@@ -4,6 +4,8 @@ Widgets keep their state as records (tlkit.store.records) in a Store (tlkit.stor
 `default_store()` is the JSON file store in the state folder (TLKIT_STATE_DIR).
 """
 
+from pathlib import Path
+
 from tlkit.settings import state_dir
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
 from tlkit.store.json_files import JsonFileStore
@@ -17,10 +19,15 @@ from tlkit.store.records import LiveJoinRecord
 __all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFileStore",
            "ObservationRecord", "PaceRecord", "Record", "RecordError", "RecordSetAside",
            "RunnerRecord", "SelfAssessmentRecord", "SessionAuditRecord", "Store",
-           "StoreUnavailable", "Updated", "default_store"]
+           "StoreUnavailable", "Updated", "default_store", "state_path"]
 __all__ += ["PortfolioRecord", "ReadinessRecord"]
 __all__ += ["Keeper"]
 __all__ += ["LiveJoinRecord"]
+
+
+def state_path(key: str) -> Path:
+    """The file in which the default store keeps `key`'s record."""
+    return JsonFileStore(state_dir(create=False)).path(key)
 
 
 def default_store() -> Store:
