@@ -237,7 +237,7 @@ def test_export_offers_the_tidy_csv_as_a_data_link():
     notes.score_boxes["teacher-steps-back"].value = 3
     _click(notes.export_button)
     link = notes.download.value
-    assert 'download="observation-2026-03-04-ana-9b.csv"' in link
+    assert "download='observation-2026-03-04-ana-9b.csv'" in link
     payload = re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)
     table = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")))
     row = table.set_index("look_for_id").loc["teacher-steps-back"]

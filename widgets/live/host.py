@@ -10,7 +10,6 @@ as text (escaped), never as HTML.
 
 from __future__ import annotations
 
-import base64
 import html
 import time
 from typing import Callable
@@ -25,7 +24,7 @@ from tlkit.practice.protocols import list_protocols
 from tlkit.settings import SettingError
 from tlkit.store import Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
-from tlkit.widgets.common import cannot_save_text, message_html
+from tlkit.widgets.common import cannot_save_text, download_link, message_html
 from tlkit.widgets.live.step import Poller, protocol, step_html
 
 STATE_KEY = "live-host"
@@ -69,9 +68,7 @@ def join_address_html(environ=None) -> str:
 
 
 def _download(name: str, mime: str, text: str, label: str) -> str:
-    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (f"<a download='{html.escape(name)}' href='data:{mime};charset=utf-8;base64,{data}' "
-            f"style='margin-right:1.5em;font-size:1.1em'>{html.escape(label)}</a>")
+    return download_link(text, name, mime, label, style="margin-right:1.5em;font-size:1.1em")
 
 
 class LiveSessionHost(widgets.VBox):
