@@ -1,6 +1,6 @@
 """JsonFileStore: records as small JSON files in one folder, one file per key.
 
-Writes are atomic (a temporary file, flushed to disk, then renamed over the real name), so a
+Writes are atomic (tlkit.atomic: a temporary file, flushed to disk, then renamed), so a
 crash mid-save never leaves a half-written file. update() holds a lock on the folder while it
 reads, changes and writes, so two views saving at once each see the other's work. A file that
 cannot be read, or holds a record of the wrong shape, is moved aside under a time-stamped
