@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
-from tlkit.practice.features import load_features
 from tlkit.course.module import Module
+from tlkit.practice.features import load_features
 from tlkit.widgets.common import download_link
 
 
