@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.tlkit-installed
 .PHONY: start facilitate test release lock bench clean
 
 # Create .venv if missing, install the pinned set, then the kit itself (editable).
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The kit needs Python 3.11 or newer; this python3 is " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 start")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create .venv. On Debian or Ubuntu, install the venv module first: sudo apt-get install python3-venv"; exit 1; }
 	@echo "Installing the kit and its packages into .venv (a few minutes the first time)..."

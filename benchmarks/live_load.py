@@ -2,9 +2,9 @@
 
 60 simulated participants each send one contribution a second for a minute, through the same
 store the views use (tlkit.live.LiveStore), on SQLite (a file, the default) and on a real
-PostgreSQL server started on 127.0.0.1 for the run (tlkit.store.pg_local). Participants run
-in several processes, as kernels would; the facilitator's view is simulated in this process,
-polling the way LiveSessionHost does (latest_seq, then the new contributions, every
+PostgreSQL server started on 127.0.0.1 for the run (tests/live/pg_local.py). Participants
+run in several processes, as kernels would; the facilitator's view is simulated in this
+process, polling the way LiveSessionHost does (latest_seq, then the new contributions, every
 FOLLOW_SECONDS).
 
 Printed per back end: contributions expected, stored, stored more than once, errors, and the
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -142,7 +143,9 @@ def main() -> None:
     print(f"{args.participants} participants, one contribution a second each for "
           f"{args.seconds} s, in {PROCESSES} processes")
     from tlkit.store import sql
-    from tlkit.store.pg_local import binaries, postgres_server
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "live"))
+    from pg_local import binaries, postgres_server
 
     with ExitStack() as stack:
         if args.backend in ("sqlite", "both"):

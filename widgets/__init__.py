@@ -2,7 +2,8 @@
 
 Notebooks import them from here in one line, e.g. `from tlkit.widgets import ProtocolRunner`.
 Rooms: `common` (messages and HTML shared by every widget), `course` (agenda, facilitator
-guide panels), `practice` (protocol runner, feedback sorter, observation notes, calibration).
+guide panels), `practice` (protocol runner, feedback sorter, observation notes, calibration),
+`live` (live sessions), `planning` (year planner, readiness, portfolio), `explore` (surveys).
 """
 
 from tlkit.lazy import lazy_exports

@@ -3,6 +3,7 @@ everywhere and screen readers announce it (role="status", or role="alert" for pr
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from html import escape
 
@@ -32,6 +33,20 @@ def text_html(text: str, size: str = "1em", *, bold: bool = False) -> str:
     weight = "bold" if bold else "normal"
     return (f"<div style='font-size:{size};font-weight:{weight};line-height:1.25'>"
             f"{escape(text)}</div>")
+
+
+def download_link(content: str | bytes, filename: str, mime: str, label: str, *,
+                  css_class: str = "", style: str = "") -> str:
+    """A link that downloads `content` as `filename`. The file travels inside the link (a
+    data: URI), so it is made in the kernel and needs no server route and no outside request.
+    Text goes as UTF-8; label is plain text (escaped)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    charset = ";charset=utf-8" if isinstance(content, str) else ""
+    href = f"data:{mime}{charset};base64,{base64.b64encode(data).decode('ascii')}"
+    attributes = "".join(f" {name}='{escape(value, quote=True)}'" for name, value in
+                         (("class", css_class), ("style", style)) if value)
+    return (f"<a{attributes} download='{escape(filename, quote=True)}' href='{href}'>"
+            f"{escape(label)}</a>")
 
 
 def cannot_save_text(err: StoreUnavailable) -> str:

@@ -1,17 +1,8 @@
 """Every setting of the kit, read in this one place.
 
-Each setting is an environment variable with a default; the README's *Settings* table lists
-them. Nothing else in the kit reads a TLKIT_* variable.
-
-| variable            | default                         | what it is                                  |
-| TLKIT_COURSE_ROOT   | searched upwards from the cwd   | the folder holding modules/ and facilitator/ |
-| TLKIT_STATE_DIR     | ~/.tlkit/state                  | saved widget state (clocks, notes, scores)   |
-| TLKIT_BUILD         | <course root>/build             | nbgrader's generated files and gradebook     |
-| TLKIT_WORKSPACE     | <course root>/workspace         | the learner's copy of the course             |
-| TLKIT_DATA          | the datasets shipped with the kit | a different folder of datasets             |
-| TLKIT_EXCHANGE      | <build folder>/exchange         | nbgrader's exchange: releases and hand-ins   |
-| TLKIT_LIVE_DB       | sqlite:///<state folder>/live.sqlite3 | the live sessions' database (a URL)      |
-| TLKIT_LIVE_JOIN_URL | worked out from the facilitator's page | the join page's public address |
+Each setting is an environment variable with a default, declared in SETTINGS; the README's
+*Settings* table is SETTINGS written out (tests/unit/test_settings_table.py keeps them equal).
+Nothing else in the kit, deploy/ included, reads a TLKIT_* variable.
 """
 
 from __future__ import annotations
@@ -33,26 +24,34 @@ class Setting:
     meaning: str
 
 
+# Markdown, as the README's table shows it.
 SETTINGS = (
     Setting("TLKIT_COURSE_ROOT", "searched upwards from the current folder",
-            "the folder holding modules/ and facilitator/"),
-    Setting("TLKIT_STATE_DIR", "~/.tlkit/state",
+            "the folder holding `modules/` and `facilitator/`"),
+    Setting("TLKIT_STATE_DIR", "`~/.tlkit/state`",
             "where widgets keep their saved state (clocks, notes, scores)"),
-    Setting("TLKIT_BUILD", "<course root>/build",
+    Setting("TLKIT_BUILD", "`<course root>/build`",
             "nbgrader's generated files and the gradebook"),
-    Setting("TLKIT_WORKSPACE", "<course root>/workspace", "the learner's copy of the course"),
+    Setting("TLKIT_WORKSPACE", "`<course root>/workspace`", "the learner's copy of the course"),
     Setting("TLKIT_DATA", "the datasets shipped with the kit", "a different folder of datasets"),
-    Setting("TLKIT_EXCHANGE", "<build folder>/exchange",
-            "nbgrader's exchange, where released modules wait and hand-ins arrive (a shared "
-            "folder on a hub)"),
-    Setting("TLKIT_LIVE_DB", "sqlite:///<state folder>/live.sqlite3",
+    Setting("TLKIT_EXCHANGE", "`<build folder>/exchange`",
+            "nbgrader's exchange, where released modules wait and hand-ins arrive; on a hub, the "
+            "one shared folder every server names"),
+    Setting("TLKIT_ROLE", "`learner`",
+            "on a hub, whose server this is, set by the hub (`deploy/`): `facilitator` (the "
+            "course folder and everyone's hand-ins) or `learner` (hand-ins filed under the hub "
+            "name)"),
+    Setting("TLKIT_LIVE_DB", "`sqlite:///<state folder>/live.sqlite3`",
             "the database live sessions share: SQLite on one machine, or "
-            "postgresql://USER@HOST:PORT/DATABASE for a hub"),
+            "`postgresql://USER@HOST:PORT/DATABASE` for a hub whose kernels run on several "
+            "machines"),
     Setting("TLKIT_LIVE_JOIN_URL", "worked out from the address of the facilitator's page",
             "the public address participants type to reach the live-session join page: the "
-            "folder of facilitator views (e.g. https://pd.example.org/voila/render/) or the "
-            "page itself (…/live-join.ipynb)"),
+            "folder of facilitator views (`https://pd.example.org/voila/render/`) or the page "
+            "itself (`…/live-join.ipynb`); the facilitator's page shows it in large type beside "
+            "the join code"),
 )
+ROLES = ("learner", "facilitator")
 
 
 class SettingError(ValueError):
@@ -113,6 +112,15 @@ def exchange_dir(build: Path | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return Path(build or build_dir()) / "exchange"
+
+
+def role() -> str:
+    """TLKIT_ROLE: "facilitator" or "learner" (the default), which a hub sets per server."""
+    env = _env("TLKIT_ROLE") or ROLES[0]
+    if env not in ROLES:
+        raise SettingError(f"TLKIT_ROLE is set to {env!r}. Set it to one of: {', '.join(ROLES)}, "
+                           "or unset it (a learner's server).")
+    return env
 
 
 def workspace_dir(root: Path | None = None) -> Path:

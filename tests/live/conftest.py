@@ -1,5 +1,5 @@
 """Live sessions on both back ends: a SQLite file, and a real PostgreSQL server from Debian's
-package started on 127.0.0.1 for this module and stopped afterwards (tlkit.store.pg_local).
+package started on 127.0.0.1 for this module and stopped afterwards (pg_local.py here).
 On CI a missing PostgreSQL is a failure (.ci/run installs it); elsewhere those tests skip
 with the command to install it."""
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from pg_local import INSTALL_HINT, binaries, postgres_server
 
 from tlkit.store import sql
-from tlkit.store.pg_local import INSTALL_HINT, binaries, postgres_server
 
 
 @pytest.fixture(scope="session")

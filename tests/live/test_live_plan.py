@@ -6,7 +6,8 @@ import pytest
 
 from tlkit.live import LiveStore
 from tlkit.live.address import host_page_for
-from tlkit.practice.plan import plan_for, section_plan
+from tlkit.course.module import section_plan
+from tlkit.practice.plan import plan_for
 from tlkit.store import JsonFileStore
 from tlkit.widgets import LiveSessionHost, LiveSessionJoin
 from tlkit.widgets.practice.presenter import ProtocolPresenter

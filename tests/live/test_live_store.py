@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sql_store import RECORDS, SqlStore
 
 from tlkit.live import ContributionRefused, JoinRefused, LiveStore, NotAllowed, figures
 from tlkit.live.contributions import MAX_TEXT
@@ -15,7 +16,7 @@ from tlkit.live.store import (CONTRIBUTIONS, JOIN_TRIES, RATE_LIMIT, SESSION_HOU
                               TooManyWrongCodes, new_contribution_id, new_page_key)
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.store import CalibrationRecord, RecordSetAside
-from tlkit.store.sql import RECORDS, SqlStore, transaction
+from tlkit.store.sql import transaction
 
 EPISODE = load_episode("voting-age-discussion")
 RUBRIC = load_rubric(EPISODE.rubric_id)

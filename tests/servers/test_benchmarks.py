@@ -24,8 +24,9 @@ def test_module_notebooks_run_with_their_own_state_folder(tmp_path):
     (course / "modules" / "probe").mkdir(parents=True)
     probe = {"cells": [{"cell_type": "code", "execution_count": None, "id": "save",
                         "metadata": {}, "outputs": [],
-                        "source": "from tlkit.store.files import save_state\n"
-                                  "save_state('bench-probe', {'ran': True})"}],
+                        "source": "import json\nfrom tlkit.settings import state_dir\n"
+                                  "path = state_dir() / 'bench-probe.json'\n"
+                                  "path.write_text(json.dumps({'ran': True}))"}],
              "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                          "language": "python"}},
              "nbformat": 4, "nbformat_minor": 5}

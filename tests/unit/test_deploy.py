@@ -82,9 +82,12 @@ def _load_config(path: Path, env: dict, monkeypatch) -> Config:
 
 def test_nbgrader_files_a_learners_work_under_their_hub_name(monkeypatch):
     path = DEPLOY / "nbgrader" / "nbgrader_config.py"
-    learner = _load_config(path, {"JUPYTERHUB_USER": "ana"}, monkeypatch)
+    exchange = "/srv/nbgrader/exchange"   # what the image and the hub set
+    assert f"TLKIT_EXCHANGE={exchange}" in (DEPLOY / "image" / "Dockerfile").read_text()
+    learner = _load_config(path, {"JUPYTERHUB_USER": "ana", "TLKIT_EXCHANGE": exchange},
+                           monkeypatch)
     assert learner.CourseDirectory.student_id == "ana"
-    assert learner.Exchange.root == "/srv/nbgrader/exchange"
+    assert learner.Exchange.root == exchange
     facilitator = _load_config(path, {"JUPYTERHUB_USER": "grader", "TLKIT_ROLE": "facilitator",
                                       "TLKIT_EXCHANGE": "/x"}, monkeypatch)
     assert "student_id" not in facilitator.CourseDirectory  # collects everyone's work
@@ -102,6 +105,7 @@ def test_tljh_gives_each_person_their_role(monkeypatch):
 
     learner, facilitator = spawn("ana"), spawn("facilitator")
     assert learner.environment["TLKIT_ROLE"] == "learner"
+    assert learner.environment["TLKIT_EXCHANGE"] == facilitator.environment["TLKIT_EXCHANGE"]
     assert learner.environment["JUPYTER_CONFIG_PATH"].endswith("/learner")
     assert learner.notebook_dir == "~"
     assert facilitator.notebook_dir == "/srv/tlkit/course"

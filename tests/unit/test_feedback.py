@@ -17,7 +17,7 @@ from tlkit.practice.feedback import (
     load_statements,
     sample_statements,
 )
-from tlkit.store.files import load_state, save_state
+from state_files import load_state, save_state
 from tlkit.widgets.practice.feedback_sort import FeedbackSorter
 
 STATEMENTS = load_statements()

@@ -13,7 +13,7 @@ import pytest
 
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.store import JsonFileStore, ObservationRecord
-from tlkit.store.files import load_state, save_state, state_path
+from state_files import load_state, save_state, state_path
 from tlkit.widgets.practice.calibration_view import CalibrationView
 from tlkit.widgets.practice.observation_notes import ObservationNotes
 
@@ -239,7 +239,7 @@ def test_export_offers_the_tidy_csv_as_a_data_link():
     notes.score_boxes["teacher-steps-back"].value = 3
     _click(notes.export_button)
     link = notes.download.value
-    assert 'download="observation-2026-03-04-ana-9b.csv"' in link
+    assert "download='observation-2026-03-04-ana-9b.csv'" in link
     payload = re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)
     table = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")))
     row = table.set_index("look_for_id").loc["teacher-steps-back"]
@@ -354,7 +354,7 @@ def test_bad_csv_lists_every_problem_and_keeps_what_was_entered():
 
 
 def test_calibration_view_says_where_unreadable_saved_scores_were_kept():
-    from tlkit.store.files import state_path
+    from state_files import state_path
     from tlkit.widgets.practice.calibration_view import CalibrationView
 
     state_path("calibration-broken").write_text("{ half", encoding="utf-8")

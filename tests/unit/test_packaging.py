@@ -34,6 +34,15 @@ def test_the_build_prints_no_packaging_warnings(built_wheel):
     assert "Warning" not in printed, printed
 
 
+def test_every_module_ships(root, wheel_names):
+    # setup.py finds the packages: a new room ships without being listed anywhere.
+    parts = {"tlkit": root / "src" / "tlkit", "tlkit/widgets": root / "widgets"}
+    missing = [f"{prefix}/{p.relative_to(folder).as_posix()}" for prefix, folder in parts.items()
+               for p in folder.rglob("*.py")
+               if f"{prefix}/{p.relative_to(folder).as_posix()}" not in wheel_names]
+    assert not missing, f"not in the wheel: {missing}"
+
+
 def test_every_content_file_ships(root, wheel_names):
     content = root / "src" / "tlkit" / "content"
     missing = [str(p.relative_to(content)) for p in content.rglob("*")

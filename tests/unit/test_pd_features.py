@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from tlkit.course.features import LEAST_PER_MODULE, feature_ids, load_features
 from tlkit.course.module import ModuleError, list_modules, load_module
+from tlkit.practice.features import LEAST_PER_MODULE, feature_ids, load_features
 
 SEVEN = ["content-focused", "active-learning", "collaboration", "modelling", "coaching",
          "feedback-reflection", "sustained"]

@@ -7,10 +7,10 @@ import asyncio
 
 import pytest
 
-from tlkit.course.module import ModuleError, agenda, load_module
+from tlkit.course.module import ModuleError, agenda, load_module, section_plan
 from tlkit.live.address import host_page_for, page_section
 from tlkit.practice.follow import ClockSeen, Follower, clock_to_follow
-from tlkit.practice.plan import PlanError, plan_for, saved_plan, section_plan
+from tlkit.practice.plan import PlanError, plan_for, saved_plan
 from tlkit.practice.protocols import load_protocol
 from tlkit.practice.rescale import RescaleError
 from tlkit.printables.handouts import protocol_handout

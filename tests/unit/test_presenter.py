@@ -6,7 +6,7 @@ import os
 import re
 
 from tlkit.practice.protocols import load_protocol
-from tlkit.store.files import state_path
+from state_files import state_path
 from tlkit.widgets.practice.presenter import ProtocolPresenter
 from tlkit.widgets.practice.protocol_runner import ProtocolRunner
 

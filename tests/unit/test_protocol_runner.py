@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from tlkit.practice.protocols import Protocol, Role, Step
-from tlkit.store.files import load_state, save_state
+from state_files import load_state, save_state
 from tlkit.widgets.practice.protocol_runner import ProtocolRunner
 
 

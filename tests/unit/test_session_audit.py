@@ -239,7 +239,7 @@ def test_store_faults_are_said_in_a_sentence_and_lose_nothing(tmp_path):
 # --- the guide's pieces ---------------------------------------------------------------------
 
 def test_the_audit_sheet_prints_the_seven_features_and_fetches_nothing():
-    from tlkit.course.features import load_features
+    from tlkit.practice.features import load_features
     from tlkit.printables.audit_sheet import ROWS, audit_sheet
 
     page = audit_sheet()

@@ -1,5 +1,5 @@
-"""Plain dicts kept as JSON files in the state folder (tlkit.store.files), the layer under
-the record store: atomic writes, unreadable files kept aside, safe keys."""
+"""Plain dicts kept as JSON files in the state folder (tlkit.store.json_files), the layer under
+the record store: atomic writes (tlkit.atomic), unreadable files kept aside, safe keys."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tlkit.store.files import load_state, read_state, save_state, state_path
+from state_files import load_state, read_state, save_state, state_path
 
 
 def test_round_trip_and_nothing_saved_yet():
@@ -79,7 +79,7 @@ def test_a_failed_write_removes_its_temp_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr("tlkit.store.json_files.os.replace", disk_full)
+        patch.setattr("tlkit.atomic.os.replace", disk_full)
         save_state("notes", {"text": "new"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.json"]
     assert load_state("notes") == {"text": "typed before"}
@@ -89,9 +89,9 @@ def test_the_data_reaches_the_disk_before_the_rename(tmp_path, monkeypatch):
     monkeypatch.setenv("TLKIT_STATE_DIR", str(tmp_path))
     calls = []
     real_fsync, real_replace = os.fsync, os.replace
-    monkeypatch.setattr("tlkit.store.json_files.os.fsync",
+    monkeypatch.setattr("tlkit.atomic.os.fsync",
                         lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
-    monkeypatch.setattr("tlkit.store.json_files.os.replace",
+    monkeypatch.setattr("tlkit.atomic.os.replace",
                         lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
     save_state("a", {"x": 1})
     assert calls == ["fsync", "replace"]

@@ -3,11 +3,11 @@ development (section by section), and the link to the printable session audit sh
 
 from __future__ import annotations
 
-import base64
 import html
 
-from tlkit.course.features import load_features
 from tlkit.course.module import Module
+from tlkit.practice.features import load_features
+from tlkit.widgets.common import download_link
 
 
 def features_table_html(module: Module) -> str:
@@ -34,7 +34,6 @@ def audit_sheet_link_html() -> str:
     with no server route and no outside request."""
     from tlkit.printables.audit_sheet import audit_sheet
 
-    data = base64.b64encode(audit_sheet().encode("utf-8")).decode("ascii")
-    return ("<a class='tlkit-audit-sheet-link' download='session-audit-sheet.html' "
-            f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
-            "Download the one-page session audit sheet</a>")
+    return download_link(audit_sheet(), "session-audit-sheet.html", "text/html",
+                         "Download the one-page session audit sheet",
+                         css_class="tlkit-audit-sheet-link", style="font-size:1.2em")

@@ -8,7 +8,6 @@ The guide runs in Voila, where a traceback would reach facilitators: the kit's o
 
 from __future__ import annotations
 
-import base64
 import html
 
 import ipywidgets as widgets
@@ -16,7 +15,7 @@ import ipywidgets as widgets
 from tlkit.course.module import Module, section_activity
 from tlkit.practice.plan import Plan
 from tlkit.practice.protocols import Protocol, list_protocols, load_protocol
-from tlkit.widgets.common import message_html
+from tlkit.widgets.common import download_link, message_html
 
 
 def handout_link_html(plan: Plan, note: str = "") -> str:
@@ -30,12 +29,11 @@ def handout_link_html(plan: Plan, note: str = "") -> str:
 
     protocol = plan.protocol
     page = protocol_handout(plan)
-    data = base64.b64encode(page.encode("utf-8")).decode("ascii")
     small = f"<br><small class='tlkit-plan-note'>{html.escape(note)}</small>" if note else ""
-    return (f"<a class='tlkit-handout-link' download='{html.escape(protocol.id)}-handout.html' "
-            f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
-            f"Download the one-page handout for {html.escape(protocol.name)} ({plan.total} min)"
-            f"</a> &mdash; open it in a browser and print it.{small}")
+    link = download_link(page, f"{protocol.id}-handout.html", "text/html",
+                         f"Download the one-page handout for {protocol.name} ({plan.total} min)",
+                         css_class="tlkit-handout-link", style="font-size:1.2em")
+    return f"{link} &mdash; open it in a browser and print it.{small}"
 
 
 def protocol_moves_html(plan: Plan) -> str:

@@ -8,7 +8,6 @@ only wires menus to it. The menus' choices are kept as an ExplorerRecord.
 
 from __future__ import annotations
 
-import base64
 import io
 from html import escape
 
@@ -19,7 +18,7 @@ from tlkit.explore import GROUPINGS, VIEWS, ExploreError, explore, network_surve
 from tlkit.explore.charts import figure
 from tlkit.explore.own import CODEBOOKS, OWN, own_survey
 from tlkit.store import ExplorerRecord, Keeper, Store, default_store
-from tlkit.widgets.common import keeper_notice, message_html
+from tlkit.widgets.common import download_link, keeper_notice, message_html
 
 THRESHOLDS = (5, 10, 20, 30)
 _STYLE = {"description_width": "11em"}
@@ -171,9 +170,8 @@ class SurveyExplorer(widgets.VBox):
         links = []
         for name, content in self.exports().items():
             mime, what = kinds[name.rsplit(".", 1)[1]]
-            data = base64.b64encode(content).decode("ascii")
-            links.append(f"<a download='{escape(name)}' href='data:{mime};base64,{data}' "
-                         f"style='margin-right:1.5em'>Download {what}</a>")
+            links.append(download_link(content, name, mime, f"Download {what}",
+                                       style="margin-right:1.5em"))
         return ("<p style='font-size:1em'>For a staff meeting: " + " ".join(links) + "</p>")
 
     # --- a school's own survey ---------------------------------------------------------------

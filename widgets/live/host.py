@@ -12,7 +12,6 @@ never as HTML.
 
 from __future__ import annotations
 
-import base64
 import html
 import time
 from typing import Callable
@@ -24,15 +23,16 @@ from tlkit.live import figures
 from tlkit.live.address import JOIN_PAGE, JoinAddress, join_address, page_section
 from tlkit.practice.follow import Follower
 from tlkit.practice.observation import load_episode, load_rubric
-from tlkit.practice.plan import Plan, plan_for, section_plan
+from tlkit.course.module import section_plan
+from tlkit.practice.plan import Plan, plan_for
 from tlkit.practice.protocols import list_protocols
 from tlkit.settings import SettingError
 from tlkit.store import Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
-from tlkit.widgets.common import cannot_save_text, message_html
+from tlkit.widgets.common import cannot_save_text, download_link, message_html
 from tlkit.widgets.live.step import protocol, step_html
 
-STATE_KEY = "live-host"
+STATE_KEY = LiveHostRecord.key
 DEFAULT_EPISODE = "voting-age-discussion"
 
 
@@ -73,9 +73,7 @@ def join_address_html(environ=None) -> str:
 
 
 def _download(name: str, mime: str, text: str, label: str) -> str:
-    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (f"<a download='{html.escape(name)}' href='data:{mime};charset=utf-8;base64,{data}' "
-            f"style='margin-right:1.5em;font-size:1.1em'>{html.escape(label)}</a>")
+    return download_link(text, name, mime, label, style="margin-right:1.5em;font-size:1.1em")
 
 
 class LiveSessionHost(widgets.VBox):

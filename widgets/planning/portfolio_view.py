@@ -7,8 +7,6 @@ changing them. Only the introduction is saved here, as a PortfolioRecord.
 
 from __future__ import annotations
 
-import base64
-from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -16,7 +14,7 @@ import ipywidgets as widgets
 from tlkit.portfolio.parts import (Gathered, Part, body_html, gather, portfolio_html,
                                    reflections_part)
 from tlkit.store import Keeper, PortfolioRecord, Store, default_store
-from tlkit.widgets.common import keeper_notice, message_html
+from tlkit.widgets.common import download_link, keeper_notice, message_html
 
 
 def _course_modules() -> dict[str, str]:
@@ -94,11 +92,10 @@ class PortfolioView(widgets.VBox):
     def export(self) -> str:
         """The printable page, offered as a download link; returns its HTML."""
         page = portfolio_html(self.introduction.value, self.refresh())
-        data = base64.b64encode(page.encode("utf-8")).decode("ascii")
         self.exports.value = (
             "<p>Open the page, then print it or save it as PDF from the print window.</p>"
-            f"<p><a download='portfolio.html' href='data:text/html;charset=utf-8;base64,"
-            f"{data}'>{escape('My portfolio (printable page)')}</a></p>")
+            "<p>" + download_link(page, "portfolio.html", "text/html",
+                                  "My portfolio (printable page)") + "</p>")
         return page
 
     def _restore(self) -> str:

@@ -8,7 +8,6 @@ per team name; pages on the same record merge team by team and condition by cond
 
 from __future__ import annotations
 
-import base64
 import copy
 from html import escape
 
@@ -18,7 +17,7 @@ from tlkit.planning.readiness import (OWNERS, Assessment, ReadinessError, Tool, 
                                       compare, dataset_teams, from_dataset, heat_map_html,
                                       level_name, load_tool, plan_csv, plan_html)
 from tlkit.store import Keeper, ReadinessRecord, Store, default_store
-from tlkit.widgets.common import keeper_notice, message_html
+from tlkit.widgets.common import download_link, keeper_notice, message_html
 
 _DATA = "data:"
 _SAVED = "saved:"
@@ -264,6 +263,4 @@ def _plan_tables(tool: Tool, assessment: Assessment) -> str:
 
 
 def _download(text: str, filename: str, mime: str, label: str) -> str:
-    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (f"<a download='{escape(filename, quote=True)}' "
-            f"href='data:{mime};charset=utf-8;base64,{data}'>{escape(label)}</a>")
+    return download_link(text, filename, mime, label)

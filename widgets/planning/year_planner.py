@@ -8,7 +8,6 @@ restart brings them back, mistakes included, and nothing typed is lost.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -23,7 +22,7 @@ from tlkit.planning.planner import (Constraints, ConstraintsError, Plan, parse_s
 from tlkit.planning.report import calendar_figure, calendar_html, printable_html, summary_html, violations_html
 from tlkit.store import Keeper, Store, default_store
 from tlkit.store.records import YearPlanRecord
-from tlkit.widgets.common import keeper_notice, message_html
+from tlkit.widgets.common import download_link, keeper_notice, message_html
 
 OWN = "own"
 _WIDE = {"description_width": "16em"}
@@ -230,14 +229,12 @@ class YearPlanner(widgets.VBox):
 def _exports_html(plan: Plan, figure) -> str:
     """Download links for the CSV and the printable page; both are made in the kernel and
     carried in the link itself, so nothing is fetched."""
-    csv_data = base64.b64encode(sessions_csv(plan).encode("utf-8")).decode("ascii")
-    page = base64.b64encode(printable_html(plan, figure).encode("utf-8")).decode("ascii")
     style = "font-size:1.1em;margin-right:1.5em"
     return ("<p><b>Take the plan with you:</b> "
-            f"<a class='tlkit-plan-csv' style='{style}' download='year-plan.csv' "
-            f"href='data:text/csv;charset=utf-8;base64,{csv_data}'>Download the sessions "
-            "(CSV, for a spreadsheet)</a>"
-            f"<a class='tlkit-plan-print' style='{style}' download='year-plan.html' "
-            f"href='data:text/html;charset=utf-8;base64,{page}'>Download a printable page "
-            "(open it, then print)</a></p>"
+            + download_link(sessions_csv(plan), "year-plan.csv", "text/csv",
+                            "Download the sessions (CSV, for a spreadsheet)",
+                            css_class="tlkit-plan-csv", style=style)
+            + download_link(printable_html(plan, figure), "year-plan.html", "text/html",
+                            "Download a printable page (open it, then print)",
+                            css_class="tlkit-plan-print", style=style) + "</p>"
             f"<p style='font-size:0.9em'>{escape(plan.design.title)}</p>")

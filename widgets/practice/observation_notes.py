@@ -9,7 +9,6 @@ where it went; a store that cannot save leaves everything working on the page, w
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import time
 from dataclasses import replace
@@ -23,7 +22,7 @@ from tlkit.practice.observation import (DEFAULT_RUBRIC, Note, Observation, Rubri
 from tlkit.store import (Keeper, ObservationRecord, RecordSetAside, Store, StoreUnavailable,
                          default_store)
 from tlkit.store.records import ObservedNote, new_note_id
-from tlkit.widgets.common import cannot_save_text, message_html, set_aside_text
+from tlkit.widgets.common import cannot_save_text, download_link, message_html, set_aside_text
 
 _BIG = "font-size:1.3em"
 
@@ -215,11 +214,9 @@ class ObservationNotes(widgets.VBox):
         """Offer the tidy CSV as a download link (a data: URI, so no server path is needed)."""
         observation = self.observation()
         csv_text = to_csv(observation, self.rubric)
-        payload = base64.b64encode(csv_text.encode("utf-8")).decode("ascii")
         name = f"observation-{observation.observation_id}.csv"
-        self.download.value = (f'<a download="{escape(name)}" style="{_BIG}" '
-                               f'href="data:text/csv;charset=utf-8;base64,{payload}">'
-                               f"Download {escape(name)}</a>")
+        self.download.value = download_link(csv_text, name, "text/csv", f"Download {name}",
+                                            style=_BIG)
         return csv_text
 
     def record(self) -> ObservationRecord:

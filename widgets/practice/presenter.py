@@ -24,7 +24,6 @@ from tlkit.practice.plan import saved_plan
 from tlkit.practice.protocols import list_protocols, load_protocol
 from tlkit.store import RunnerRecord, Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
-from tlkit.widgets.live.host import STATE_KEY as LIVE_HOST_KEY
 from tlkit.widgets.practice.protocol_runner import ProtocolRunner
 
 RUNNER, LIVE = "runner", "live"
@@ -99,7 +98,7 @@ class ProtocolPresenter(widgets.VBox):
 
     def _live_clocks(self) -> list[ClockSeen]:
         try:
-            record = self._store.get(LIVE_HOST_KEY, LiveHostRecord)
+            record = self._store.get(LiveHostRecord.key, LiveHostRecord)
         except (OSError, ValueError):
             return []
         if record is None or not record.code:

@@ -9,7 +9,6 @@ and neither view ever wipes out the other's work.
 
 from __future__ import annotations
 
-import base64
 from html import escape
 
 import ipywidgets as widgets
@@ -18,7 +17,7 @@ from tlkit.practice.self_assessment import (DEFAULT, SelfAssessment, load_self_a
                                             profile, profile_html)
 from tlkit.printables.growth_plan import BOX_LIMIT, PLAN_FIELDS, growth_plan_html, over_limit
 from tlkit.store import Keeper, SelfAssessmentRecord, Store, default_store
-from tlkit.widgets.common import keeper_notice, message_html
+from tlkit.widgets.common import download_link, keeper_notice, message_html
 
 _WIDE = widgets.Layout(width="95%")
 
@@ -222,12 +221,10 @@ class GrowthPlan(_Saved, widgets.VBox):
         self.refresh()
         result = profile(self.assessment, self._ratings, self._evidence)
         page = growth_plan_html(self.assessment, result, self.plan(), self._evidence)
-        data = base64.b64encode(page.encode("utf-8")).decode("ascii")
         self.link.value = (
-            "<a class='tlkit-plan-download' download='growth-plan.html' "
-            f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
-            "Download my growth plan</a> &mdash; open it in a browser and print it "
-            "(one or two pages).")
+            download_link(page, "growth-plan.html", "text/html", "Download my growth plan",
+                          css_class="tlkit-plan-download", style="font-size:1.2em")
+            + " &mdash; open it in a browser and print it (one or two pages).")
         return page
 
     def _mine(self) -> SelfAssessmentRecord:
@@ -246,11 +243,10 @@ def session_handout_link(name: str = DEFAULT) -> widgets.HTML:
     from tlkit.printables.growth_plan import session_handout_html
 
     page = session_handout_html(load_self_assessment(name))
-    data = base64.b64encode(page.encode("utf-8")).decode("ascii")
     view = widgets.HTML(
-        "<a class='tlkit-roles-handout-link' download='teacher-roles-handout.html' "
-        f"href='data:text/html;charset=utf-8;base64,{data}' style='font-size:1.2em'>"
-        "Download the session handout (roles, scale and a blank growth plan)</a> &mdash; open "
-        "it in a browser and print one for each participant.")
+        download_link(page, "teacher-roles-handout.html", "text/html",
+                      "Download the session handout (roles, scale and a blank growth plan)",
+                      css_class="tlkit-roles-handout-link", style="font-size:1.2em")
+        + " &mdash; open it in a browser and print one for each participant.")
     view.add_class("tlkit-roles-handout")
     return view

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-from tlkit.course.module import Module, Section, list_modules, load_module
+from tlkit.course.module import Module, Section
+from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.practice.plan import plan_for
+from tlkit.practice.protocols import load_protocol
 
 # "*Self-study about 10 minutes · live session 45 minutes*": an italic line naming minutes.
 _TIME_LINE = re.compile(r"^\*[^*\n]*\bminutes?\b[^*\n]*\*\s*$", re.M)
@@ -69,14 +72,6 @@ def module_problems(module: Module) -> list[str]:
     return problems
 
 
-def course_problems(root=None) -> list[str]:
-    """module_problems for every module the manifest lists, in course order."""
-    problems = []
-    for name in list_modules(root):
-        problems += module_problems(load_module(name, root))
-    return problems
-
-
 def _intro_problems(module: Module, where: str) -> list[str]:
     line = next((ln for ln in module.intro.splitlines() if ln.strip().startswith("**Time:**")),
                 None)
@@ -112,10 +107,6 @@ def _heading_problems(section: Section, where: str) -> list[str]:
 
 
 def _activity_problems(section: Section, where: str) -> list[str]:
-    from tlkit.practice.observation import load_episode, load_rubric
-    from tlkit.practice.plan import plan_for
-    from tlkit.practice.protocols import load_protocol
-
     activity, place = section.activity, f"{where}, section {section.title!r}"
     problems = []
     try:

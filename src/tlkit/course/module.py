@@ -14,10 +14,10 @@ once, beside the text it describes:
 
 An activity is {"protocol": <id>} (run in the section's live minutes) or {"rubric": <id>},
 optionally with "episode": <id> (scoring a written episode). "pd_features" lists the features of
-effective professional development the section uses (tlkit.course.features; unknown ids are
+effective professional development the section uses (tlkit.practice.features; unknown ids are
 refused with the ids there are). The module's widget cells, the
 facilitator guide, its handout and the live session all read the section's minutes from here
-(section_activity; tlkit.practice.plan.section_plan fits the section's protocol to them). A notebook that breaks these rules raises ModuleError naming the notebook,
+(section_activity; section_plan fits the section's protocol to them). A notebook that breaks these rules raises ModuleError naming the notebook,
 the section and the fix; tlkit.course.consistency checks the prose against the metadata.
 """
 
@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tlkit.practice.plan import Plan, plan_for
 from tlkit.course.manifest import ManifestError, ModuleEntry, course_modules
 from tlkit.settings import course_root
 
@@ -67,7 +68,7 @@ class Section:
     facilitator_notes: list[str] = field(default_factory=list)
     activity: Activity | None = None
     heading: str = ""   # the heading cell's text, for the consistency checks
-    pd_features: tuple[str, ...] = ()   # ids from tlkit.course.features
+    pd_features: tuple[str, ...] = ()   # ids from tlkit.practice.features
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Module:
     def pd_features(self) -> tuple[str, ...]:
         """The features of effective professional development the module's sections use,
         each once, in the order the features file lists them."""
-        from tlkit.course.features import feature_ids
+        from tlkit.practice.features import feature_ids
 
         used = {f for s in self.sections for f in s.pd_features}
         return tuple(f for f in feature_ids() if f in used)
@@ -316,7 +317,7 @@ def _section(info: dict, where: str, heading: str) -> Section:
         activity = _activity(info["activity"], title, live, f"{where}, section {title!r}")
     features: tuple[str, ...] = ()
     if "pd_features" in info:
-        from tlkit.course.features import unknown_feature_message
+        from tlkit.practice.features import unknown_feature_message
 
         problem = unknown_feature_message(info["pd_features"], f"{where}, section {title!r}")
         if problem:
@@ -374,3 +375,15 @@ def _minutes(value, what: str, positive: bool = False) -> int:
         raise ModuleError(f"{what} is {value!r}; it must be a whole number of minutes "
                           f"({need}), e.g. 15.")
     return value
+
+
+def section_plan(module: Module | str, section: str, root: Path | str | None = None) -> Plan:
+    """The plan for the protocol a module section runs, fitted to the section's live minutes
+    (the minutes the agenda gives the section). Raises ModuleError when the section runs no
+    protocol, and RescaleError when its minutes are too few for the protocol."""
+    activity = section_activity(module, section, root)
+    if not activity.protocol:
+        name = module if isinstance(module, str) else module.name
+        raise ModuleError(f"The section {section!r} of module {name!r} runs no protocol, so "
+                          f"there is no protocol to time.")
+    return plan_for(activity.protocol, activity.slot_minutes)

@@ -16,7 +16,6 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import time
 from importlib import resources
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tlkit.atomic import write_atomic
 from tlkit.data import synth_network, synth_observations, synth_surveys
 from tlkit.data.codebooks import Codebook, write_codebook
 
@@ -61,12 +61,6 @@ def csv_bytes(frame: pd.DataFrame, gzipped: bool) -> bytes:
     return buffer.getvalue()
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)   # a reader never sees a half-written file
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -76,7 +70,7 @@ def write_manifest(out: Path, files: list[str], seed: int) -> Path:
     manifest = {"generated_by": f"tlkit data generate --seed {seed}",
                 "sha256": {name: sha256(out / name) for name in sorted(files)}}
     path = out / MANIFEST
-    _write(path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    write_atomic(path, json.dumps(manifest, indent=2) + "\n")
     return path
 
 
@@ -104,7 +98,7 @@ def generate(out: Path | None = None, seed: int = DEFAULT_SEED) -> dict[str, Pat
         if list(frame.columns) != book.column_names:
             raise AssertionError(f"{name}: columns {list(frame.columns)} do not follow its "
                                  f"codebook {book.column_names}")
-        _write(out / book.file, csv_bytes(frame, book.file.endswith(".gz")))
+        write_atomic(out / book.file, csv_bytes(frame, book.file.endswith(".gz")))
         write_codebook(book, out / f"{name}.codebook.yaml")
         written += [book.file, f"{name}.codebook.yaml"]
         paths[name] = out / book.file

@@ -407,10 +407,3 @@ def explore(surveys: dict[str, Survey], survey: str, column: str, grouping: str,
         return change(surveys[spec["before"]], surveys[spec["after"]], column, grouping,
                       threshold=threshold)
     raise ExploreError(f"There is no view {view!r}. Choose one of: {', '.join(VIEWS.values())}.")
-
-
-def change_columns(survey: str) -> set[str]:
-    """The questions of `survey` that have a partner in the other teacher survey."""
-    spec = links()
-    side = "before" if survey == spec["before"] else "after" if survey == spec["after"] else None
-    return {p[side] for p in spec["pairs"]} if side else set()

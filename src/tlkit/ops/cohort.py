@@ -11,7 +11,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from tlkit.ops.nbgrader_api import CourseAPI, course_api
+from tlkit.ops.grading import GRADED, load_status
+from tlkit.ops.nbgrader_api import CourseAPI, course_api, submitted_students
 from tlkit.ops.release import ReleaseError, generate_release, module_ids
 
 
@@ -97,11 +98,6 @@ def release(root: Path, modules: list[str] | None, due: str | None = None) -> li
     return lines
 
 
-def submitted_students(api: CourseAPI, module: str) -> list[str]:
-    folder = api.path("submitted")
-    return sorted(p.parent.name for p in folder.glob(f"*/{module}") if p.is_dir())
-
-
 def collect(root: Path, modules: list[str] | None) -> list[str]:
     api = course_api(root)
     lines = []
@@ -118,8 +114,6 @@ def collect(root: Path, modules: list[str] | None) -> list[str]:
 
 def feedback(root: Path, modules: list[str] | None) -> list[str]:
     """Feedback pages for every graded learner, one learner at a time (never stopping)."""
-    from tlkit.ops.grading import GRADED, load_status
-
     api = course_api(root)
     status = load_status(api)
     lines = []

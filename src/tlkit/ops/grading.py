@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -35,9 +34,10 @@ from typing import Callable
 
 import nbformat
 
+from tlkit.atomic import write_atomic
 from tlkit.ops import LEARNER_TIMEOUT
 from tlkit.ops.grading_workers import grade_in_workers
-from tlkit.ops.nbgrader_api import CourseAPI, course_api
+from tlkit.ops.nbgrader_api import CourseAPI, course_api, submitted_students
 from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission
 
 STATUS_FILE = "course-status.json"
@@ -105,10 +105,7 @@ def load_status(api: CourseAPI) -> dict:
 def _save_status(api: CourseAPI, status: dict) -> None:
     path = status_path(api)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".course-status.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(status, handle, indent=1, ensure_ascii=False, sort_keys=True)
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(status, indent=1, ensure_ascii=False, sort_keys=True))
 
 
 def record_outcome(api: CourseAPI, status: dict, outcome: LearnerOutcome) -> None:
@@ -187,8 +184,6 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
     api = course_api(root)
     jobs = max(1, int(jobs))
     run = GradingRun(module, jobs=jobs)
-    from tlkit.ops.cohort import submitted_students
-
     found = submitted_students(api, module)
     if students is not None:
         found = [s for s in found if s in set(students)]

@@ -210,6 +210,12 @@ class CourseAPI:
         return Path(self.coursedir.format_path(folder, student, assignment))
 
 
+def submitted_students(api: CourseAPI, module: str) -> list[str]:
+    """The learners whose submission of `module` has been collected."""
+    folder = api.path("submitted")
+    return sorted(p.parent.name for p in folder.glob(f"*/{module}") if p.is_dir())
+
+
 def course_api(root: Path) -> CourseAPI:
     """nbgrader's API for the course at `root`, configured by its nbgrader_config.py.
 

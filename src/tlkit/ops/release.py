@@ -15,12 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tlkit.atomic import write_atomic
 from tlkit.ops.nbgrader_api import NbgraderSetupError, course_api
 from tlkit.settings import build_dir, course_root, workspace_dir
 
@@ -103,19 +101,13 @@ def _load_manifest(workspace: Path) -> dict[str, str]:
 
 
 def _save_manifest(workspace: Path, manifest: dict[str, str]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=workspace, prefix=".tlkit-release.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, indent=2, sort_keys=True)
-    os.replace(tmp, workspace / MANIFEST)
+    write_atomic(workspace / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
 
 
 def _copy_new(src: Path, dest: Path) -> None:
-    # Copy then rename, so an interrupted copy never leaves half a notebook under the real name.
+    # Written whole, so an interrupted copy never leaves half a notebook under the real name.
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    os.close(fd)
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dest)
+    write_atomic(dest, src.read_bytes())
 
 
 def _beside_path(target: Path, digest: str, today: dt.date) -> Path:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tlkit.ops.cohort import exchange_root, submitted_students
+from tlkit.ops.cohort import exchange_root
 from tlkit.ops.grading import GRADED, load_status
-from tlkit.ops.nbgrader_api import course_api
+from tlkit.ops.nbgrader_api import course_api, submitted_students
 from tlkit.ops.release import module_ids
 from tlkit.printables.page_style import page_html
 

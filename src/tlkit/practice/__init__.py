@@ -1,1 +1,1 @@
-"""The practices the course teaches, as plain logic: protocols and their timing, the protocol clock, peer observation, calibration statistics, feedback sorting."""
+"""The practices the course teaches, as plain logic: protocols and their timing, the protocol clock, peer observation, calibration statistics, feedback sorting, the features of effective professional development and the session audit."""

@@ -3,20 +3,17 @@
 A plan is a protocol plus the slot it is run in (None: the protocol's suggested minutes),
 fitted by plan_for. The runner, the guide, the handout, the live session and the presenter
 all take a Plan rather than working minutes out themselves, so they cannot disagree. A
-module section's plan (section_plan) is its protocol fitted to its live minutes.
+module section's plan (tlkit.course.module.section_plan) is its protocol fitted to its live
+minutes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from tlkit.practice.protocols import Protocol, load_protocol
 from tlkit.practice.rescale import rescale, step_starts
-
-if TYPE_CHECKING:
-    from tlkit.course.module import Module
 
 
 @dataclass(frozen=True)
@@ -71,16 +68,3 @@ def saved_plan(protocol: Protocol, minutes: Sequence[int]) -> Plan:
             f"available again so it is fitted afresh.")
     return plan
 
-
-def section_plan(module: Module | str, section: str, root: Path | str | None = None) -> Plan:
-    """The plan for the protocol a module section runs, fitted to the section's live minutes
-    (the minutes the agenda gives the section). Raises ModuleError when the section runs no
-    protocol, and RescaleError when its minutes are too few for the protocol."""
-    from tlkit.course.module import ModuleError, section_activity
-
-    activity = section_activity(module, section, root)
-    if not activity.protocol:
-        name = module if isinstance(module, str) else module.name
-        raise ModuleError(f"The section {section!r} of module {name!r} runs no protocol, so "
-                          f"there is no protocol to time.")
-    return plan_for(activity.protocol, activity.slot_minutes)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tlkit import content
 from tlkit.content.loader import find
-from tlkit.course.features import Feature, FeatureSet, load_features
+from tlkit.practice.features import Feature, FeatureSet, load_features
 
 AUDIT_FILE = "session-formats"
 LONG_LISTENING = 20     # minutes of listening in one go after which the audit suggests a break

@@ -1,1 +1,1 @@
-"""Printable pages: protocol handouts and the peer-observation form."""
+"""Printable pages: protocol handouts, the peer-observation form, the session-audit sheet, the growth plan, and the print style they share."""

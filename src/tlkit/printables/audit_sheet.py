@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from tlkit.course.features import load_features
+from tlkit.practice.features import load_features
 from tlkit.printables.page_style import page_html
 
 ROWS = 8    # blank segment rows: a typical session has five to eight

@@ -4,6 +4,7 @@ Widgets keep their state as records (tlkit.store.records) in a Store (tlkit.stor
 `default_store()` is the JSON file store in the state folder (TLKIT_STATE_DIR).
 """
 
+
 from tlkit.settings import state_dir
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated
 from tlkit.store.json_files import JsonFileStore

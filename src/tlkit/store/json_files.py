@@ -1,6 +1,6 @@
 """JsonFileStore: records as small JSON files in one folder, one file per key.
 
-Writes are atomic (a temporary file, flushed to disk, then renamed over the real name), so a
+Writes are atomic (tlkit.atomic: a temporary file, flushed to disk, then renamed), so a
 crash mid-save never leaves a half-written file. update() holds a lock on the folder while it
 reads, changes and writes, so two views saving at once each see the other's work. A file that
 cannot be read, or holds a record of the wrong shape, is moved aside under a time-stamped
@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
+from tlkit.atomic import write_atomic
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable, Updated, check_key
 from tlkit.store.records import Record, RecordError
 
@@ -50,17 +51,7 @@ def _plain(value: Any) -> Any:
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write atomically. A value JSON cannot hold raises TypeError before the disk is touched,
     so the previous save stays as it was."""
-    text = json.dumps(data, indent=2, sort_keys=True, default=_plain)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())  # on disk before the rename, so a power cut cannot
-        os.replace(tmp, path)          # leave an empty file under the real name
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=_plain))
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

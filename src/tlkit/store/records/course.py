@@ -73,6 +73,8 @@ class LiveHostRecord(Record):
 
     kind: ClassVar[str] = "live-host"
     label: ClassVar[str] = "saved live session"
+    # The one key it is kept under: the host page writes it, the presenter reads it.
+    key: ClassVar[str] = "live-host"
 
     def _fields(self) -> dict[str, Any]:
         return {"code": self.code, "token": self.token}

@@ -1,9 +1,6 @@
-"""Plain dicts as JSON files under a key, in the state folder (TLKIT_STATE_DIR).
-
-The lower level under tlkit.store's records: widgets use a Store (see tlkit.store), while
-scripts and checks that only need a dict saved and read back can use these. Writes are atomic
-and an unreadable file is moved aside, never deleted (tlkit.store.json_files).
-"""
+"""Plain dicts as the JSON files the default store keeps in the state folder (TLKIT_STATE_DIR):
+tests read what a widget saved, or plant a file for it, without going through a record.
+Writes are atomic and an unreadable file is moved aside (tlkit.store.json_files)."""
 
 from __future__ import annotations
 
@@ -11,16 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from tlkit.settings import state_dir
-from tlkit.store.base import check_key
-from tlkit.store.json_files import move_aside, read_json, write_json
+from tlkit.store.json_files import JsonFileStore, move_aside, read_json, write_json
+
+__all__ = ["load_state", "read_state", "save_state", "state_path"]
 
 
 def state_path(key: str) -> Path:
-    return state_dir() / f"{check_key(key)}.json"
+    """The file in which the default store keeps `key`'s record."""
+    return JsonFileStore(state_dir(create=False)).path(key)
 
 
 def save_state(key: str, data: dict[str, Any]) -> Path:
     path = state_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_json(path, data)
     return path
 
@@ -37,8 +37,3 @@ def read_state(key: str) -> tuple[dict[str, Any] | None, Path | None]:
 def load_state(key: str) -> dict[str, Any] | None:
     """The saved dict, or None when nothing readable was saved (see read_state)."""
     return read_state(key)[0]
-
-
-def set_aside(key: str) -> Path | None:
-    """Move a state file out of the way without deleting it; returns where it went."""
-    return move_aside(state_path(key))

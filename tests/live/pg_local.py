@@ -1,5 +1,5 @@
 """A throwaway PostgreSQL server on 127.0.0.1, from Debian's postgresql package, for the
-tests and benchmarks (and a trial of the hub set-up on one machine).
+live tests and benchmarks/live_load.py.
 
 PostgreSQL refuses to run as root, so as root the cluster belongs to the unprivileged
 `postgres` user (or `nobody`) and its commands run through `runuser`. Trust authentication
