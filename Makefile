@@ -25,7 +25,7 @@ facilitate: $(STAMP)  ## facilitator views alone, in Voila
 	@$(BIN)/tlkit facilitate
 
 test: $(STAMP)  ## the whole suite
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25
+	$(BIN)/python -m pytest -n 2 --dist loadscope --durations=25
 
 release: $(STAMP)  ## build the learner's copy of the course (nbgrader release)
 	$(BIN)/tlkit release

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from support import ROOT
 from support.home import changes, snapshot
+from support.workers import worker_group
 
 # Folders a run must leave as it found them: the user's home and the checkout's workspace/.
 _WATCHED: dict[Path, dict] = {}
@@ -67,41 +68,25 @@ _LAYER_MARKS = {"notebooks": "notebooks", "nbgrader": "nbgrader", "servers": "se
                 "browser": "browser", "course": "course", "live": "live", "hub": "hub"}
 
 
-# Layers whose tests share one server for the whole folder: one xdist group each.
-_ONE_GROUP_PER_LAYER = {"live", "hub"}
-# Run All of every notebook: independent tests, each sent to whichever worker is free.
-_SPREAD = {"tests/notebooks/test_notebooks_run.py"}
-# nbgrader tests that grade one module without naming it as a parameter.
-_GRADED_BY_FILE = {"test_protocols_module.py": "protocols",
-                   "test_adult_learning_module.py": "adult-learning"}
-
-
-def _xdist_group(item, layer: str) -> str | None:
-    """Which worker-sharing group a test belongs to (`make test` runs `--dist loadgroup`).
-
-    Tests that share a costly fixture stay on one worker, so it is made once: a module
-    graded by nbgrader (the `graded` fixture), a file's Voila, browser or course, a layer's
-    database or hub. Anything else goes wherever a worker is free."""
-    path = Path(str(item.fspath)).relative_to(ROOT)
-    if "graded" in getattr(item, "fixturenames", ()):
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        return f"graded-{params.get('module') or _GRADED_BY_FILE.get(path.name, path.stem)}"
-    if path.as_posix() in _SPREAD:
-        return None
-    if layer in _ONE_GROUP_PER_LAYER:
-        return layer
-    return path.as_posix()
-
-
 def pytest_collection_modifyitems(items):
+    # Mark each test by its folder, so `pytest -m "not browser"` etc. select a layer.
     for item in items:
         layer = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
-        # Mark each test by its folder, so `pytest -m "not browser"` etc. select a layer.
         if layer in _LAYER_MARKS:
             item.add_marker(getattr(pytest.mark, _LAYER_MARKS[layer]))
-        group = _xdist_group(item, layer)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's scope scheduling with the scopes above (its own loadgroup marks are not read
+    under this pytest version)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkerGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return ByWorkerGroup(config, log)
 
 
 @pytest.fixture(autouse=True)

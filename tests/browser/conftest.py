@@ -7,6 +7,7 @@ process group, with its state kept in a temporary folder.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,15 +37,24 @@ def browser(chromium_path):
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory, chromium_path):  # no Voila to start without a browser
-    """Voila on facilitator/ with tracebacks on, so a failing cell shows in the page.
-
-    Without preheating: every browser test module starts its own Voila, and warming every
-    guide each time would only cost time (tests/servers covers the preheated default)."""
+@pytest.fixture(scope="session")
+def _shared_voila(tmp_path_factory, chromium_path):  # no Voila to start without a browser
+    """One Voila on facilitator/ per test process, with tracebacks on, so a failing cell
+    shows in the page. Without preheating: each page starts its own kernel (tests/servers
+    covers the preheated default)."""
     with running_voila(ROOT / "facilitator", tmp_path_factory.mktemp("voila"),
                        show_tracebacks=True, preheat=False) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def voila(_shared_voila):
+    """The shared Voila, its state folder emptied for each test file: every file's pages
+    start from no saved clocks, notes or live sessions, as with a Voila of their own."""
+    if _shared_voila.state.exists():
+        shutil.rmtree(_shared_voila.state)
+    _shared_voila.state.mkdir()
+    return _shared_voila
 
 
 @pytest.fixture

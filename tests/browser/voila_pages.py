@@ -22,8 +22,8 @@ LOCAL_HOSTS = {"127.0.0.1"}
 
 
 class Voila:
-    def __init__(self, port: int, proc: subprocess.Popen, log: Path):
-        self.port, self.proc, self.log = port, proc, log
+    def __init__(self, port: int, proc: subprocess.Popen, log: Path, state: Path):
+        self.port, self.proc, self.log, self.state = port, proc, log, state
 
     def url(self, notebook: str) -> str:
         return serve.voila_url(self.port, notebook)
@@ -47,7 +47,7 @@ def running_voila(folder: Path, tmp: Path, **options):
         proc = subprocess.Popen(serve.voila_command(folder, port, **options), cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=handle,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-        voila = Voila(port, proc, log)
+        voila = Voila(port, proc, log, tmp / "state")
         try:
             if not serve.wait_until_answers(serve.voila_url(port), proc, timeout=120):
                 pytest.fail(f"Voila did not start:\n{voila.output()[-4000:]}")

@@ -42,3 +42,18 @@ def test_an_empty_home_reports_anything_that_appears(tmp_path):
     (tmp_path / ".cache" / "deep").mkdir(parents=True)
     (tmp_path / ".cache" / "deep" / "file").write_text("x")
     assert f"added   {tmp_path / '.cache' / 'deep' / 'file'}" in changes(before, tmp_path)
+
+
+def test_tests_that_share_a_costly_fixture_share_a_worker():
+    from support.workers import worker_group
+
+    grading = "tests/nbgrader/test_module_grading.py::test_wrong_answer_scores_zero_with_its_message"
+    assert worker_group(f"{grading}[adult-learning-feature_served]") == "graded-adult-learning"
+    assert worker_group("tests/nbgrader/test_every_release_runs.py::test_x[data-use]") == \
+        "graded-data-use"
+    assert worker_group("tests/nbgrader/test_adult_learning_module.py::test_y") == \
+        "graded-adult-learning"
+    assert worker_group("tests/live/test_live_store.py::test_z[sqlite]") == "live"
+    assert worker_group("tests/browser/test_front_page.py::test_a") == "tests/browser/test_front_page.py"
+    spread = "tests/notebooks/test_notebooks_run.py::test_notebook_runs_top_to_bottom[modules/x]"
+    assert worker_group(spread) == spread
