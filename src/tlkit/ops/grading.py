@@ -177,13 +177,21 @@ def _fmt(seconds: float) -> str:
 
 def autograde_module(root: Path, module: str, jobs: int = 1, *,
                      students: list[str] | None = None, cell_timeout: int | None = None,
-                     learner_timeout: float = LEARNER_TIMEOUT,
+                     learner_timeout: float = LEARNER_TIMEOUT, sandbox: bool = True,
                      progress: Callable[[str], None] | None = print) -> GradingRun:
-    """Autograde every collected submission of `module` (or only `students`)."""
+    """Autograde every collected submission of `module` (or only `students`).
+
+    sandbox: run each learner's notebook in a sandbox (tlkit.ops.sandbox); raises
+    SandboxUnavailable, with the reason in one sentence, when none can be made here."""
     from tlkit.ops.release import generate_release
+    from tlkit.ops.sandbox import SandboxUnavailable, sandbox_problem, sandboxed_steps
 
     started = time.perf_counter()
     progress = progress or (lambda line: None)
+    if sandbox:
+        problem = sandbox_problem()
+        if problem:
+            raise SandboxUnavailable(problem)
     api = course_api(root)
     jobs = max(1, int(jobs))
     run = GradingRun(module, jobs=jobs)
@@ -232,12 +240,20 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
                 return copy
 
             overrides = {"CourseDirectory.submitted_directory": str(stage_root)}
+            if sandbox:
+                from nbgrader.converters import Autograde
+
+                steps = api.config.Autograde.get("autograde_preprocessors") or \
+                    Autograde.class_traits()["autograde_preprocessors"].default()
+                overrides["Autograde.autograde_preprocessors"] = sandboxed_steps(list(steps))
             if cell_timeout:
                 overrides["ExecutePreprocessor.timeout"] = int(cell_timeout)
             total = len(found)
             done = len(run.outcomes)
             progress(f"Grading {len(to_grade)} submission(s) of '{module}', "
-                     f"{min(jobs, len(to_grade))} at a time...")
+                     f"{min(jobs, len(to_grade))} at a time"
+                     + (", each in a sandbox..." if sandbox else
+                        ", WITHOUT a sandbox: every notebook runs with your rights..."))
             for result in grade_in_workers(api.root, overrides, gradebook_copy, module, to_grade,
                                            jobs, cell_timeout=cell_timeout,
                                            learner_timeout=learner_timeout):
