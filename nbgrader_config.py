@@ -87,3 +87,8 @@ from tlkit.ops.autograde_skip import SkipWidgetCells  # noqa: E402
 _grading = Autograde.class_traits()["autograde_preprocessors"].default()
 _grading.insert(_grading.index(Execute), SkipWidgetCells)
 c.Autograde.autograde_preprocessors = _grading
+
+# Feedback pages show no check's code (hidden tests included) and run nothing a learner wrote:
+# outputs as plain text, no script, a policy that blocks any, nothing from a CDN
+# (tlkit.ops.feedback).
+c.GenerateFeedback.exporter_class = "tlkit.ops.feedback.FeedbackHTMLExporter"

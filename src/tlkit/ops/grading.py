@@ -38,7 +38,7 @@ import nbformat
 from tlkit.ops import LEARNER_TIMEOUT
 from tlkit.ops.grading_workers import grade_in_workers
 from tlkit.ops.nbgrader_api import CourseAPI, course_api
-from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission
+from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission, plain_text
 
 STATUS_FILE = "course-status.json"
 GRADED, SET_ASIDE_STATE, FAILED = "graded", "set aside", "grading failed"
@@ -53,7 +53,7 @@ class LearnerOutcome:
     seconds: float = 0.0
 
     def problems(self) -> list[str]:
-        return [f["message"] for f in self.findings]
+        return [plain_text(f["message"]) for f in self.findings]
 
 
 @dataclass
@@ -82,7 +82,7 @@ class GradingRun:
         if flagged:
             lines.append("To follow up with these learners:")
             for o in flagged:
-                lines.append(f"  {o.student} ({o.state}):")
+                lines.append(f"  {plain_text(o.student)} ({o.state}):")
                 lines.extend(f"    - {message}" for message in o.problems())
         return "\n".join(lines)
 
@@ -187,7 +187,11 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
     from tlkit.ops.sandbox import SandboxUnavailable, sandbox_problem, sandboxed_steps
 
     started = time.perf_counter()
-    progress = progress or (lambda line: None)
+    shown = progress or (lambda line: None)
+
+    def progress(line: str) -> None:  # lines name learners, whose ids come from folder names
+        shown(plain_text(line))
+
     if sandbox:
         problem = sandbox_problem()
         if problem:
@@ -277,7 +281,8 @@ def _merge_result(api: CourseAPI, module: str, result: dict,
     student = result["student"]
     findings = list(pending.get(student, []))
     if not result["success"]:
-        reasons = "; ".join(result["problems"][:3]) or "nbgrader named no reason"
+        reasons = "; ".join(plain_text(p) for p in result["problems"][:3]) or \
+            "nbgrader named no reason"
         findings.append(asdict(Finding("grading-failed", SET_ASIDE,
                                        f"Grading stopped for this submission ({reasons}). "
                                        "Earlier grades are kept. Ask for the notebook to be "
