@@ -293,3 +293,15 @@ def test_without_bubblewrap_grading_says_so_and_waits_for_unsandboxed(monkeypatc
     err = capsys.readouterr().err
     assert err.count(".") == 1 and "bubblewrap" in err and "--unsandboxed" in err, err
     assert "apt-get install bubblewrap" in err
+
+
+def test_an_activity_file_handed_in_never_replaces_the_kits(tmp_path, monkeypatch):
+    from tlkit.course import checks
+
+    own = tmp_path / checks.LOCAL_FOLDER
+    own.mkdir()
+    (own / "clarify_probe.yaml").write_text("id: clarify_probe\nkind: labels\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert checks.load_activity("clarify_probe").path == checks.ACTIVITIES_DIR / "clarify_probe.yaml"
+    with pytest.raises(checks.ActivityError, match="not an activity id"):
+        checks.load_activity("../../build/gradebook")
