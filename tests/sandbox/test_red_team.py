@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from cohort_course import MODULE, answered, cell_index, course_folders, hand_in, tlkit_course
 from nbformat.v4 import new_code_cell
 
-from tlkit.ops.sandbox import UID_BASE, UID_SPAN, sandbox_problem
+from tlkit.ops.sandbox import FOLDER_PREFIX, UID_BASE, UID_SPAN, sandbox_problem
 
 TOKEN = "tlkit-red-team-left-running"
 NB = f"{MODULE}.ipynb"
@@ -164,6 +165,7 @@ def graded(tmp_path_factory):
             "left-running": _LEFT_RUNNING,
             "html": _HTML,
             "ansi": _ANSI,
+            "never-ends": "import time\ntime.sleep(600)",
         }
         learners = ["fair", *hostile]
         roster = base / "learners.csv"
@@ -181,13 +183,14 @@ def graded(tmp_path_factory):
         assert tlkit_course("collect")[0] == 0
         before = _fingerprint(build / "submitted" / "fair")
         started = time.perf_counter()
-        log = tlkit_course("autograde", "--jobs", "2")
+        log = tlkit_course("autograde", "--jobs", "2", "--learner-timeout", "15")
         seconds = time.perf_counter() - started
         after = _fingerprint(build / "submitted" / "fair")
         deadline = time.time() + 5  # a sandbox ends as its kernel is stopped; allow a moment
         while _sandbox_processes() and time.time() < deadline:
             time.sleep(0.2)
         left = _sandbox_processes()
+        folders = sorted(Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"))
         feedback = tlkit_course("feedback")
         stop.set()
         watcher.join()
@@ -195,14 +198,14 @@ def graded(tmp_path_factory):
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{gradebook}", "tlkit") as gb:
-            scores = {s: gb.find_submission(MODULE, s).code_score for s in learners}
+            scores = {s.student.id: s.code_score for s in gb.assignment_submissions(MODULE)}
 
         def printed(learner: str) -> str:
             nb = nbformat.read(build / "autograded" / learner / MODULE / NB, 4)
             cell = nb.cells[cell_index(nb, "answer-minutes") + 1]
             return "".join(o.get("text", "") + o.get("evalue", "") for o in cell.outputs)
 
-        yield {"log": log, "seconds": seconds, "before": before, "after": after, "left": left,
+        yield {"log": log, "seconds": seconds, "before": before, "after": after, "left": left, "folders": folders,
                "connections": list(connections), "feedback": feedback, "scores": scores,
                "printed": printed, "build": build, "learners": learners}
 
@@ -211,10 +214,13 @@ def test_every_learner_is_graded_and_the_fair_one_in_full(graded):
     code, out = graded["log"]
     assert code == 0, out
     assert "each in a sandbox" in out
-    assert f"{len(graded['learners'])} of {len(graded['learners'])} learners graded" in out, out
+    n = len(graded["learners"])
+    assert f"{n - 1} of {n} learners graded" in out, out
     # Every answer is right: hostile cells cost the grade nothing, and changed no one else's.
-    assert graded["scores"] == {s: 2 for s in graded["learners"]}
-    assert graded["seconds"] < 60
+    # The notebook that never ends is stopped at the learner's limit and shows no score.
+    assert graded["scores"] == {s: 2 for s in graded["learners"] if s != "never-ends"}
+    assert "never-ends (grading failed)" in out and "took longer than 15 seconds" in out
+    assert graded["seconds"] < 90  # about 20 s on a quiet machine
 
 
 def test_the_gradebook_source_and_other_hand_ins_cannot_be_read(graded):
@@ -251,11 +257,12 @@ def test_memory_and_processes_are_capped(graded):
 def test_nothing_it_started_outlives_grading(graded):
     assert "STARTED" in graded["printed"]("left-running")
     assert graded["left"] == []
+    assert graded["folders"] == []  # nor its temporary folder, even when it was stopped
 
 
 def test_feedback_runs_nothing_and_shows_no_check_or_outside_request(graded):
     assert graded["feedback"][0] == 0
-    for learner in graded["learners"]:
+    for learner in graded["learners"][:-1]:
         page = (graded["build"] / "feedback" / learner / MODULE / f"{MODULE}.html").read_text(
             encoding="utf-8")
         assert "Content-Security-Policy" in page and "script-src" not in page

@@ -40,6 +40,8 @@ UID_BASE = 2_000_000_000
 UID_SPAN = 100_000_000
 
 UNSANDBOXED_OPTION = "--unsandboxed"
+# Each kernel's temporary folder: <temp>/tlkit-sandbox-<pid of the grading process>-<random>.
+FOLDER_PREFIX = "tlkit-sandbox-"
 
 # Set rlimits, give up root (when the sandbox started as root), then become the kernel.
 # Runs inside the sandbox as its first program: `python -I -S -c _DROP spec kernel-cmd...`.
@@ -251,6 +253,12 @@ def sandbox_problem() -> str | None:
             "hand-in.")
 
 
+def remove_folders_of(pid: int) -> None:
+    """The sandbox folders a grading process left when it was stopped before it could."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}{pid}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel runs in a bubblewrap sandbox (see the module's notes)."""
 
@@ -265,7 +273,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._folder = Path(tempfile.mkdtemp(prefix="tlkit-sandbox-"))
+        self._folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         os.chmod(self._folder, 0o700)
         run = self._folder / "run"
         run.mkdir()
