@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import socket
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import pytest
 from cohort_course import MODULE, answered, cell_index, course_folders, hand_in, tlkit_course
 from nbformat.v4 import new_code_cell
 
-from tlkit.ops.sandbox import FOLDER_PREFIX, UID_BASE, UID_SPAN, sandbox_problem
+from tlkit.ops.sandbox import sandbox_problem
 
 TOKEN = "tlkit-red-team-left-running"
 NB = f"{MODULE}.ipynb"
@@ -39,7 +39,7 @@ def _probe_reads(paths: list[str]) -> str:
             "        print('BLOCKED', path, type(err).__name__)\n"
             "import glob\n"
             f"print('LISTED', sorted(glob.glob({paths[0]!r}.rsplit('/', 2)[0] + '/*')))\n"
-            "print('ENV', sorted(k for k in os.environ if k.startswith(('TLKIT', 'NBGRADER_DB'))))\n")
+            "print('ENV', sorted(k for k in os.environ if k.startswith('TLKIT')))\n")
 
 
 def _probe_writes(paths: list[str]) -> str:
@@ -110,16 +110,15 @@ def _fingerprint(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _sandbox_processes() -> list[str]:
-    """Processes still running that a graded notebook started."""
+def _left_running() -> list[str]:
+    """Processes still running that the `left-running` learner started."""
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            uid = int((proc / "status").read_text().split("Uid:")[1].split()[0])
-        except (OSError, IndexError, ValueError):
+        except OSError:
             continue
-        if TOKEN in cmdline or UID_BASE <= uid < UID_BASE + UID_SPAN:
+        if TOKEN in cmdline:
             found.append(f"{proc.name}: {cmdline[:80]}")
     return found
 
@@ -132,22 +131,12 @@ def graded(tmp_path_factory):
             pytest.fail(f"No sandbox on CI: {problem}")
         pytest.skip(problem)
     with course_folders(tmp_path_factory, "red-team") as (base, root, build):
+        # A connection would wait in the backlog; no thread accepts (grading forks its workers
+        # only while the process runs one thread, as the command does).
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
         listener.listen(5)
-        listener.settimeout(0.5)
-        connections: list = []
-        stop = threading.Event()
-
-        def accept():
-            while not stop.is_set():
-                try:
-                    connections.append(listener.accept())
-                except OSError:
-                    continue
-
-        watcher = threading.Thread(target=accept, daemon=True)
-        watcher.start()
+        listener.setblocking(False)
 
         gradebook = str(build / "gradebook.db")
         source = str(root / "modules" / MODULE / NB)
@@ -182,18 +171,32 @@ def graded(tmp_path_factory):
             hand_in(build, learner, nb)
         assert tlkit_course("collect")[0] == 0
         before = _fingerprint(build / "submitted" / "fair")
+        # The sandboxes' temporary folders go into a folder of this test's own (kept short:
+        # the kernel's sockets live there).
+        temp = tempfile.mkdtemp(prefix="tlkit-red-team-")
+        kept, tempfile.tempdir = tempfile.tempdir, temp
+        env = pytest.MonkeyPatch()
+        env.setenv("TMPDIR", temp)  # for workers that start afresh (spawned)
         started = time.perf_counter()
-        log = tlkit_course("autograde", "--jobs", "2", "--learner-timeout", "15")
+        try:
+            log = tlkit_course("autograde", "--jobs", "2", "--learner-timeout", "15")
+        finally:
+            tempfile.tempdir = kept
+            env.undo()
         seconds = time.perf_counter() - started
         after = _fingerprint(build / "submitted" / "fair")
         deadline = time.time() + 5  # a sandbox ends as its kernel is stopped; allow a moment
-        while _sandbox_processes() and time.time() < deadline:
+        while _left_running() and time.time() < deadline:
             time.sleep(0.2)
-        left = _sandbox_processes()
-        folders = sorted(Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"))
+        left = _left_running()
+        folders = sorted(Path(temp).iterdir())
+        shutil.rmtree(temp, ignore_errors=True)
         feedback = tlkit_course("feedback")
-        stop.set()
-        watcher.join()
+        connections = []
+        try:
+            connections.append(listener.accept())
+        except BlockingIOError:
+            pass
         listener.close()
         from nbgrader.api import Gradebook
 
@@ -205,7 +208,8 @@ def graded(tmp_path_factory):
             cell = nb.cells[cell_index(nb, "answer-minutes") + 1]
             return "".join(o.get("text", "") + o.get("evalue", "") for o in cell.outputs)
 
-        yield {"log": log, "seconds": seconds, "before": before, "after": after, "left": left, "folders": folders,
+        yield {"log": log, "seconds": seconds, "before": before, "after": after, "left": left,
+               "folders": folders,
                "connections": list(connections), "feedback": feedback, "scores": scores,
                "printed": printed, "build": build, "learners": learners}
 
@@ -228,7 +232,7 @@ def test_the_gradebook_source_and_other_hand_ins_cannot_be_read(graded):
     assert "READ" in printed and printed.count("READ ") == 1, printed  # its own copy only
     assert f"READ {NB}" in printed
     assert printed.count("BLOCKED") == 4, printed
-    assert "LISTED []" in printed  # the build folder is not there at all
+    assert "LISTED []" in printed  # the folder holding the course and its build: not there
     assert "ENV []" in printed     # no TLKIT_* setting of the facilitator's
 
 
@@ -309,6 +313,7 @@ def test_an_activity_file_handed_in_never_replaces_the_kits(tmp_path, monkeypatc
     own.mkdir()
     (own / "clarify_probe.yaml").write_text("id: clarify_probe\nkind: labels\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert checks.load_activity("clarify_probe").path == checks.ACTIVITIES_DIR / "clarify_probe.yaml"
+    kits = checks.ACTIVITIES_DIR / "clarify_probe.yaml"
+    assert checks.load_activity("clarify_probe").path == kits
     with pytest.raises(checks.ActivityError, match="not an activity id"):
         checks.load_activity("../../build/gradebook")
