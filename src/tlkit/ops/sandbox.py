@@ -113,8 +113,15 @@ def _parents_args(path: Path, made: set[Path]) -> list[str]:
     return args
 
 
-def bwrap_args(folder: Path, workdir: Path, *, as_root: bool) -> list[str]:
-    """bwrap's options for a sandbox whose only writable folder is `folder`."""
+def bwrap_args(folder: Path, workdir: Path, *, as_root: bool,
+               hidden: list[Path] = ()) -> list[str]:
+    """bwrap's options for a sandbox whose only writable folder is `folder`; nothing bound
+    may hold a folder in `hidden` (the course, its build folder)."""
+    hidden = [Path(h).resolve() for h in hidden]
+
+    def holds_hidden(path: Path) -> bool:
+        return any(h.is_relative_to(path) for h in hidden)
+
     args = ["--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
             "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if as_root:
@@ -128,12 +135,17 @@ def bwrap_args(folder: Path, workdir: Path, *, as_root: bool) -> list[str]:
         if path.is_symlink():
             args += ["--symlink", os.readlink(path), name]
         elif path.is_dir():
+            if holds_hidden(path):
+                raise SandboxUnavailable(f"The course is inside {name}, which every sandbox "
+                                         "reads: move the course folder out of it.")
             args += ["--ro-bind", name, name]
     for name in _ETC:
         if os.path.exists(name):
             args += _parents_args(Path(name), made) + ["--ro-bind", name, name]
     for path in readable_folders():
         if str(path) in _SYSTEM or any(path.is_relative_to(s) for s in _SYSTEM):
+            continue
+        if holds_hidden(path):  # e.g. Python installed above the course: left out, not shown
             continue
         args += _parents_args(path, made) + ["--ro-bind", str(path), str(path)]
     args += ["--dev", "/dev", "--proc", "/proc"]
@@ -197,9 +209,10 @@ def sandbox_uid() -> int:
 
 
 def wrap(cmd: list[str], folder: Path, workdir: Path, *, memory: int, processes: int,
-         cpu_seconds: int, file_bytes: int) -> tuple[list[str], dict[str, str]]:
+         cpu_seconds: int, file_bytes: int,
+         hidden: list[Path] = ()) -> tuple[list[str], dict[str, str]]:
     """(command, environment) that run `cmd` sandboxed; `folder` must exist and is made the
-    sandbox user's own."""
+    sandbox user's own; `hidden` as for bwrap_args."""
     bwrap = bwrap_command()
     if bwrap is None:
         raise SandboxUnavailable(sandbox_problem() or "bubblewrap is not installed.")
@@ -214,7 +227,7 @@ def wrap(cmd: list[str], folder: Path, workdir: Path, *, memory: int, processes:
     if uid is not None:
         for path in [folder, *folder.rglob("*")]:
             os.lchown(path, uid, uid)
-    full = [bwrap, *bwrap_args(folder, workdir, as_root=as_root), "--clearenv"]
+    full = [bwrap, *bwrap_args(folder, workdir, as_root=as_root, hidden=hidden), "--clearenv"]
     for name, value in env.items():
         full += ["--setenv", name, value]
     spec = json.dumps({"limits": limits, "uid": uid})
@@ -300,9 +313,12 @@ class SandboxedKernelManager(AsyncKernelManager):
             shutil.copytree(source, work, symlinks=True, dirs_exist_ok=True)
         else:
             work.mkdir(exist_ok=True)
+        # nbgrader runs from the course folder; neither it nor the learner's folder (in the
+        # build folder) may be inside anything the sandbox reads.
+        hidden = [Path.cwd()] + ([Path(source)] if source else [])
         cmd, env = wrap(kernel_cmd, self._folder, work, memory=self.memory_limit,
                         processes=self.process_limit, cpu_seconds=self.cpu_limit,
-                        file_bytes=self.file_size_limit)
+                        file_bytes=self.file_size_limit, hidden=hidden)
         kw.update(cwd=str(self._folder), env=env, stdin=subprocess.DEVNULL,
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         await super()._async_launch_kernel(cmd, **kw)
