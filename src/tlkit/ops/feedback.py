@@ -43,11 +43,16 @@ def _is_check(cell) -> bool:
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
+
+
 def _plain_output(output):
     kind = output.get("output_type")
     if kind in ("display_data", "execute_result"):
         data = output.get("data", {})
-        kept = {k: v for k, v in data.items() if k in _KEPT_OUTPUT}
+        # An image goes into an attribute as it is: only real base64 may.
+        kept = {k: v for k, v in data.items() if k in _KEPT_OUTPUT
+                and (k == "text/plain" or (isinstance(v, str) and _BASE64.fullmatch(v)))}
         if "text/plain" not in kept and not kept:
             kept["text/plain"] = "(output not shown in feedback)"
         output["data"] = kept
@@ -61,8 +66,11 @@ def without_keys(nb):
     for cell in nb.cells:
         meta = cell.get("metadata", {})
         grading = meta.get("nbgrader")
-        if isinstance(grading, dict) and "grade_id" in grading:
-            grading["grade_id"] = _SAFE_ID.sub("-", str(grading["grade_id"]))
+        if isinstance(grading, dict):
+            if "grade_id" in grading:
+                grading["grade_id"] = _SAFE_ID.sub("-", str(grading["grade_id"]))
+            if isinstance(grading.get("comment"), str):  # rendered as Markdown, like a cell
+                grading["comment"] = html.escape(grading["comment"], quote=False)
         source = _HIDDEN.sub("", cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
             # Shown as typed: HTML written in a reflection is text, never markup.
@@ -95,6 +103,11 @@ def harden_page(page: str) -> str:
 class FeedbackHTMLExporter(HTMLExporter):
     """nbgrader's feedback page, without keys and without scripts (see the module's notes)."""
 
+    def _preprocess(self, nb, resources):
+        # After nbgrader's own steps (GetGrades puts the scores and comments in).
+        nb, resources = super()._preprocess(nb, resources)
+        return without_keys(nb), resources
+
     def from_notebook_node(self, nb, resources=None, **kw):
-        page, resources = super().from_notebook_node(without_keys(nb), resources, **kw)
+        page, resources = super().from_notebook_node(nb, resources, **kw)
         return harden_page(page), resources
