@@ -197,6 +197,12 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
         if problem:
             raise SandboxUnavailable(problem)
     api = course_api(root)
+    steps = None  # nbgrader's autograde steps, with notebooks run in the sandbox
+    if sandbox:
+        from nbgrader.converters import Autograde
+
+        steps = sandboxed_steps(list(api.config.Autograde.get("autograde_preprocessors") or
+                                     Autograde.class_traits()["autograde_preprocessors"].default()))
     jobs = max(1, int(jobs))
     run = GradingRun(module, jobs=jobs)
     from tlkit.ops.cohort import submitted_students
@@ -244,12 +250,8 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
                 return copy
 
             overrides = {"CourseDirectory.submitted_directory": str(stage_root)}
-            if sandbox:
-                from nbgrader.converters import Autograde
-
-                steps = api.config.Autograde.get("autograde_preprocessors") or \
-                    Autograde.class_traits()["autograde_preprocessors"].default()
-                overrides["Autograde.autograde_preprocessors"] = sandboxed_steps(list(steps))
+            if steps is not None:
+                overrides["Autograde.autograde_preprocessors"] = steps
             if cell_timeout:
                 overrides["ExecutePreprocessor.timeout"] = int(cell_timeout)
             total = len(found)

@@ -15,7 +15,7 @@ bubblewrap (`bwrap`), which builds a fresh, nearly empty file system for it:
 - limits on memory (address space), processes, CPU time and file size; when the grader runs as
   root the kernel runs as a user id of its own, without privileges, so the process limit holds.
 
-nbgrader's grading process itself stays outside and is the only one that writes the gradebook.
+The grading processes (tlkit.ops.grading_workers) stay outside; only they write grades.
 `sandbox_problem()` says in one sentence why a sandbox cannot be made on this computer.
 """
 
@@ -34,8 +34,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-# A kernel that runs as root gets a user id of its own from this range (none of them is a real
-# user): the kernel then has no rights over any file, and its process limit counts only it.
+# A kernel that would run as root gets a user id of its own from this range (none of them is a
+# real user): it then owns nothing outside its folder, and its process limit counts only it.
 UID_BASE = 2_000_000_000
 UID_SPAN = 100_000_000
 
@@ -346,5 +346,20 @@ class SandboxedExecute(Execute):
 
 def sandboxed_steps(steps: list) -> list:
     """nbgrader's autograde steps with Execute replaced by SandboxedExecute."""
-    return [SandboxedExecute if step is Execute or step == "nbgrader.preprocessors.Execute"
-            else step for step in steps]
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from traitlets.utils.importstring import import_item
+
+    out = []
+    for step in steps:
+        step = import_item(step) if isinstance(step, str) else step
+        if step is Execute:
+            step = SandboxedExecute
+        elif isinstance(step, type) and issubclass(step, ExecutePreprocessor) and \
+                not issubclass(step, SandboxedExecute):
+            # A course's own way of running notebooks would run them unconfined.
+            raise SandboxUnavailable(f"The course's nbgrader_config.py runs notebooks with "
+                                     f"{step.__name__}, which the sandbox cannot wrap: use "
+                                     "nbgrader's Execute there, or grade with "
+                                     f"{UNSANDBOXED_OPTION} only if you trust every hand-in.")
+        out.append(step)
+    return out
