@@ -154,6 +154,7 @@ def graded(tmp_path_factory):
             "left-running": _LEFT_RUNNING,
             "html": _HTML,
             "ansi": _ANSI,
+            "linked": _probe_reads(["leak.txt", "course/nbgrader_config.py"]),
             "never-ends": "import time\ntime.sleep(600)",
         }
         learners = ["fair", *hostile]
@@ -169,7 +170,13 @@ def graded(tmp_path_factory):
             nb = answered(build, reflection=reflection)
             nb.cells.insert(cell_index(nb, "answer-minutes") + 1, new_code_cell(code))
             hand_in(build, learner, nb)
-        assert tlkit_course("collect")[0] == 0
+        # Links in a hand-in to the source notebook and the course (written straight into the
+        # exchange, as a learner on a shared machine can): collecting must not follow them.
+        linked = next(build.glob(f"exchange/tlkit/inbound/linked+{MODULE}+*"))
+        (linked / "leak.txt").symlink_to(source)
+        (linked / "course").symlink_to(root, target_is_directory=True)
+        collected = tlkit_course("collect")
+        assert collected[0] == 0
         before = _fingerprint(build / "submitted" / "fair")
         # The sandboxes' temporary folders go into a folder of this test's own (kept short:
         # the kernel's sockets live there).
@@ -208,7 +215,7 @@ def graded(tmp_path_factory):
             cell = nb.cells[cell_index(nb, "answer-minutes") + 1]
             return "".join(o.get("text", "") + o.get("evalue", "") for o in cell.outputs)
 
-        yield {"log": log, "seconds": seconds, "before": before, "after": after, "left": left,
+        yield {"collected": collected[1], "log": log, "seconds": seconds, "before": before, "after": after, "left": left,
                "folders": folders,
                "connections": list(connections), "feedback": feedback, "scores": scores,
                "printed": printed, "build": build, "learners": learners}
@@ -317,3 +324,11 @@ def test_an_activity_file_handed_in_never_replaces_the_kits(tmp_path, monkeypatc
     assert checks.load_activity("clarify_probe").path == kits
     with pytest.raises(checks.ActivityError, match="not an activity id"):
         checks.load_activity("../../build/gradebook")
+
+
+def test_links_in_a_hand_in_bring_nothing_of_the_course(graded):
+    printed = graded["printed"]("linked")
+    assert "READ" not in printed and printed.count("BLOCKED") == 2, printed
+    assert "linked handed in a link, leak.txt, which was left out" in graded["collected"]
+    assert "linked handed in a link, course, which was left out" in graded["collected"]
+    assert not (graded["build"] / "submitted" / "linked" / MODULE / "course").exists()
