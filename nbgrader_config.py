@@ -87,3 +87,16 @@ from tlkit.ops.autograde_skip import SkipWidgetCells  # noqa: E402
 _grading = Autograde.class_traits()["autograde_preprocessors"].default()
 _grading.insert(_grading.index(Execute), SkipWidgetCells)
 c.Autograde.autograde_preprocessors = _grading
+
+# Feedback pages show no check's code (hidden tests included) and run nothing a learner wrote:
+# outputs as plain text, no script, a policy that blocks any, nothing from a CDN
+# (tlkit.ops.feedback).
+c.GenerateFeedback.exporter_class = "tlkit.ops.feedback.FeedbackHTMLExporter"
+
+# Limits for each learner's notebook while `tlkit course autograde` grades it in its sandbox
+# (tlkit.ops.sandbox): bytes of address space per process, processes and threads at once,
+# seconds of processor time per process, bytes in the largest file it may write.
+c.SandboxedKernelManager.memory_limit = 1 << 30
+c.SandboxedKernelManager.process_limit = 64
+c.SandboxedKernelManager.cpu_limit = 600
+c.SandboxedKernelManager.file_size_limit = 256 << 20

@@ -103,7 +103,8 @@ def _course(args: argparse.Namespace) -> int:
         lines = []
         for module in cohort._modules(root, args.modules):
             run = autograde_module(root, module, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                                   learner_timeout=args.learner_timeout)
+                                   learner_timeout=args.learner_timeout,
+                                   sandbox=not args.unsandboxed)
             lines.append(run.summary())
         lines.append("Next: tlkit course feedback, and tlkit course lab to grade reflections.")
     elif step == "feedback":
@@ -164,7 +165,9 @@ def _add_course(sub) -> None:
     p = steps.add_parser("autograde", help="grade the collected hand-ins",
                          description="Grade what was collected. Every notebook is checked "
                          "first; one learner's broken notebook never stops the others, and "
-                         "earlier grades are never lost.")
+                         "earlier grades are never lost. Each notebook runs in a sandbox "
+                         "(bubblewrap) that cannot read the gradebook, the answers or other "
+                         "learners' work, and has no network.")
     p.add_argument("modules", nargs="*", metavar="MODULE", help="module ids (default: all)")
     p.add_argument("--jobs", "-j", type=int, default=2,
                    help="learners graded at the same time (default 2; one per processor core)")
@@ -173,6 +176,9 @@ def _add_course(sub) -> None:
     p.add_argument("--learner-timeout", type=int, default=LEARNER_TIMEOUT, metavar="SECONDS",
                    help="seconds one learner's whole notebook may take to grade before it is "
                    f"stopped and the others go on (default {LEARNER_TIMEOUT})")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="run the notebooks without a sandbox, with your own rights (only where "
+                   "bubblewrap cannot be installed, and only if you trust every hand-in)")
     p = steps.add_parser("report", help="the cohort's progress as CSV and a web page")
     p.add_argument("--out", required=True, help="folder to write the report into")
     p.add_argument("--share", action="store_true",

@@ -108,8 +108,16 @@ def accepted_digests(activity_kind: str, salt: str, item: str, answer) -> list[s
 
 
 def activity_path(activity_id: str, here: Path | None = None) -> Path:
-    local = Path(here or Path.cwd()) / LOCAL_FOLDER / f"{activity_id}.yaml"
-    return local if local.is_file() else ACTIVITIES_DIR / f"{activity_id}.yaml"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", str(activity_id)):
+        raise ActivityError(f"{activity_id!r} is not an activity id: use letters, digits, "
+                            "hyphens and underscores, the name of its file without .yaml.")
+    kit = ACTIVITIES_DIR / f"{activity_id}.yaml"
+    # The kit's own activity wins: a file a learner puts beside the notebook (and hands in)
+    # never stands in for it. A course's own modules keep theirs beside the notebook, where
+    # grading puts back the course's copy over anything handed in.
+    if kit.is_file():
+        return kit
+    return Path(here or Path.cwd()) / LOCAL_FOLDER / f"{activity_id}.yaml"
 
 
 def load_activity(activity_id: str, here: Path | None = None) -> Activity:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 from tlkit.ops.grading import GRADED, load_status
@@ -109,6 +110,43 @@ def collect(root: Path, modules: list[str] | None) -> list[str]:
         else:
             lines.append(f"'{module}': could not collect ("
                          + "; ".join(result.problems()[:2]) + ").")
+        lines += _drop_collected_links(api, module)
+    return lines
+
+
+def _drop_collected_links(api: CourseAPI, module: str) -> list[str]:
+    """nbgrader's collect copies what a link in a hand-in points to, with the facilitator's
+    rights: a link to the course's notebooks would bring their solutions into a learner's
+    folder. Whatever was a link in the collected hand-in is removed from the collected copy."""
+    from tlkit.ops.submissions import plain_text
+
+    inbound = exchange_root(api) / api.coursedir.course_id / "inbound"
+    lines = []
+    for student in submitted_students(api, module):
+        collected = api.path("submitted", student, module)
+        try:
+            stamp = (collected / "timestamp.txt").read_bytes()
+        except OSError:
+            continue
+        for handed in inbound.glob(f"{student}+{module}+*"):
+            try:
+                if (handed / "timestamp.txt").read_bytes() != stamp:
+                    continue
+            except OSError:
+                continue
+            for folder, dirs, files in os.walk(handed):
+                for name in dirs + files:
+                    path = Path(folder) / name
+                    if not path.is_symlink():
+                        continue
+                    copy = collected / path.relative_to(handed)
+                    if copy.is_dir() and not copy.is_symlink():
+                        shutil.rmtree(copy, ignore_errors=True)
+                    elif copy.exists() or copy.is_symlink():
+                        copy.unlink()
+                    lines.append(plain_text(
+                        f"  {student} handed in a link, {path.relative_to(handed)}, which was "
+                        "left out: a hand-in holds files, not links to files elsewhere."))
     return lines
 
 

@@ -38,7 +38,7 @@ from tlkit.atomic import write_atomic
 from tlkit.ops import LEARNER_TIMEOUT
 from tlkit.ops.grading_workers import grade_in_workers
 from tlkit.ops.nbgrader_api import CourseAPI, course_api, submitted_students
-from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission
+from tlkit.ops.submissions import SET_ASIDE, Finding, inspect_submission, plain_text
 
 STATUS_FILE = "course-status.json"
 GRADED, SET_ASIDE_STATE, FAILED = "graded", "set aside", "grading failed"
@@ -53,7 +53,7 @@ class LearnerOutcome:
     seconds: float = 0.0
 
     def problems(self) -> list[str]:
-        return [f["message"] for f in self.findings]
+        return [plain_text(f["message"]) for f in self.findings]
 
 
 @dataclass
@@ -82,7 +82,7 @@ class GradingRun:
         if flagged:
             lines.append("To follow up with these learners:")
             for o in flagged:
-                lines.append(f"  {o.student} ({o.state}):")
+                lines.append(f"  {plain_text(o.student)} ({o.state}):")
                 lines.extend(f"    - {message}" for message in o.problems())
         return "\n".join(lines)
 
@@ -174,14 +174,32 @@ def _fmt(seconds: float) -> str:
 
 def autograde_module(root: Path, module: str, jobs: int = 1, *,
                      students: list[str] | None = None, cell_timeout: int | None = None,
-                     learner_timeout: float = LEARNER_TIMEOUT,
+                     learner_timeout: float = LEARNER_TIMEOUT, sandbox: bool = True,
                      progress: Callable[[str], None] | None = print) -> GradingRun:
-    """Autograde every collected submission of `module` (or only `students`)."""
+    """Autograde every collected submission of `module` (or only `students`).
+
+    sandbox: run each learner's notebook in a sandbox (tlkit.ops.sandbox); raises
+    SandboxUnavailable, with the reason in one sentence, when none can be made here."""
     from tlkit.ops.release import generate_release
+    from tlkit.ops.sandbox import SandboxUnavailable, sandbox_problem, sandboxed_steps
 
     started = time.perf_counter()
-    progress = progress or (lambda line: None)
+    shown = progress or (lambda line: None)
+
+    def progress(line: str) -> None:  # lines name learners, whose ids come from folder names
+        shown(plain_text(line))
+
+    if sandbox:
+        problem = sandbox_problem()
+        if problem:
+            raise SandboxUnavailable(problem)
     api = course_api(root)
+    steps = None  # nbgrader's autograde steps, with notebooks run in the sandbox
+    if sandbox:
+        from nbgrader.converters import Autograde
+
+        steps = sandboxed_steps(list(api.config.Autograde.get("autograde_preprocessors") or
+                                     Autograde.class_traits()["autograde_preprocessors"].default()))
     jobs = max(1, int(jobs))
     run = GradingRun(module, jobs=jobs)
     found = submitted_students(api, module)
@@ -227,12 +245,16 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
                 return copy
 
             overrides = {"CourseDirectory.submitted_directory": str(stage_root)}
+            if steps is not None:
+                overrides["Autograde.autograde_preprocessors"] = steps
             if cell_timeout:
                 overrides["ExecutePreprocessor.timeout"] = int(cell_timeout)
             total = len(found)
             done = len(run.outcomes)
             progress(f"Grading {len(to_grade)} submission(s) of '{module}', "
-                     f"{min(jobs, len(to_grade))} at a time...")
+                     f"{min(jobs, len(to_grade))} at a time"
+                     + (", each in a sandbox..." if sandbox else
+                        ", WITHOUT a sandbox: every notebook runs with your rights..."))
             for result in grade_in_workers(api.root, overrides, gradebook_copy, module, to_grade,
                                            jobs, cell_timeout=cell_timeout,
                                            learner_timeout=learner_timeout):
@@ -256,7 +278,8 @@ def _merge_result(api: CourseAPI, module: str, result: dict,
     student = result["student"]
     findings = list(pending.get(student, []))
     if not result["success"]:
-        reasons = "; ".join(result["problems"][:3]) or "nbgrader named no reason"
+        reasons = "; ".join(plain_text(p) for p in result["problems"][:3]) or \
+            "nbgrader named no reason"
         findings.append(asdict(Finding("grading-failed", SET_ASIDE,
                                        f"Grading stopped for this submission ({reasons}). "
                                        "Earlier grades are kept. Ask for the notebook to be "

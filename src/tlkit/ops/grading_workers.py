@@ -123,9 +123,13 @@ class _Worker:
                 pass
             self.process.join(10)
         if self.process.is_alive():
-            # Its kernel notices its parent is gone and ends itself (ipykernel's parent poller).
+            # Its kernel notices its parent is gone and ends itself (ipykernel's parent poller;
+            # a sandboxed one is ended with its sandbox, bwrap's --die-with-parent).
             self.process.kill()
             self.process.join()
+        from tlkit.ops.sandbox import remove_folders_of
+
+        remove_folders_of(self.process.pid)  # what a stopped worker's sandboxes left
         self.conn.close()
 
 

@@ -9,6 +9,7 @@ file first.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,11 +89,32 @@ REPAIR = "repair"        # graded from a repaired copy (the learner's file is no
 SET_ASIDE = "set-aside"  # not graded; nothing in the gradebook changes for it
 
 
+# Terminal escape sequences (colours, titles, cursor moves), then any control character left
+# and the Unicode controls that reorder text on screen.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]"          # CSI: colours, cursor moves
+                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, links
+                      r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"      # DCS, PM, APC, SOS strings
+                      r"|\x1b.?")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: str) -> str:
+    """`text` (which may quote what a learner wrote) safe to print on a terminal: escape
+    sequences and control characters removed, line breaks and tabs made spaces."""
+    text = _ESCAPES.sub("", str(text))
+    text = re.sub(r"[\r\n\t]+", " ", text)
+    return _CONTROLS.sub("", text)
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str     # e.g. "not-json", "cell-duplicated"
     action: str   # GRADE, REPAIR or SET_ASIDE
     message: str  # what is wrong and what to do, in plain words
+
+    def __post_init__(self):
+        # Messages quote learners' exceptions and file contents; they end up on a terminal.
+        object.__setattr__(self, "message", plain_text(self.message))
 
 
 def _locked_sources(nb) -> dict[str, str]:
