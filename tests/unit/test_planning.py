@@ -11,6 +11,9 @@ from datetime import date
 import pytest
 from dataclasses import replace
 
+from support import ROOT
+
+from tlkit.course.checks import load_activity, review
 from tlkit.planning.calendar import CalendarError, parse_calendar, read_calendar, sample_text
 from tlkit.planning.design import (FEATURES, SEED_DESIGNS, DesignError, components_csv,
                                    load_design, parse_components)
@@ -31,15 +34,46 @@ def _year(text=FALL):
 
 # --- arithmetic -------------------------------------------------------------------------------
 
-def test_the_fall_term_of_district_a_matches_the_checked_activity():
-    plan = plan_year(load_design("every-other-week"), _year())
+def _module_fall_term():
+    """The designing-learning module's own calendar, cut to the fall term its activity counts."""
+    year = read_calendar(ROOT / "modules" / "designing-learning" / "school-year.csv")
+    return replace(year, first=date(2025, 9, 2), last=date(2025, 12, 19))
+
+
+def test_the_fall_term_of_district_a_on_the_modules_calendar():
+    plan = plan_year(load_design("every-other-week"), _module_fall_term())
     groups = [s for s in plan.sessions if s.component == "Group session"]
-    assert [s.day for s in groups if not s.held] == [date(2025, 11, 25)]
-    assert len([s for s in groups if s.held]) == 7
-    assert len([s for s in plan.sessions if s.component == "Video reflection"]) == 8
-    assert plan.contact_hours == 18                       # 7 x 2 h + 8 x 0.5 h
-    assert plan.shares()["Group session"] == pytest.approx(14 / 18 * 100)
+    # Veterans Day (a federal holiday in the calendar file) and Thanksgiving week.
+    assert [s.day for s in groups if not s.held] == [date(2025, 11, 11), date(2025, 11, 25)]
+    assert len([s for s in groups if s.held]) == 6
+    assert len([s for s in plan.held() if s.component == "Video reflection"]) == 8
+    assert plan.contact_hours == 16                       # 6 x 2 h + 8 x 0.5 h
+    assert plan.shares()["Group session"] == pytest.approx(12 / 16 * 100)
     assert plan.features_missing() == ["coaching"]
+
+
+def test_the_contact_hours_key_is_what_the_planner_counts_on_the_modules_calendar():
+    """The answer key (the activity's digests and the grade cell's hidden test) agrees with the
+    planner run on the calendar file beside the module."""
+    plan = plan_year(load_design("every-other-week"), _module_fall_term())
+    planned = {"contact_hours": plan.contact_hours,
+               "group_share_percent": plan.shares()["Group session"]}
+    module = ROOT / "modules" / "designing-learning"
+    activity = load_activity("contact_hours", here=module)
+    assert review(activity, planned).all_right
+    notebook = json.loads((module / "designing-learning.ipynb").read_text("utf-8"))
+    hidden = next("".join(c["source"]) for c in notebook["cells"]
+                  if "expect_answers(\"contact_hours\"" in "".join(c["source"]))
+    key = eval(hidden.split("expect_answers(\"contact_hours\", ", 1)[1].rsplit(")", 1)[0], {})
+    assert key == pytest.approx(planned)
+    # The answer cell's worked solution gives the same numbers.
+    solution = next("".join(c["source"]) for c in notebook["cells"]
+                    if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                    == "contact_hours_answer")
+    worked: dict = {}
+    exec(solution.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0], worked)
+    assert worked["contact_hours"] == plan.contact_hours
+    assert worked["group_share_percent"] == pytest.approx(planned["group_share_percent"])
 
 
 def test_monthly_sessions_fall_on_the_nth_weekday_and_coaching_counts_per_teacher():
