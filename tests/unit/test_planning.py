@@ -282,3 +282,82 @@ def test_a_saved_plan_of_the_wrong_shape_is_set_aside_not_lost(tmp_path):
     view = YearPlanner(state_key="p", store=store)
     assert "could not be read" in view.save_status.value and "Contact hours" in view.summary.value
     view.close()
+
+
+def test_own_design_is_built_with_controls_not_typed_as_csv(tmp_path):
+    import ipywidgets as widgets
+
+    from tlkit.widgets import YearPlanner
+
+    store = JsonFileStore(tmp_path / "state")
+    view = YearPlanner("own", state_key="own", store=store, calendar_file=None)
+    editor = view.own_design
+    assert editor.layout.display != "none" and view.own_note.layout.display == "none"
+    assert [r.name.value for r in editor.rows] == ["Group session", "Video reflection"]
+    assert not any(isinstance(c, widgets.Textarea) for c in _controls(editor))
+    first = editor.rows[0]
+    assert first.name.description == "Name of part 1" and first.mode.value == "face-to-face"
+    assert first.features["collaboration"].value and not first.features["coaching"].value
+
+    editor.add_button.click()
+    new = editor.rows[2]
+    assert new.remove_button.description == "Remove part 3"
+    assert "Part 3 has no name yet" in view.message.value          # said in words, not CSV
+    new.name.value = "Coaching visit"
+    assert "Part 3 serves no feature yet" in view.message.value
+    new.mode.value, new.frequency.value, new.weekday.value = "coaching", "monthly", "Wednesday"
+    new.week.value, new.minutes.value = 2, 45
+    new.features["coaching"].value = True
+    assert view.problems == [] and view.plan.features_missing() == []
+    assert "Coaching visit" in view.summary.value
+
+    editor.rows[1].remove_button.click()                            # no more video reflection
+    assert [r.name.value for r in editor.rows] == ["Group session", "Coaching visit"]
+    assert editor.rows[1].name.description == "Name of part 2"
+    saved = store.get("own", YearPlanRecord).own_design
+    assert parse_components(saved).components[1].frequency == "monthly"
+
+    again = YearPlanner("own", state_key="own", store=store)        # a restart
+    assert [r.fields() for r in again.own_design.rows] == [r.fields() for r in editor.rows]
+    again.design.value = "every-other-week"
+    assert again.own_design.layout.display == "none" and again.own_note.layout.display == ""
+    view.close()
+    again.close()
+
+
+def test_travel_times_are_rows_of_a_name_and_minutes(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    view = YearPlanner(state_key="s", store=JsonFileStore(tmp_path), sites="Pine Hollow, 70")
+    [row] = view.sites.rows
+    assert (row.name.value, row.minutes.value, row.name.description) == ("Pine Hollow", 70,
+                                                                         "School 1")
+    assert "Pine Hollow travel 140 minutes" in view.violations.value
+    view.sites.add_button.click()
+    view.sites.rows[1].name.value = "Cedar Creek"
+    view.sites.rows[1].minutes.value = 80
+    assert "Cedar Creek travel 160 minutes" in view.violations.value
+    view.sites.rows[0].remove_button.click()
+    assert "Pine Hollow" not in view.violations.value
+    assert YearPlanner(state_key="s", store=JsonFileStore(tmp_path)).sites.value == (
+        "Cedar Creek, 80\n")
+    view.close()
+
+
+def test_no_label_in_the_planner_is_cut_off():
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    from tlkit.widgets import YearPlanner
+
+    view = YearPlanner("own")
+    for control in _controls(view):
+        width = getattr(getattr(control, "style", None), "description_width", None)
+        if isinstance(control, DescriptionWidget) and control.description and width is not None:
+            assert width in ("", "initial"), control.description
+    view.close()
+
+
+def _controls(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _controls(child)

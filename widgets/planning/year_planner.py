@@ -23,9 +23,10 @@ from tlkit.planning.report import calendar_figure, calendar_html, printable_html
 from tlkit.store import Keeper, Store, default_store
 from tlkit.store.records import YearPlanRecord
 from tlkit.widgets.common import download_link, keeper_notice, message_html
+from tlkit.widgets.planning.design_rows import DesignRows, SiteRows
 
 OWN = "own"
-_WIDE = {"description_width": "16em"}
+_WIDE = {"description_width": "initial"}       # every label in full, never cut off
 _FULL = widgets.Layout(width="95%")
 
 
@@ -65,13 +66,16 @@ class YearPlanner(widgets.VBox):
             record = replace(record, calendar=start.calendar)
 
         titles = [(load_design(d).title, d) for d in SEED_DESIGNS]
-        self.design = widgets.Dropdown(options=[*titles, ("My own design (typed below)", OWN)],
+        self.design = widgets.Dropdown(options=[*titles, ("My own design (built below)", OWN)],
                                        value=record.design if record.design in
                                        (*SEED_DESIGNS, OWN) else SEED_DESIGNS[0],
                                        description="Design", style=_WIDE, layout=_FULL)
-        self.own_design = widgets.Textarea(
-            value=record.own_design, description="My own design (one component a line)",
-            continuous_update=False, style=_WIDE, layout=widgets.Layout(width="95%", height="9em"))
+        self.own_design = DesignRows(record.own_design)
+        self.own_design.layout.display = "" if self.design.value == OWN else "none"
+        self.own_note = widgets.HTML(
+            "<p>To build a design of your own, choose <b>My own design</b> under Design. It "
+            "starts from District A's parts, which you can change.</p>")
+        self.own_note.layout.display = "none" if self.design.value == OWN else ""
         self.calendar = widgets.Textarea(
             value=record.calendar, description="School-year calendar (kind, name, start, end)",
             continuous_update=False, style=_WIDE,
@@ -85,10 +89,7 @@ class YearPlanner(widgets.VBox):
                                        ("week", "month") else "week",
                                        description="The limit counts", style=_WIDE,
                                        layout=widgets.Layout(width="32em"))
-        self.sites = widgets.Textarea(
-            value=record.sites, description="Travel: school, minutes one way (one a line)",
-            placeholder="Pine Hollow Elementary, 55", continuous_update=False, style=_WIDE,
-            layout=widgets.Layout(width="95%", height="5em"))
+        self.sites = SiteRows(record.sites)
         self.cohort = widgets.BoundedIntText(value=max(1, min(record.cohort, 500)), min=1,
                                              max=500, description="Teachers in the cohort",
                                              style=_WIDE, layout=widgets.Layout(width="24em"))
@@ -119,8 +120,9 @@ class YearPlanner(widgets.VBox):
         for control in (self.design, self.own_design, self.calendar, self.limit, self.period,
                         self.sites, self.cohort):
             control.observe(self._changed, names="value")
-        inputs = widgets.VBox([self.design, self.own_design, self.calendar, self.limit,
-                               self.period, self.sites, self.cohort, widgets.HBox(buttons)])
+        inputs = widgets.VBox([self.design, self.own_note, self.own_design, self.calendar,
+                               self.limit, self.period, self.sites, self.cohort,
+                               widgets.HBox(buttons)])
         super().__init__([widgets.HTML("<h3 style='font-size:1.4em'>Year planner</h3>"),
                           self.save_status, inputs, self.message, self.summary, self.violations,
                           self.chart, self.exports])
@@ -146,9 +148,13 @@ class YearPlanner(widgets.VBox):
             year = parse_calendar(self.calendar.value)
         except CalendarError as err:
             problems += [f"Calendar: {p}" for p in err.problems]
+        own_problems = self.own_design.problems() if self.design.value == OWN else []
         try:
-            design = (parse_components(self.own_design.value) if self.design.value == OWN
-                      else load_design(self.design.value))
+            if own_problems:
+                problems += [f"Design: {p}" for p in own_problems]
+            else:
+                design = (parse_components(self.own_design.value) if self.design.value == OWN
+                          else load_design(self.design.value))
         except DesignError as err:
             problems += [f"Design: {p}" for p in err.problems]
         limit_text = self.limit.value.strip()
@@ -210,6 +216,9 @@ class YearPlanner(widgets.VBox):
         self.calendar.value = text      # updates and saves through the observer
 
     def _changed(self, _change) -> None:
+        own = self.design.value == OWN
+        self.own_design.layout.display = "" if own else "none"
+        self.own_note.layout.display = "none" if own else ""
         if not self._quiet:
             self.update()
 

@@ -1,0 +1,220 @@
+"""Row editors for the year planner: a teacher's own design, one part a row, and the schools
+teachers travel from. Each row is made of ordinary controls (a box for the name, menus, whole
+numbers, tick boxes), each with a visible label that a screen reader also reads.
+
+The editors keep their text in the planner's formats (`tlkit.planning.design.fields_csv` and
+`tlkit.planning.planner.site_lines`), so what is saved is unchanged; `value` holds that text
+and can be observed like any control's.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as widgets
+import traitlets
+
+from tlkit.planning.design import (FEATURES, FREQUENCIES, MAX_COMPONENTS, MODES, WEEKDAYS,
+                                   component_fields, fields_csv)
+from tlkit.planning.planner import site_fields, site_lines
+from tlkit.widgets.common import message_html
+
+_LABEL = {"description_width": "initial"}     # labels are shown in full, never cut
+MAX_SITES = 12
+MODE_WORDS = {"face-to-face": "Face to face", "coaching": "One-on-one coaching",
+              "virtual": "Online"}
+
+
+def _int(text: str, low: int, high: int, default: int) -> int:
+    return int(text) if text.isdigit() and low <= int(text) <= high else default
+
+
+class ComponentRow(widgets.VBox):
+    """One part of a design: name, how and how often it meets, day, week, minutes, after
+    school, and the features it serves."""
+
+    def __init__(self, fields: dict[str, str], changed: Callable, remove: Callable):
+        self.heading = widgets.HTML()
+        self.name = widgets.Text(value=fields.get("name", ""), style=_LABEL,
+                                 placeholder="e.g. Team meeting", continuous_update=False,
+                                 layout=widgets.Layout(width="30em"))
+        mode = fields.get("mode", "").lower()
+        self.mode = widgets.Dropdown(options=[(MODE_WORDS[m], m) for m in MODES],
+                                     value=mode if mode in MODES else MODES[0],
+                                     description="How it meets", style=_LABEL)
+        frequency = " ".join(fields.get("frequency", "").lower().split())
+        self.frequency = widgets.Dropdown(
+            options=[(f.capitalize(), f) for f in FREQUENCIES],
+            value=frequency if frequency in FREQUENCIES else "every 2 weeks",
+            description="How often", style=_LABEL)
+        day = fields.get("weekday", "").capitalize()
+        self.weekday = widgets.Dropdown(options=list(WEEKDAYS),
+                                        value=day if day in WEEKDAYS else WEEKDAYS[1],
+                                        description="Day", style=_LABEL)
+        self.week = widgets.BoundedIntText(
+            value=_int(fields.get("week", ""), 1, 4, 1), min=1, max=4, style=_LABEL,
+            description="Week of the cycle or month it starts (1 to 4)",
+            layout=widgets.Layout(width="26em"))
+        self.minutes = widgets.BoundedIntText(
+            value=_int(fields.get("minutes", ""), 5, 480, 60), min=5, max=480, step=5,
+            description="Minutes (5 to 480)", style=_LABEL, layout=widgets.Layout(width="16em"))
+        self.after_school = widgets.Checkbox(
+            value=fields.get("after_school", "").lower() in ("yes", "true"),
+            description="After school (counts toward the contract limit)", indent=False,
+            layout=widgets.Layout(width="auto"))
+        chosen = {f.strip().lower() for f in fields.get("features", "").split(";")}
+        self.features = {fid: widgets.Checkbox(value=fid in chosen, description=name,
+                                               indent=False, layout=widgets.Layout(width="auto"))
+                         for fid, name in FEATURES.items()}
+        self.remove_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.remove_button.add_class("tlkit-design-remove")
+        self.remove_button.on_click(lambda _b: remove(self))
+        for control in (self.name, self.mode, self.frequency, self.weekday, self.week,
+                        self.minutes, self.after_school, *self.features.values()):
+            control.observe(lambda _c: changed(), names="value")
+        feature_box = widgets.HBox(list(self.features.values()),
+                                   layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([
+            self.heading, self.name,
+            widgets.HBox([self.mode, self.frequency, self.weekday],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.week, self.minutes], layout=widgets.Layout(flex_flow="row wrap")),
+            self.after_school, widgets.Label("Features it serves (tick one or more):"),
+            feature_box, self.remove_button],
+            layout=widgets.Layout(border="1px solid #767676", padding="0.4em 0.8em",
+                                  margin="0 0 0.6em 0"))
+        self.add_class("tlkit-design-row")
+
+    def number(self, n: int) -> None:
+        """Say which part this is, in the heading and in the names a screen reader reads."""
+        self.heading.value = f"<h4 style='font-size:1.1em;margin:0.3em 0'>Part {n}</h4>"
+        self.name.description = f"Name of part {n}"
+        self.remove_button.description = f"Remove part {n}"
+
+    def fields(self) -> dict[str, str]:
+        return {"name": self.name.value.strip(), "mode": self.mode.value,
+                "frequency": self.frequency.value, "weekday": self.weekday.value,
+                "week": str(self.week.value), "minutes": str(self.minutes.value),
+                "after_school": "yes" if self.after_school.value else "no",
+                "features": "; ".join(f for f, box in self.features.items() if box.value)}
+
+    def problems(self, n: int) -> list[str]:
+        out = []
+        if not self.name.value.strip():
+            out.append(f"Part {n} has no name yet: type a short name, such as Team meeting.")
+        if not any(box.value for box in self.features.values()):
+            out.append(f"Part {n} serves no feature yet: tick at least one.")
+        return out
+
+
+class SiteRow(widgets.HBox):
+    """A school teachers travel from and its minutes one way."""
+
+    def __init__(self, name: str, minutes: str, changed: Callable, remove: Callable):
+        self.name = widgets.Text(value=name, style=_LABEL, placeholder="e.g. Pine Hollow "
+                                 "Elementary", continuous_update=False,
+                                 layout=widgets.Layout(width="28em"))
+        self.minutes = widgets.BoundedIntText(value=_int(minutes, 0, 600, 0), min=0, max=600,
+                                              style=_LABEL, description="Minutes one way",
+                                              layout=widgets.Layout(width="14em"))
+        self.remove_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.remove_button.on_click(lambda _b: remove(self))
+        for control in (self.name, self.minutes):
+            control.observe(lambda _c: changed(), names="value")
+        super().__init__([self.name, self.minutes, self.remove_button],
+                         layout=widgets.Layout(flex_flow="row wrap"))
+        self.add_class("tlkit-site-row")
+
+    def number(self, n: int) -> None:
+        self.name.description = f"School {n}"
+        self.remove_button.description = f"Remove school {n}"
+
+
+class _Rows(widgets.VBox):
+    """Rows with an Add button; `value` is the rows' text in the planner's format."""
+
+    value = traitlets.Unicode("")
+
+    def __init__(self, intro: str, add_words: str, limit: int):
+        self.limit = limit
+        self.rows_box = widgets.VBox()
+        self.add_button = widgets.Button(description=add_words, icon="plus",
+                                         layout=widgets.Layout(width="auto"))
+        self.add_button.on_click(lambda _b: self.add())
+        self.note = widgets.HTML()
+        super().__init__([widgets.HTML(f"<p style='margin:0.4em 0'>{intro}</p>"),
+                          self.rows_box, self.add_button, self.note])
+
+    @property
+    def rows(self) -> list:
+        return list(self.rows_box.children)
+
+    def _set_rows(self, rows: list) -> None:
+        self.rows_box.children = tuple(rows)
+        for n, row in enumerate(rows, start=1):
+            row.number(n)
+        self.add_button.disabled = len(rows) >= self.limit
+        self.note.value = (message_html(f"That is the most this planner takes ({self.limit}).")
+                           if len(rows) >= self.limit else "")
+        self._changed()
+
+    def remove(self, row) -> None:
+        self._set_rows([r for r in self.rows if r is not row])
+
+    def _changed(self) -> None:
+        self.value = self._text()
+
+    def _text(self) -> str:
+        raise NotImplementedError
+
+    def add(self) -> None:
+        raise NotImplementedError
+
+
+class DesignRows(_Rows):
+    """A teacher's own design, one part a row; `value` is the design in the own-design CSV."""
+
+    def __init__(self, text: str = ""):
+        super().__init__("Build your design one part at a time: a group session, a coaching "
+                         "visit, an online task. Press <b>Add a part</b> for each.",
+                         "Add a part", MAX_COMPONENTS)
+        self.add_class("tlkit-design-rows")
+        self.set_text(text)
+
+    def set_text(self, text: str) -> None:
+        self._set_rows([ComponentRow(f, self._changed, self.remove)
+                        for f in component_fields(text)])
+
+    def add(self) -> None:
+        if len(self.rows) < self.limit:
+            self._set_rows([*self.rows, ComponentRow({}, self._changed, self.remove)])
+
+    def problems(self) -> list[str]:
+        if not self.rows:
+            return ["Your design has no parts yet: press Add a part."]
+        return [p for n, row in enumerate(self.rows, start=1) for p in row.problems(n)]
+
+    def _text(self) -> str:
+        return fields_csv([row.fields() for row in self.rows])
+
+
+class SiteRows(_Rows):
+    """The schools teachers travel from; `value` is 'name, minutes' lines."""
+
+    def __init__(self, text: str = ""):
+        super().__init__("Schools whose teachers travel to the group sessions, with the "
+                         "minutes it takes one way. Leave this empty if everyone is close.",
+                         "Add a school", MAX_SITES)
+        self.add_class("tlkit-site-rows")
+        self.set_text(text)
+
+    def set_text(self, text: str) -> None:
+        self._set_rows([SiteRow(name, minutes, self._changed, self.remove)
+                        for name, minutes in site_fields(text)])
+
+    def add(self) -> None:
+        if len(self.rows) < self.limit:
+            self._set_rows([*self.rows, SiteRow("", "", self._changed, self.remove)])
+
+    def _text(self) -> str:
+        return site_lines([(row.name.value, row.minutes.value) for row in self.rows])
