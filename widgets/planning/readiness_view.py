@@ -63,12 +63,12 @@ class ReadinessCheck(widgets.VBox):
                                          f"{escape(area)}</h4>"))
             level = widgets.Dropdown(options=options, value=None,
                                      description=f"Rating {number}",
-                                     style={"description_width": "6em"},
+                                     style={"description_width": "7em"},
                                      layout=widgets.Layout(width="22em"))
             level.add_class("tlkit-readiness-level")
             note = widgets.Textarea(description=f"Evidence {number}",
                                     placeholder=item.evidence, rows=2,
-                                    style={"description_width": "6em"},
+                                    style={"description_width": "7em"},
                                     layout=widgets.Layout(width="44em"))
             note.add_class("tlkit-readiness-evidence")
             for control in (level, note):
