@@ -239,7 +239,7 @@ def test_the_widget_updates_saves_and_comes_back_with_a_mistake_kept(tmp_path):
     assert "download='year-plan.csv'" in view.exports.value
     before = view.chart.value
     view.calendar.value = view.calendar.value.replace("2025-12-22", "2025-12-32")
-    assert "Row 6 (Winter break)" in view.message.value and "Nothing you typed is lost" in view.message.value
+    assert "Entry 5 (Winter break)" in view.message.value and "Nothing you typed is lost" in view.message.value
     assert view.chart.value == before                      # the last good plan stays on show
     again = YearPlanner(state_key="p", store=store)
     assert "2025-12-32" in again.calendar.value and again.design.value == "monthly-pair"
@@ -361,3 +361,34 @@ def _controls(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _controls(child)
+
+
+def test_the_calendar_is_rows_of_a_kind_a_name_and_dates(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    store = JsonFileStore(tmp_path / "state")
+    view = YearPlanner(state_key="c", store=store, calendar_file=None)
+    rows = view.calendar.rows
+    assert [r.kind.value for r in rows[:2]] == ["school year", "federal holidays"]
+    assert rows[0].start.value == date(2025, 8, 25) and rows[1].start.disabled
+    assert rows[3].name.description == "Name of entry 4"
+    before = view.plan.contact_hours
+    view.calendar.add_button.click()
+    new = view.calendar.rows[-1]
+    new.name.value = "Snow make-up day"
+    new.start.value = date(2025, 9, 9)                        # a Tuesday group session
+    assert view.plan.contact_hours == before - 2
+    assert "Snow make-up day" in view.violations.value
+    assert "closed,Snow make-up day,2025-09-09," in store.get("c", YearPlanRecord).calendar
+    new.remove_button.click()
+    assert view.plan.contact_hours == before
+
+    # A date in the file that is not a day is kept as written and named, until one is picked.
+    text = view.calendar.value.replace("2025-12-22", "2025-12-32")
+    view.calendar.value = text
+    broken = next(r for r in view.calendar.rows if r.name.value == "Winter break")
+    assert broken.start.value is None and "2025-12-32" in view.calendar.value
+    assert "Entry 5 (Winter break): &#x27;2025-12-32&#x27; is not a date" in view.message.value
+    broken.start.value = date(2025, 12, 22)
+    assert view.problems == [] and "2025-12-32" not in view.calendar.value
+    view.close()

@@ -1,10 +1,12 @@
-"""Row editors for the year planner: a teacher's own design, one part a row, and the schools
-teachers travel from. Each row is made of ordinary controls (a box for the name, menus, whole
-numbers, tick boxes), each with a visible label that a screen reader also reads.
+"""Row editors for the year planner: a teacher's own design, one part a row; the school
+calendar, one entry a row; and the schools teachers travel from. Each row is made of ordinary
+controls (a box for the name, menus, dates, whole numbers, tick boxes), each with a visible
+label that a screen reader also reads.
 
-The editors keep their text in the planner's formats (`tlkit.planning.design.fields_csv` and
-`tlkit.planning.planner.site_lines`), so what is saved is unchanged; `value` holds that text
-and can be observed like any control's.
+The editors keep their text in the planner's formats (`tlkit.planning.design.fields_csv`,
+`tlkit.planning.calendar.fields_calendar` and `tlkit.planning.planner.site_lines`), so what is
+saved is unchanged; `value` holds that text and can be observed like any control's. Setting
+`value` (a calendar file read again) rebuilds the rows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Callable
 import ipywidgets as widgets
 import traitlets
 
+from tlkit.planning.calendar import (KINDS, MAX_ROWS, calendar_fields, fields_calendar,
+                                     parse_date)
 from tlkit.planning.design import (FEATURES, FREQUENCIES, MAX_COMPONENTS, MODES, WEEKDAYS,
                                    component_fields, fields_csv)
 from tlkit.planning.planner import site_fields, site_lines
@@ -130,6 +134,77 @@ class SiteRow(widgets.HBox):
         self.remove_button.description = f"Remove school {n}"
 
 
+KIND_WORDS = {"school year": "School year: its first and last day",
+              "closed": "Closed: a holiday, break or workday",
+              "testing": "Testing window",
+              "federal holidays": "US federal holidays (added for you)"}
+
+
+class CalendarRow(widgets.VBox):
+    """One calendar entry: its kind, name, first day and last day. A date in the file that is
+    not a real day is kept as it was written until a day is picked, so the planner can say
+    which it is and nothing is lost."""
+
+    def __init__(self, fields: dict[str, str], changed: Callable, remove: Callable):
+        self._changed = changed
+        kind = fields.get("kind", "closed")
+        self.kind = widgets.Dropdown(options=[(KIND_WORDS[k], k) for k in KINDS],
+                                     value=kind if kind in KINDS else "closed",
+                                     description="Kind", style=_LABEL)
+        self.name = widgets.Text(value=fields.get("name", ""), style=_LABEL,
+                                 placeholder="e.g. Winter break", continuous_update=False,
+                                 layout=widgets.Layout(width="28em"))
+        self.kept: dict[str, str] = {}
+        self.start = self._picker(fields.get("start", ""), "start", "First day")
+        self.end = self._picker(fields.get("end", ""), "end",
+                                "Last day (leave empty for one day)")
+        self.remove_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.remove_button.on_click(lambda _b: remove(self))
+        for control in (self.kind, self.name):
+            control.observe(lambda _c: self._edited(), names="value")
+        super().__init__([widgets.HBox([self.kind, self.name],
+                                       layout=widgets.Layout(flex_flow="row wrap")),
+                          widgets.HBox([self.start, self.end, self.remove_button],
+                                       layout=widgets.Layout(flex_flow="row wrap"))],
+                         layout=widgets.Layout(margin="0 0 0.5em 0"))
+        self.add_class("tlkit-calendar-row")
+        self._edited(quiet=True)
+
+    def _picker(self, text: str, which: str, words: str) -> widgets.DatePicker:
+        day = parse_date(text) if text else None
+        if text and day is None:
+            self.kept[which] = text
+        picker = widgets.DatePicker(value=day, description=words, style=_LABEL)
+
+        def picked(_change):
+            self.kept.pop(which, None)
+            self._edited()
+        picker.observe(picked, names="value")
+        return picker
+
+    def _edited(self, quiet: bool = False) -> None:
+        # Federal holidays come from a calendar of them: no dates to give.
+        dated = self.kind.value != "federal holidays"
+        for picker in (self.start, self.end):
+            picker.disabled = not dated
+        if not quiet:
+            self._changed()
+
+    def number(self, n: int) -> None:
+        self.name.description = f"Name of entry {n}"
+        self.remove_button.description = f"Remove entry {n}"
+
+    def fields(self) -> dict[str, str]:
+        dated = self.kind.value != "federal holidays"
+
+        def day(picker, which):
+            if not dated:
+                return ""
+            return picker.value.isoformat() if picker.value else self.kept.get(which, "")
+        return {"kind": self.kind.value, "name": self.name.value.strip(),
+                "start": day(self.start, "start"), "end": day(self.end, "end")}
+
+
 class _Rows(widgets.VBox):
     """Rows with an Add button; `value` is the rows' text in the planner's format."""
 
@@ -142,8 +217,15 @@ class _Rows(widgets.VBox):
                                          layout=widgets.Layout(width="auto"))
         self.add_button.on_click(lambda _b: self.add())
         self.note = widgets.HTML()
+        self._writing = False
         super().__init__([widgets.HTML(f"<p style='margin:0.4em 0'>{intro}</p>"),
                           self.rows_box, self.add_button, self.note])
+        self.observe(self._value_set, names="value")
+
+    def _value_set(self, change) -> None:
+        # Text put in from outside (a file read again): show it as rows.
+        if not self._writing:
+            self.set_text(change["new"])
 
     @property
     def rows(self) -> list:
@@ -162,7 +244,14 @@ class _Rows(widgets.VBox):
         self._set_rows([r for r in self.rows if r is not row])
 
     def _changed(self) -> None:
-        self.value = self._text()
+        self._writing = True
+        try:
+            self.value = self._text()
+        finally:
+            self._writing = False
+
+    def set_text(self, text: str) -> None:
+        raise NotImplementedError
 
     def _text(self) -> str:
         raise NotImplementedError
@@ -218,3 +307,25 @@ class SiteRows(_Rows):
 
     def _text(self) -> str:
         return site_lines([(row.name.value, row.minutes.value) for row in self.rows])
+
+
+class CalendarRows(_Rows):
+    """The school calendar, one entry a row; `value` is the calendar text (kind,name,start,end)."""
+
+    def __init__(self, text: str = ""):
+        super().__init__("The school calendar: the school year, every day school is closed, and "
+                         "the testing windows. Press <b>Add an entry</b> for each.",
+                         "Add an entry", MAX_ROWS)
+        self.add_class("tlkit-calendar-rows")
+        self.set_text(text)
+
+    def set_text(self, text: str) -> None:
+        self._set_rows([CalendarRow(f, self._changed, self.remove)
+                        for f in calendar_fields(text)])
+
+    def add(self) -> None:
+        if len(self.rows) < self.limit:
+            self._set_rows([*self.rows, CalendarRow({}, self._changed, self.remove)])
+
+    def _text(self) -> str:
+        return fields_calendar([row.fields() for row in self.rows])

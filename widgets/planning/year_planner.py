@@ -8,6 +8,7 @@ restart brings them back, mistakes included, and nothing typed is lost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -23,7 +24,7 @@ from tlkit.planning.report import calendar_figure, calendar_html, printable_html
 from tlkit.store import Keeper, Store, default_store
 from tlkit.store.records import YearPlanRecord
 from tlkit.widgets.common import download_link, keeper_notice, message_html
-from tlkit.widgets.planning.design_rows import DesignRows, SiteRows
+from tlkit.widgets.planning.design_rows import CalendarRows, DesignRows, SiteRows
 
 OWN = "own"
 _WIDE = {"description_width": "initial"}       # every label in full, never cut off
@@ -76,10 +77,7 @@ class YearPlanner(widgets.VBox):
             "<p>To build a design of your own, choose <b>My own design</b> under Design. It "
             "starts from District A's parts, which you can change.</p>")
         self.own_note.layout.display = "none" if self.design.value == OWN else ""
-        self.calendar = widgets.Textarea(
-            value=record.calendar, description="School-year calendar (kind, name, start, end)",
-            continuous_update=False, style=_WIDE,
-            layout=widgets.Layout(width="95%", height="13em"))
+        self.calendar = CalendarRows(record.calendar)
         self.limit = widgets.Text(
             value="" if record.limit_minutes is None else str(record.limit_minutes),
             description="Contract limit: after-school minutes", placeholder="e.g. 120; empty: no limit",
@@ -147,7 +145,7 @@ class YearPlanner(widgets.VBox):
         try:
             year = parse_calendar(self.calendar.value)
         except CalendarError as err:
-            problems += [f"Calendar: {p}" for p in err.problems]
+            problems += [f"Calendar: {_entries(p)}" for p in err.problems]
         own_problems = self.own_design.problems() if self.design.value == OWN else []
         try:
             if own_problems:
@@ -233,6 +231,14 @@ class YearPlanner(widgets.VBox):
     def _save(self) -> None:
         self._keeper.save(self.record())
         self.save_status.value = keeper_notice(self._keeper)    # "" once saved
+
+
+def _entries(problem: str) -> str:
+    """The calendar's messages count file rows (the header is row 1); on the page the rows are
+    entries, counted from 1."""
+    return re.sub(r"\b([Rr])ows? (\d+(?:, \d+)*)", lambda m: (
+        ("E" if m.group(1) == "R" else "e") + ("ntries " if "," in m.group(2) else "ntry ")
+        + ", ".join(str(int(n) - 1) for n in m.group(2).split(", "))), problem)
 
 
 def _exports_html(plan: Plan, figure) -> str:
