@@ -130,8 +130,9 @@ def render_self_assessment(fields: dict[str, Any]) -> list[Piece]:
 
     ratings, evidence = fields.get("ratings") or {}, fields.get("evidence") or {}
     assessment = load_self_assessment()
+    scale = range(1, len(assessment.scale) + 1)
     rows = [(item.statement,
-             assessment.word(ratings[item.id]) if item.id in ratings else "",
+             assessment.word(ratings[item.id]) if ratings.get(item.id) in scale else "",
              str(evidence.get(item.id, "")).strip())
             for item in assessment.items if item.id in ratings or evidence.get(item.id)]
     rows = [row for row in rows if row[1] or row[2]]
