@@ -24,6 +24,7 @@ from tlkit.planning.planner import site_fields, site_lines
 from tlkit.widgets.common import message_html
 
 _LABEL = {"description_width": "initial"}     # labels are shown in full, never cut
+_BUTTON = widgets.Layout(width="auto", align_self="flex-start")   # as wide as its words
 MAX_SITES = 12
 MODE_WORDS = {"face-to-face": "Face to face", "coaching": "One-on-one coaching",
               "virtual": "Online"}
@@ -57,20 +58,21 @@ class ComponentRow(widgets.VBox):
                                         description="Day", style=_LABEL)
         self.week = widgets.BoundedIntText(
             value=_int(fields.get("week", ""), 1, 4, 1), min=1, max=4, style=_LABEL,
-            description="Week of the cycle or month it starts (1 to 4)",
-            layout=widgets.Layout(width="26em"))
+            description="Which week it starts (1 to 4)", layout=widgets.Layout(width="24em"))
         self.minutes = widgets.BoundedIntText(
             value=_int(fields.get("minutes", ""), 5, 480, 60), min=5, max=480, step=5,
-            description="Minutes (5 to 480)", style=_LABEL, layout=widgets.Layout(width="16em"))
+            description="Minutes (5 to 480)", style=_LABEL, layout=widgets.Layout(width="18em"))
         self.after_school = widgets.Checkbox(
             value=fields.get("after_school", "").lower() in ("yes", "true"),
             description="After school (counts toward the contract limit)", indent=False,
             layout=widgets.Layout(width="auto"))
         chosen = {f.strip().lower() for f in fields.get("features", "").split(";")}
         self.features = {fid: widgets.Checkbox(value=fid in chosen, description=name,
-                                               indent=False, layout=widgets.Layout(width="auto"))
+                                               indent=False,
+                                               layout=widgets.Layout(width="auto",
+                                                                     margin="0 1.5em 0 0"))
                          for fid, name in FEATURES.items()}
-        self.remove_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.remove_button = widgets.Button(layout=_BUTTON)
         self.remove_button.add_class("tlkit-design-remove")
         self.remove_button.on_click(lambda _b: remove(self))
         for control in (self.name, self.mode, self.frequency, self.weekday, self.week,
@@ -121,7 +123,7 @@ class SiteRow(widgets.HBox):
         self.minutes = widgets.BoundedIntText(value=_int(minutes, 0, 600, 0), min=0, max=600,
                                               style=_LABEL, description="Minutes one way",
                                               layout=widgets.Layout(width="14em"))
-        self.remove_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.remove_button = widgets.Button(layout=_BUTTON)
         self.remove_button.on_click(lambda _b: remove(self))
         for control in (self.name, self.minutes):
             control.observe(lambda _c: changed(), names="value")
@@ -153,12 +155,12 @@ class CalendarRow(widgets.VBox):
                                      description="Kind", style=_LABEL)
         self.name = widgets.Text(value=fields.get("name", ""), style=_LABEL,
                                  placeholder="e.g. Winter break", continuous_update=False,
-                                 layout=widgets.Layout(width="28em"))
+                                 layout=widgets.Layout(width="36em"))
         self.kept: dict[str, str] = {}
-        self.start = self._picker(fields.get("start", ""), "start", "First day")
+        self.start = self._picker(fields.get("start", ""), "start", "First day", "18em")
         self.end = self._picker(fields.get("end", ""), "end",
-                                "Last day (leave empty for one day)")
-        self.remove_button = widgets.Button(layout=widgets.Layout(width="auto"))
+                                "Last day (leave empty for one day)", "32em")
+        self.remove_button = widgets.Button(layout=_BUTTON)
         self.remove_button.on_click(lambda _b: remove(self))
         for control in (self.kind, self.name):
             control.observe(lambda _c: self._edited(), names="value")
@@ -166,15 +168,17 @@ class CalendarRow(widgets.VBox):
                                        layout=widgets.Layout(flex_flow="row wrap")),
                           widgets.HBox([self.start, self.end, self.remove_button],
                                        layout=widgets.Layout(flex_flow="row wrap"))],
-                         layout=widgets.Layout(margin="0 0 0.5em 0"))
+                         layout=widgets.Layout(margin="0 0 0.6em 0", padding="0 0 0.4em 0",
+                                               border_bottom="1px solid #767676"))
         self.add_class("tlkit-calendar-row")
         self._edited(quiet=True)
 
-    def _picker(self, text: str, which: str, words: str) -> widgets.DatePicker:
+    def _picker(self, text: str, which: str, words: str, width: str) -> widgets.DatePicker:
         day = parse_date(text) if text else None
         if text and day is None:
             self.kept[which] = text
-        picker = widgets.DatePicker(value=day, description=words, style=_LABEL)
+        picker = widgets.DatePicker(value=day, description=words, style=_LABEL,
+                                    layout=widgets.Layout(width=width))
 
         def picked(_change):
             self.kept.pop(which, None)
@@ -213,8 +217,7 @@ class _Rows(widgets.VBox):
     def __init__(self, intro: str, add_words: str, limit: int):
         self.limit = limit
         self.rows_box = widgets.VBox()
-        self.add_button = widgets.Button(description=add_words, icon="plus",
-                                         layout=widgets.Layout(width="auto"))
+        self.add_button = widgets.Button(description=add_words, icon="plus", layout=_BUTTON)
         self.add_button.on_click(lambda _b: self.add())
         self.note = widgets.HTML()
         self._writing = False
