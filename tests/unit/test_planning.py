@@ -392,3 +392,27 @@ def test_the_calendar_is_rows_of_a_kind_a_name_and_dates(tmp_path):
     broken.start.value = date(2025, 12, 22)
     assert view.problems == [] and "2025-12-32" not in view.calendar.value
     view.close()
+
+
+def test_numbers_out_of_range_are_said_and_kept_as_typed(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    view = YearPlanner("own", state_key="n", store=JsonFileStore(tmp_path), sites="Far, 70")
+    part = view.own_design.rows[0]
+    part.minutes.value = 600
+    assert part.minutes.value == 600                                 # never changed silently
+    assert "Part 1, minutes: 600 is not a length the planner takes" in view.message.value
+    assert "Type a number from 5 to 480" in view.message.value
+    part.minutes.value = 90
+    part.week.value = 7
+    assert "Part 1, which week it starts: 7 is not a week" in view.message.value
+    part.week.value = 1
+    view.sites.rows[0].minutes.value = 700
+    assert "School 1, minutes one way: 700 is not a travel time" in view.message.value
+    view.sites.rows[0].minutes.value = 70
+    view.cohort.value = 5000
+    assert view.cohort.value == 5000
+    assert "Teachers in the cohort: 5000 is not a number of teachers" in view.message.value
+    view.cohort.value = 14
+    assert view.problems == [] and view.message.value == ""
+    view.close()

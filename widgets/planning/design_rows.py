@@ -30,8 +30,16 @@ MODE_WORDS = {"face-to-face": "Face to face", "coaching": "One-on-one coaching",
               "virtual": "Online"}
 
 
-def _int(text: str, low: int, high: int, default: int) -> int:
-    return int(text) if text.isdigit() and low <= int(text) <= high else default
+def _int(text: str, default: int) -> int:
+    # A number from the file stays as it is, even out of range: the row says what is wrong.
+    return int(text) if text.strip().isdigit() else default
+
+
+def _out_of_range(where: str, value: int, low: int, high: int, what: str) -> list[str]:
+    """A number box is never clamped without a word: a value out of range is said."""
+    if low <= value <= high:
+        return []
+    return [f"{where}: {value} is not a {what}. Type a number from {low} to {high}."]
 
 
 class ComponentRow(widgets.VBox):
@@ -56,12 +64,12 @@ class ComponentRow(widgets.VBox):
         self.weekday = widgets.Dropdown(options=list(WEEKDAYS),
                                         value=day if day in WEEKDAYS else WEEKDAYS[1],
                                         description="Day", style=_LABEL)
-        self.week = widgets.BoundedIntText(
-            value=_int(fields.get("week", ""), 1, 4, 1), min=1, max=4, style=_LABEL,
+        self.week = widgets.IntText(
+            value=_int(fields.get("week", ""), 1), style=_LABEL,
             description="Which week it starts (1 to 4)", layout=widgets.Layout(width="24em"))
-        self.minutes = widgets.BoundedIntText(
-            value=_int(fields.get("minutes", ""), 5, 480, 60), min=5, max=480, step=5,
-            description="Minutes (5 to 480)", style=_LABEL, layout=widgets.Layout(width="18em"))
+        self.minutes = widgets.IntText(
+            value=_int(fields.get("minutes", ""), 60), step=5, description="Minutes (5 to 480)",
+            style=_LABEL, layout=widgets.Layout(width="18em"))
         self.after_school = widgets.Checkbox(
             value=fields.get("after_school", "").lower() in ("yes", "true"),
             description="After school (counts toward the contract limit)", indent=False,
@@ -110,6 +118,10 @@ class ComponentRow(widgets.VBox):
             out.append(f"Part {n} has no name yet: type a short name, such as Team meeting.")
         if not any(box.value for box in self.features.values()):
             out.append(f"Part {n} serves no feature yet: tick at least one.")
+        out += _out_of_range(f"Part {n}, which week it starts", self.week.value, 1, 4,
+                             "week of its cycle or month")
+        out += _out_of_range(f"Part {n}, minutes", self.minutes.value, 5, 480,
+                             "length the planner takes (a whole school day at most)")
         return out
 
 
@@ -120,9 +132,9 @@ class SiteRow(widgets.HBox):
         self.name = widgets.Text(value=name, style=_LABEL, placeholder="e.g. Pine Hollow "
                                  "Elementary", continuous_update=False,
                                  layout=widgets.Layout(width="28em"))
-        self.minutes = widgets.BoundedIntText(value=_int(minutes, 0, 600, 0), min=0, max=600,
-                                              style=_LABEL, description="Minutes one way",
-                                              layout=widgets.Layout(width="14em"))
+        self.minutes = widgets.IntText(value=_int(minutes, 0), style=_LABEL,
+                                       description="Minutes one way",
+                                       layout=widgets.Layout(width="14em"))
         self.remove_button = widgets.Button(layout=_BUTTON)
         self.remove_button.on_click(lambda _b: remove(self))
         for control in (self.name, self.minutes):
@@ -134,6 +146,10 @@ class SiteRow(widgets.HBox):
     def number(self, n: int) -> None:
         self.name.description = f"School {n}"
         self.remove_button.description = f"Remove school {n}"
+
+    def problems(self, n: int) -> list[str]:
+        return _out_of_range(f"School {n}, minutes one way", self.minutes.value, 0, 600,
+                             "travel time the planner takes (up to ten hours)")
 
 
 KIND_WORDS = {"school year": "School year: its first and last day",
@@ -307,6 +323,9 @@ class SiteRows(_Rows):
     def add(self) -> None:
         if len(self.rows) < self.limit:
             self._set_rows([*self.rows, SiteRow("", "", self._changed, self.remove)])
+
+    def problems(self) -> list[str]:
+        return [p for n, row in enumerate(self.rows, start=1) for p in row.problems(n)]
 
     def _text(self) -> str:
         return site_lines([(row.name.value, row.minutes.value) for row in self.rows])

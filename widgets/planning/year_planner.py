@@ -27,6 +27,7 @@ from tlkit.widgets.common import download_link, keeper_notice, message_html
 from tlkit.widgets.planning.design_rows import CalendarRows, DesignRows, SiteRows
 
 OWN = "own"
+MAX_COHORT = 500
 _WIDE = {"description_width": "initial"}       # every label in full, never cut off
 _FULL = widgets.Layout(width="95%")
 
@@ -88,9 +89,9 @@ class YearPlanner(widgets.VBox):
                                        description="The limit counts", style=_WIDE,
                                        layout=widgets.Layout(width="32em"))
         self.sites = SiteRows(record.sites)
-        self.cohort = widgets.BoundedIntText(value=max(1, min(record.cohort, 500)), min=1,
-                                             max=500, description="Teachers in the cohort",
-                                             style=_WIDE, layout=widgets.Layout(width="24em"))
+        # Not clamped: a number out of range is said in the message and kept as typed.
+        self.cohort = widgets.IntText(value=record.cohort, description="Teachers in the cohort",
+                                      style=_WIDE, layout=widgets.Layout(width="24em"))
         self.update_button = widgets.Button(description="Update the plan", button_style="primary",
                                             layout=widgets.Layout(width="14em", height="2.6em"))
         self.update_button.add_class("tlkit-plan-update")
@@ -159,11 +160,19 @@ class YearPlanner(widgets.VBox):
         if limit_text and not limit_text.isdigit():
             problems.append(f"Contract limit: '{limit_text}' is not a whole number of minutes. "
                             "Type a number such as 120, or leave it empty for no limit.")
+        site_problems = self.sites.problems()
         try:
-            sites = parse_sites(self.sites.value)
+            if site_problems:
+                problems += [f"Travel: {p}" for p in site_problems]
+                sites = ()
+            else:
+                sites = parse_sites(self.sites.value)
         except ConstraintsError as err:
             problems += [f"Travel: {p}" for p in err.problems]
             sites = ()
+        if not 1 <= self.cohort.value <= MAX_COHORT:
+            problems.append(f"Teachers in the cohort: {self.cohort.value} is not a number of "
+                            f"teachers the planner takes. Type a number from 1 to {MAX_COHORT}.")
         if not problems:
             constraints = Constraints(int(limit_text) if limit_text else None, self.period.value,
                                       sites, self.cohort.value)
