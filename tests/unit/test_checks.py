@@ -73,9 +73,9 @@ def test_three_wrong_labels_are_named_with_hints_that_teach(shown):
     flagged = [line.split(":")[0] for line in lines if re.match(r"Q\d:", line)]
     assert flagged == ["Q1", "Q3", "Q5"]
     q1 = next(line for line in lines if line.startswith("Q1:"))
-    assert "quick facts" in q1 and "already knows" in q1          # what clarifying means
+    assert "quick fact" in q1 and "already knows" in q1           # what clarifying means
     q3 = next(line for line in lines if line.startswith("Q3:"))
-    assert "suggestion phrased as a question" in q3                # what advice means
+    assert "asker's own" in q3 and "advice" not in q3              # what advice means
     q5 = next(line for line in lines if line.startswith("Q5:"))
     assert "think" in q5                                           # what probing means
 
@@ -175,7 +175,7 @@ def test_grading_leaves_correctness_to_the_hidden_tests(grading, capsys):
     wrong = _labels(Q3="probing")
     check_activity("clarify_probe", wrong)             # complete, so the visible call passes
     assert "filled in" in capsys.readouterr().out
-    with pytest.raises(CheckFailed, match="Q3: .*advice in disguise") as failed:
+    with pytest.raises(CheckFailed, match="Q3: .*carries the asker's own plan") as failed:
         expect_answers("clarify_probe", KEY_A, wrong)
     assert "probing" not in str(failed.value).split("Q3:")[0]
     expect_answers("clarify_probe", KEY_A, _labels())
@@ -232,3 +232,38 @@ def test_activity_files_hold_no_plain_answers():
 def test_box_is_plain_escaped_and_announced():
     html = checks.box_html("note", ["Q1 says '<b>', which is not one of the three labels."])
     assert 'role="status"' in html and "&lt;b&gt;" in html and "<b>" not in html
+
+
+# --- hints point at the reasoning and never name their own item's answer ----------------------
+
+def _answer_words(activity, item_id, answer) -> set[str]:
+    """The words that would give an item's answer away: a label's name and its spellings (the
+    very short ones, such as 'in' or 'no', are everyday words), or a percent as written."""
+    if activity.kind == "percents":
+        value = float(answer)
+        return {f"{value:g}", str(round(value, 2)), str(checks.whole_percent(value))}
+    label = next(label for label in activity.labels if label.name == _label_of(activity, answer))
+    return {word for word in (label.name, label.name.replace("-", " "), *label.spellings)
+            if len(word) >= 4}
+
+
+def _label_of(activity, answer):
+    return checks._label_of(activity, answer)
+
+
+def test_no_hint_names_its_own_items_answer():
+    activity_files = {path for path in ROOT.glob("modules/*/activities/*.yaml")}
+    activity_files |= set(checks.ACTIVITIES_DIR.glob("*.yaml"))
+    keyed, named = set(), []
+    for path, activity_id, key in _hidden_keys():
+        activity = load_activity(activity_id, here=path.parent)
+        keyed.add(activity.path.resolve())
+        for item in activity.items:
+            hints = [item.hint, *item.hints.values(), *(hint for _, _, hint in item.near)]
+            for word in _answer_words(activity, item.id, key[item.id]):
+                # A whole word or number: "model" is not in "modelling", 16 is not in 16.5.
+                pattern = re.compile(rf"(?<![\w.]){re.escape(word)}(?!\w|\.\d)", re.I)
+                named += [f"{path.parent.name}/{activity_id} {item.id} ({word!r}): {hint}"
+                          for hint in hints if pattern.search(hint)]
+    assert not named, "hints that name their own answer:\n" + "\n".join(named)
+    assert {p.resolve() for p in activity_files} <= keyed, "an activity has no hidden key"

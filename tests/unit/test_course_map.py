@@ -4,6 +4,7 @@ views, driven from Python."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import shutil
 
@@ -135,17 +136,39 @@ def test_the_learner_map_keeps_the_weekly_minutes_across_a_restart(tmp_path):
     for row in cm.course_map(ROOT):
         assert row.title in view.table.value
     assert "Guide for" not in view.table.value        # learners get no guide links
-    view.pace.value = 60
+    view.pace.value = "60"
     assert "60 minutes a week" in view.pace_message.value
     again = CourseMapView(ROOT, state_key="pace", store=JsonFileStore(tmp_path / "state"))
-    assert again.pace.value == 60 and "60 minutes a week" in again.pace_message.value
+    assert again.pace.value == "60" and "60 minutes a week" in again.pace_message.value
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("5000", "5000 minutes a week is more than this box takes: up to 2000"),
+    ("sixty", "'sixty' is not a number of minutes. Type it in figures"),
+    ("-5", "'-5' is not a number of minutes"),
+])
+def test_weekly_minutes_out_of_range_or_not_a_number_are_said_and_kept(tmp_path, typed, says):
+    store = JsonFileStore(tmp_path / "state")
+    view = CourseMapView(ROOT, state_key="pace", store=store)
+    view.pace.value = "45"
+    view.pace.value = typed
+    assert view.pace.value == typed                      # what was typed stays in the box
+    assert says in html.unescape(view.pace_message.value)
+    assert store.get("pace", PaceRecord).minutes_per_week == 45   # the last good number
+
+
+def test_weekly_minutes_are_read_from_plain_typing():
+    assert cm.read_weekly_minutes(" 90 minutes ") == (90, "")
+    assert cm.read_weekly_minutes("1,500") == (1500, "")
+    assert cm.read_weekly_minutes("") == (None, "")
+    assert cm.read_weekly_minutes("2000") == (2000, "")
 
 
 def test_a_pace_that_cannot_be_saved_stays_on_the_page_with_a_sentence(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     view = CourseMapView(ROOT, state_key="pace", store=JsonFileStore(blocker / "state"))
-    view.pace.value = 30
+    view.pace.value = "30"
     assert "30 minutes a week" in view.pace_message.value
     assert "cannot be saved" in view.save_status.value
 

@@ -148,6 +148,39 @@ def test_clicking_check_marks_each_statement_and_scores():
     assert all("Not sorted yet" in sorter.verdicts[s.id].value for s in blank)
 
 
+def _contrast(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour):
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_chosen_answer_is_clearly_marked():
+    from tlkit.widgets.practice import feedback_sort
+
+    sorter = FeedbackSorter(sample=2, seed=0)
+    first = sorter.statements[0]
+    toggle = sorter.toggles[first.id]
+    assert list(toggle.icons) == ["", ""] and sorter.chosen[first.id].value == ""
+    toggle.value = "evaluative"
+    assert list(toggle.icons) == ["", "check"]                            # a check mark on it
+    assert "Your choice: <b>Evaluative</b>" in sorter.chosen[first.id].value   # and in words
+    toggle.value = "descriptive"
+    assert list(toggle.icons) == ["check", ""] and "Descriptive" in sorter.chosen[first.id].value
+    # The chosen button's colours: well above WCAG's 4.5:1, and far from the unchosen grey.
+    css = feedback_sort.CHOSEN_CSS
+    assert ".tlkit-feedback-toggle .jupyter-button.mod-active" in css
+    assert feedback_sort.CHOSEN_BACKGROUND in css and feedback_sort.CHOSEN_TEXT in css
+    assert _contrast(feedback_sort.CHOSEN_TEXT, feedback_sort.CHOSEN_BACKGROUND) >= 7
+    assert _contrast(feedback_sort.CHOSEN_BACKGROUND, "#eeeeee") >= 3     # against unchosen
+    assert css in sorter.children[0].children[0].value                # on the page
+    again = FeedbackSorter(sample=2, seed=0, store=sorter.store, state_key=None)
+    assert list(again.toggles[first.id].icons) == ["", ""]
+
+
 def test_changing_an_answer_clears_its_old_verdict():
     sorter = FeedbackSorter(sample=2, seed=0)
     first = sorter.statements[0]

@@ -11,6 +11,9 @@ from datetime import date
 import pytest
 from dataclasses import replace
 
+from support import ROOT
+
+from tlkit.course.checks import load_activity, review
 from tlkit.planning.calendar import CalendarError, parse_calendar, read_calendar, sample_text
 from tlkit.planning.design import (FEATURES, SEED_DESIGNS, DesignError, components_csv,
                                    load_design, parse_components)
@@ -31,15 +34,46 @@ def _year(text=FALL):
 
 # --- arithmetic -------------------------------------------------------------------------------
 
-def test_the_fall_term_of_district_a_matches_the_checked_activity():
-    plan = plan_year(load_design("every-other-week"), _year())
+def _module_fall_term():
+    """The designing-learning module's own calendar, cut to the fall term its activity counts."""
+    year = read_calendar(ROOT / "modules" / "designing-learning" / "school-year.csv")
+    return replace(year, first=date(2025, 9, 2), last=date(2025, 12, 19))
+
+
+def test_the_fall_term_of_district_a_on_the_modules_calendar():
+    plan = plan_year(load_design("every-other-week"), _module_fall_term())
     groups = [s for s in plan.sessions if s.component == "Group session"]
-    assert [s.day for s in groups if not s.held] == [date(2025, 11, 25)]
-    assert len([s for s in groups if s.held]) == 7
-    assert len([s for s in plan.sessions if s.component == "Video reflection"]) == 8
-    assert plan.contact_hours == 18                       # 7 x 2 h + 8 x 0.5 h
-    assert plan.shares()["Group session"] == pytest.approx(14 / 18 * 100)
+    # Veterans Day (a federal holiday in the calendar file) and Thanksgiving week.
+    assert [s.day for s in groups if not s.held] == [date(2025, 11, 11), date(2025, 11, 25)]
+    assert len([s for s in groups if s.held]) == 6
+    assert len([s for s in plan.held() if s.component == "Video reflection"]) == 8
+    assert plan.contact_hours == 16                       # 6 x 2 h + 8 x 0.5 h
+    assert plan.shares()["Group session"] == pytest.approx(12 / 16 * 100)
     assert plan.features_missing() == ["coaching"]
+
+
+def test_the_contact_hours_key_is_what_the_planner_counts_on_the_modules_calendar():
+    """The answer key (the activity's digests and the grade cell's hidden test) agrees with the
+    planner run on the calendar file beside the module."""
+    plan = plan_year(load_design("every-other-week"), _module_fall_term())
+    planned = {"contact_hours": plan.contact_hours,
+               "group_share_percent": plan.shares()["Group session"]}
+    module = ROOT / "modules" / "designing-learning"
+    activity = load_activity("contact_hours", here=module)
+    assert review(activity, planned).all_right
+    notebook = json.loads((module / "designing-learning.ipynb").read_text("utf-8"))
+    hidden = next("".join(c["source"]) for c in notebook["cells"]
+                  if "expect_answers(\"contact_hours\"" in "".join(c["source"]))
+    key = eval(hidden.split("expect_answers(\"contact_hours\", ", 1)[1].rsplit(")", 1)[0], {})
+    assert key == pytest.approx(planned)
+    # The answer cell's worked solution gives the same numbers.
+    solution = next("".join(c["source"]) for c in notebook["cells"]
+                    if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                    == "contact_hours_answer")
+    worked: dict = {}
+    exec(solution.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0], worked)
+    assert worked["contact_hours"] == plan.contact_hours
+    assert worked["group_share_percent"] == pytest.approx(planned["group_share_percent"])
 
 
 def test_monthly_sessions_fall_on_the_nth_weekday_and_coaching_counts_per_teacher():
@@ -205,7 +239,7 @@ def test_the_widget_updates_saves_and_comes_back_with_a_mistake_kept(tmp_path):
     assert "download='year-plan.csv'" in view.exports.value
     before = view.chart.value
     view.calendar.value = view.calendar.value.replace("2025-12-22", "2025-12-32")
-    assert "Row 6 (Winter break)" in view.message.value and "Nothing you typed is lost" in view.message.value
+    assert "Entry 5 (Winter break)" in view.message.value and "Nothing you typed is lost" in view.message.value
     assert view.chart.value == before                      # the last good plan stays on show
     again = YearPlanner(state_key="p", store=store)
     assert "2025-12-32" in again.calendar.value and again.design.value == "monthly-pair"
@@ -247,4 +281,138 @@ def test_a_saved_plan_of_the_wrong_shape_is_set_aside_not_lost(tmp_path):
     path.write_text(json.dumps({"kind": "year-plan", "version": 1, "cohort": "x"}))
     view = YearPlanner(state_key="p", store=store)
     assert "could not be read" in view.save_status.value and "Contact hours" in view.summary.value
+    view.close()
+
+
+def test_own_design_is_built_with_controls_not_typed_as_csv(tmp_path):
+    import ipywidgets as widgets
+
+    from tlkit.widgets import YearPlanner
+
+    store = JsonFileStore(tmp_path / "state")
+    view = YearPlanner("own", state_key="own", store=store, calendar_file=None)
+    editor = view.own_design
+    assert editor.layout.display != "none" and view.own_note.layout.display == "none"
+    assert [r.name.value for r in editor.rows] == ["Group session", "Video reflection"]
+    assert not any(isinstance(c, widgets.Textarea) for c in _controls(editor))
+    first = editor.rows[0]
+    assert first.name.description == "Name of part 1" and first.mode.value == "face-to-face"
+    assert first.features["collaboration"].value and not first.features["coaching"].value
+
+    editor.add_button.click()
+    new = editor.rows[2]
+    assert new.remove_button.description == "Remove part 3"
+    assert "Part 3 has no name yet" in view.message.value          # said in words, not CSV
+    new.name.value = "Coaching visit"
+    assert "Part 3 serves no feature yet" in view.message.value
+    new.mode.value, new.frequency.value, new.weekday.value = "coaching", "monthly", "Wednesday"
+    new.week.value, new.minutes.value = 2, 45
+    new.features["coaching"].value = True
+    assert view.problems == [] and view.plan.features_missing() == []
+    assert "Coaching visit" in view.summary.value
+
+    editor.rows[1].remove_button.click()                            # no more video reflection
+    assert [r.name.value for r in editor.rows] == ["Group session", "Coaching visit"]
+    assert editor.rows[1].name.description == "Name of part 2"
+    saved = store.get("own", YearPlanRecord).own_design
+    assert parse_components(saved).components[1].frequency == "monthly"
+
+    again = YearPlanner("own", state_key="own", store=store)        # a restart
+    assert [r.fields() for r in again.own_design.rows] == [r.fields() for r in editor.rows]
+    again.design.value = "every-other-week"
+    assert again.own_design.layout.display == "none" and again.own_note.layout.display == ""
+    view.close()
+    again.close()
+
+
+def test_travel_times_are_rows_of_a_name_and_minutes(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    view = YearPlanner(state_key="s", store=JsonFileStore(tmp_path), sites="Pine Hollow, 70")
+    [row] = view.sites.rows
+    assert (row.name.value, row.minutes.value, row.name.description) == ("Pine Hollow", 70,
+                                                                         "School 1")
+    assert "Pine Hollow travel 140 minutes" in view.violations.value
+    view.sites.add_button.click()
+    view.sites.rows[1].name.value = "Cedar Creek"
+    view.sites.rows[1].minutes.value = 80
+    assert "Cedar Creek travel 160 minutes" in view.violations.value
+    view.sites.rows[0].remove_button.click()
+    assert "Pine Hollow" not in view.violations.value
+    assert YearPlanner(state_key="s", store=JsonFileStore(tmp_path)).sites.value == (
+        "Cedar Creek, 80\n")
+    view.close()
+
+
+def test_no_label_in_the_planner_is_cut_off():
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    from tlkit.widgets import YearPlanner
+
+    view = YearPlanner("own")
+    for control in _controls(view):
+        width = getattr(getattr(control, "style", None), "description_width", None)
+        if isinstance(control, DescriptionWidget) and control.description and width is not None:
+            assert width in ("", "initial"), control.description
+    view.close()
+
+
+def _controls(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _controls(child)
+
+
+def test_the_calendar_is_rows_of_a_kind_a_name_and_dates(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    store = JsonFileStore(tmp_path / "state")
+    view = YearPlanner(state_key="c", store=store, calendar_file=None)
+    rows = view.calendar.rows
+    assert [r.kind.value for r in rows[:2]] == ["school year", "federal holidays"]
+    assert rows[0].start.value == date(2025, 8, 25) and rows[1].start.disabled
+    assert rows[3].name.description == "Name of entry 4"
+    before = view.plan.contact_hours
+    view.calendar.add_button.click()
+    new = view.calendar.rows[-1]
+    new.name.value = "Snow make-up day"
+    new.start.value = date(2025, 9, 9)                        # a Tuesday group session
+    assert view.plan.contact_hours == before - 2
+    assert "Snow make-up day" in view.violations.value
+    assert "closed,Snow make-up day,2025-09-09," in store.get("c", YearPlanRecord).calendar
+    new.remove_button.click()
+    assert view.plan.contact_hours == before
+
+    # A date in the file that is not a day is kept as written and named, until one is picked.
+    text = view.calendar.value.replace("2025-12-22", "2025-12-32")
+    view.calendar.value = text
+    broken = next(r for r in view.calendar.rows if r.name.value == "Winter break")
+    assert broken.start.value is None and "2025-12-32" in view.calendar.value
+    assert "Entry 5 (Winter break): &#x27;2025-12-32&#x27; is not a date" in view.message.value
+    broken.start.value = date(2025, 12, 22)
+    assert view.problems == [] and "2025-12-32" not in view.calendar.value
+    view.close()
+
+
+def test_numbers_out_of_range_are_said_and_kept_as_typed(tmp_path):
+    from tlkit.widgets import YearPlanner
+
+    view = YearPlanner("own", state_key="n", store=JsonFileStore(tmp_path), sites="Far, 70")
+    part = view.own_design.rows[0]
+    part.minutes.value = 600
+    assert part.minutes.value == 600                                 # never changed silently
+    assert "Part 1, minutes: 600 is not a length the planner takes" in view.message.value
+    assert "Type a number from 5 to 480" in view.message.value
+    part.minutes.value = 90
+    part.week.value = 7
+    assert "Part 1, which week it starts: 7 is not a week" in view.message.value
+    part.week.value = 1
+    view.sites.rows[0].minutes.value = 700
+    assert "School 1, minutes one way: 700 is not a travel time" in view.message.value
+    view.sites.rows[0].minutes.value = 70
+    view.cohort.value = 5000
+    assert view.cohort.value == 5000
+    assert "Teachers in the cohort: 5000 is not a number of teachers" in view.message.value
+    view.cohort.value = 14
+    assert view.problems == [] and view.message.value == ""
     view.close()

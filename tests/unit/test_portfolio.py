@@ -68,8 +68,13 @@ def test_nothing_saved_names_each_module_where_a_part_is_made(tmp_path):
     assert notes[2] == "Not started yet. You make it in the module “Conditions and partnerships”."
     assert notes[3] == ("Not started yet. It is made in a module that is not in your course yet "
                         "(data-use).")
+    # The printable page is for a principal: no unfinished sections, one line on what is out.
     page = portfolio_html("", got)
-    assert page.count("Not started yet") == 4 and "No introduction written yet" in page
+    assert "Not started yet" not in page and "No introduction" not in page
+    assert page.count("does not include") == 1
+    assert ("does not include: Growth plan, Self-assessment profile, Readiness assessment and "
+            "action plan, Data story.") in page
+    assert "<h2>" not in page
 
 
 def test_one_unreadable_record_is_named_kept_and_the_rest_exported(everything, tmp_path):
@@ -83,7 +88,8 @@ def test_one_unreadable_record_is_named_kept_and_the_rest_exported(everything, t
     assert list(tmp_path.glob("tr-growth.unreadable-*.json"))
     assert got["readiness"].status == got["profile"].status == "included"
     page = portfolio_html("", list(got.values()))
-    assert "No stipends after June." in page and "could not be read" in page
+    assert "No stipends after June." in page and "could not be read" not in page
+    assert "does not include: Growth plan, Data story." in page
 
 
 def test_a_record_of_another_kind_is_reported_and_left_where_it_is(tmp_path):
@@ -149,14 +155,46 @@ def test_the_course_parts_read_teacher_roles_one_record_twice(tmp_path):
     from tlkit.portfolio.parts import PARTS
 
     write_json(tmp_path / "module-teacher-roles-self-assessment.json", {
-        "kind": "self-assessment", "version": 1, "ratings": {"collab-1": 3},
-        "evidence": {"collab-1": "I run our team's data meeting."},
-        "plan": {"goal": "Coach two new colleagues."}})
+        "kind": "self-assessment", "version": 1, "ratings": {"run-a-protocol": 3},
+        "evidence": {"run-a-protocol": "I run our team's data meeting."},
+        "plan": {"focus": "collaboration", "goal": "Coach two new colleagues."}})
     got = {g.part.id: g for g in gather(JsonFileStore(tmp_path), {"teacher-roles": "Roles"},
                                         PARTS)}
-    assert got["self-assessment"].pieces == (
-        Piece("Evidence", items=("Collab 1: I run our team's data meeting.",)),)
-    assert got["growth-plan"].pieces == (Piece("Plan", items=("Goal: Coach two new colleagues.",)),)
+    [table] = got["self-assessment"].pieces
+    assert table.table[1][0].startswith("I can run a discussion protocol")
+    assert table.table[1][2] == "I run our team's data meeting." and table.table[1][1]
+    # The names from the content files, never their ids.
+    assert got["growth-plan"].pieces == (
+        Piece("The domain I grow first", text="Collaboration and communication"),
+        Piece("My goal", text="Coach two new colleagues."))
+    page = portfolio_html("", list(got.values()))
+    assert "collaboration<" not in page and "run-a-protocol" not in page
+
+
+def test_the_year_plan_redesign_and_data_story_are_shown_in_words(tmp_path):
+    from tlkit.portfolio.parts import PARTS
+
+    write_json(tmp_path / "designing-learning-my-year.json", {
+        "kind": "year-plan", "version": 1, "design": "own", "sites": "Pine Hollow, 70",
+        "own_design": "name,mode,frequency,weekday,week,minutes,after_school,features\n"
+                      "Team meeting,face-to-face,every 2 weeks,Tuesday,1,90,yes,"
+                      "content-focused; collaboration\n"})
+    write_json(tmp_path / "module-adult-learning-redesign.json", {
+        "kind": "session-audit", "version": 1, "before": [["Welcome talk", 20, "presentation"]],
+        "after": [["Try the routine", 30, "demonstration"]]})
+    write_json(tmp_path / "data-use-explorer-differences.json", {
+        "kind": "survey-explorer", "version": 1,
+        "choices": {"survey": "teacher_survey_eoy", "grouping": "org", "view": "percent"}})
+    modules = {"designing-learning": "Design", "adult-learning": "Adults", "data-use": "Data"}
+    got = {g.part.id: g for g in gather(JsonFileStore(tmp_path), modules, PARTS)}
+    design = got["year-plan"].pieces[0].table
+    assert design[1][0] == "Team meeting" and design[1][-1] == "Content focus, Collaboration"
+    redesign = got["session-redesign"].pieces
+    assert [p.heading for p in redesign] == ["The session as it was", "My redesign"]
+    assert redesign[0].table[1] == ("Welcome talk", "20 minutes",
+                                    "Talk or slides to the whole group (general)")
+    assert got["data-story"].pieces[0].items == (
+        "Survey: Teachers, end of year 2017", "Grouped by: Organization", "Chart: Percent agree")
 
 
 def test_every_registered_part_reads_a_record_kind_and_key_its_module_saves(root):

@@ -145,3 +145,35 @@ def test_an_unreadable_record_is_kept_and_the_page_says_so(tmp_path):
     assert "could not be read" in view.save_status.value
     assert list(tmp_path.glob("ready.unreadable-*.json"))
     assert view.saved == {}
+
+
+def test_after_a_restart_the_page_shows_the_saved_ratings_straight_away(tmp_path):
+    from tlkit.widgets import ReadinessCheck
+
+    store = JsonFileStore(tmp_path)
+    view = ReadinessCheck(state_key="ready", store=store)
+    view.team.value = "Lincoln, January"
+    view.levels["dp-funding"].value = 1
+    view.team.value = "Lincoln, May"
+    view.levels["dp-funding"].value = 3
+    view.evidence["dp-funding"].value = "Stipends run to 2027."
+
+    again = ReadinessCheck(state_key="ready", store=store)       # a restart and Run All
+    assert again.team.value == "Lincoln, May"                      # the team saved last
+    assert again.start_from.value == "saved:Lincoln, May"
+    assert again.levels["dp-funding"].value == 3
+    assert again.evidence["dp-funding"].value == "Stipends run to 2027."
+    assert "Lincoln, May are back" in again.save_status.value
+    assert not list(tmp_path.glob("*.unreadable-*"))
+    again.levels["dp-funding"].value = 2                           # still saves to that team
+    assert store.get("ready", ReadinessRecord).teams["Lincoln, May"]["ratings"]["dp-funding"] == 2
+    assert store.get("ready", ReadinessRecord).teams["Lincoln, January"]["ratings"][
+        "dp-funding"] == 1
+
+
+def test_a_page_with_nothing_saved_starts_blank(tmp_path):
+    from tlkit.widgets import ReadinessCheck
+
+    view = ReadinessCheck(state_key="ready", store=JsonFileStore(tmp_path))
+    assert view.team.value == "" and view.start_from.value == ""
+    assert all(box.value is None for box in view.levels.values())

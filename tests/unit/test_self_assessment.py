@@ -172,6 +172,29 @@ def test_a_store_that_cannot_save_keeps_the_work_on_the_page(tmp_path):
     plan.boxes["goal"].value = "x" * (BOX_LIMIT + 1)
     assert plan.boxes["goal"].value.startswith("x") and "cannot be saved" in plan.save_status.value
     assert "My goal: longer than" in plan.length_note.value
+    form.ratings[key].value = 4                  # nothing reaches the store, yet the plan follows
+    assert "No ratings yet" not in plan.summary.value
+    assert plan._ratings == {key: 4}
+
+
+def test_the_growth_plan_follows_the_ratings_as_they_change(tmp_path, sa):
+    from tlkit.widgets import GrowthPlan, SelfAssessmentForm
+
+    store = JsonFileStore(tmp_path / "state")
+    # Run All: the form and the plan are drawn before any rating is made.
+    form = SelfAssessmentForm(state_key="sa", store=store)
+    plan = GrowthPlan(state_key="sa", store=store)
+    other = GrowthPlan(state_key="someone-else", store=store)
+    assert "No ratings yet" in plan.summary.value
+    for item in sa.items:
+        form.ratings[item.id].value = 2 if item.domain == "advocacy" else 4
+    # No re-run of the plan's cell: it already shows the profile.
+    assert "No ratings yet" not in plan.summary.value
+    assert "Growth areas: School and community advocacy" in plan.summary.value
+    for item in sa.items_in("advocacy"):
+        form.ratings[item.id].value = 5
+    assert "Growth areas: School and community advocacy" not in plan.summary.value
+    assert "No ratings yet" in other.summary.value          # another record is not touched
 
 
 def test_every_control_has_a_name():

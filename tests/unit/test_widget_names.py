@@ -82,3 +82,61 @@ def test_observation_score_boxes_name_their_look_for():
     notes = ObservationNotes(state_key="names-scores")
     for lf in notes.rubric.look_fors:
         assert lf.name in notes.score_boxes[lf.id].description
+
+
+# --- no button's words are cut off ----------------------------------------------------------
+
+# What a button's words need, in em of its own 13px type: about 0.6 em a character, 2 em of
+# padding and border, 1.5 em more with an icon. A button with no width set is 148px wide.
+_DEFAULT_BUTTON_EM = 148 / 13
+
+
+def _button_room(button) -> float | None:
+    """The width a button has, in em; None when it grows with its words (auto, percent)."""
+    width = (button.layout.width or "").strip()
+    if not width:
+        return _DEFAULT_BUTTON_EM
+    if width.endswith("em"):
+        return float(width[:-2])
+    if width.endswith("px"):
+        return float(width[:-2]) / 13
+    return None
+
+
+def _all_views():
+    from tlkit.widgets import (CourseMapView, EnvironmentCheck, GrowthPlan, LiveSessionHost,
+                               LiveSessionJoin, ObservationTrend, ScheduleView,
+                               SelfAssessmentForm, SessionAudit, SurveyExplorer)
+
+    yield from (make() for make in VIEWS.values())
+    yield YearPlanner("own", calendar_file="school-year.csv")
+    yield SessionAudit()
+    yield SelfAssessmentForm()
+    yield GrowthPlan()
+    yield CourseMapView()
+    yield ScheduleView()
+    yield EnvironmentCheck(run=lambda: [])
+    yield LiveSessionJoin()
+    yield LiveSessionHost()
+    yield SurveyExplorer()
+    yield ObservationTrend()
+
+
+def test_no_button_label_is_cut_off():
+    cut = []
+    for view in _all_views():
+        for control in _controls(view):
+            if isinstance(control, widgets.Button) and control.description:
+                room = _button_room(control)
+                needs = 0.6 * len(control.description) + 2 + (1.5 if control.icon else 0)
+                if room is not None and room < needs:
+                    cut.append(f"{control.description!r}: {room:.1f} em wide, needs {needs:.1f}")
+            # A box's label sits in its description width and is cut at its edge.
+            width = str(getattr(getattr(control, "style", None), "description_width", "") or "")
+            if (isinstance(control, NAMED_BY_DESCRIPTION) and control.description
+                    and width.endswith(("em", "px")) and width not in ("0px", "0em")):
+                room = float(width[:-2]) / (13 if width.endswith("px") else 1)
+                if room < 0.6 * len(control.description):
+                    cut.append(f"label {control.description!r}: {room:.1f} em wide")
+        view.close()
+    assert cut == []

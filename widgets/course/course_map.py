@@ -15,7 +15,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from tlkit.course.course_map import (DESIGNS, MapRow, Session, course_map, design, pace_sentence,
-                                     schedule, total_minutes)
+                                     read_weekly_minutes, schedule, total_minutes)
 from tlkit.course.environment_check import OK, PROBLEM, Check, run_checks, summary
 from tlkit.store import Keeper, PaceRecord, Store, default_store
 from tlkit.widgets.common import keeper_notice, message_html
@@ -133,9 +133,12 @@ class CourseMapView(widgets.VBox):
 
     def _add_pace(self) -> None:
         self.store = self.store or default_store()
-        self.pace = widgets.BoundedIntText(
-            value=0, min=0, max=2000, step=10, description="Minutes a week for self-study:",
-            style={"description_width": "initial"}, layout=widgets.Layout(width="340px"))
+        # A text box, not a number box: a number box would turn 5000 or "sixty" into another
+        # number without a word. The typed text stays; a sentence says what is wrong.
+        self.pace = widgets.Text(
+            value="", placeholder="e.g. 60", description="Minutes a week for self-study:",
+            continuous_update=False, style={"description_width": "initial"},
+            layout=widgets.Layout(width="340px"))
         self.pace.add_class("tlkit-course-map-pace")
         self.pace_message = widgets.HTML()
         self.pace_message.add_class("tlkit-course-map-pace-message")
@@ -144,7 +147,7 @@ class CourseMapView(widgets.VBox):
         self._keeper = Keeper(self.store, self.state_key, PaceRecord, keep_trying=True)
         saved = self._restore()
         if saved is not None:
-            self.pace.value = saved
+            self.pace.value = str(saved)
         self._show(saved)
         self.pace.observe(self._changed, names="value")
 
@@ -161,11 +164,15 @@ class CourseMapView(widgets.VBox):
         self.pace_message.value = message_html(pace_sentence(study, minutes or None))
 
     def _changed(self, change) -> None:
-        self._show(change["new"])
-        if not self.state_key:
+        minutes, problem = read_weekly_minutes(change["new"])
+        if problem:
+            self.pace_message.value = message_html(problem, "warning")
+            return              # the last number that could be read stays saved
+        self._show(minutes)
+        if not self.state_key or minutes is None:
             return
         # One number, put as it stands (no merge); a failed store is tried again each time.
-        self._keeper.put(PaceRecord(change["new"]))
+        self._keeper.put(PaceRecord(minutes))
         self.save_status.value = keeper_notice(self._keeper)    # "" once saved
 
 

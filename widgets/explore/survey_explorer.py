@@ -21,7 +21,7 @@ from tlkit.store import ExplorerRecord, Keeper, Store, default_store
 from tlkit.widgets.common import download_link, keeper_notice, message_html
 
 THRESHOLDS = (5, 10, 20, 30)
-_STYLE = {"description_width": "11em"}
+_STYLE = {"description_width": "13em"}
 _WIDE = widgets.Layout(width="44em")
 
 

@@ -47,7 +47,7 @@ class PortfolioView(widgets.VBox):
             value=self._restore() if state_key else "", description="Introduction",
             placeholder="Who you are, what you lead, and what you want your principal to "
                         "notice in this portfolio.", rows=6,
-            style={"description_width": "7em"}, layout=widgets.Layout(width="48em"))
+            style={"description_width": "8em"}, layout=widgets.Layout(width="48em"))
         self.introduction.add_class("tlkit-portfolio-introduction")
         self.introduction.observe(self._intro_changed, names="value")
         self.refresh_button = widgets.Button(description="Gather my work again",

@@ -63,12 +63,12 @@ class ReadinessCheck(widgets.VBox):
                                          f"{escape(area)}</h4>"))
             level = widgets.Dropdown(options=options, value=None,
                                      description=f"Rating {number}",
-                                     style={"description_width": "6em"},
+                                     style={"description_width": "7em"},
                                      layout=widgets.Layout(width="22em"))
             level.add_class("tlkit-readiness-level")
             note = widgets.Textarea(description=f"Evidence {number}",
                                     placeholder=item.evidence, rows=2,
-                                    style={"description_width": "6em"},
+                                    style={"description_width": "7em"},
                                     layout=widgets.Layout(width="44em"))
             note.add_class("tlkit-readiness-evidence")
             for control in (level, note):
@@ -105,6 +105,8 @@ class ReadinessCheck(widgets.VBox):
         self._refresh_choices()
 
         sources = "; ".join(escape(s) for s in self.tool.sources)
+        self._show_last_saved()
+
         super().__init__([
             widgets.HTML(f"<h3 style='font-size:1.4em'>{escape(self.tool.title)}</h3>"
                          f"<p style='font-size:1.1em'>{escape(self.tool.instructions)}</p>"),
@@ -206,8 +208,9 @@ class ReadinessCheck(widgets.VBox):
         data = [(f"Synthetic district {d}", _DATA + d) for d in self.districts]
         current = self.start_from.value
         self.start_from.options = [("Blank: our own ratings", "")] + saved + data
-        if current in dict(self.start_from.options).values():
-            self.start_from.value = current
+        # Never an empty box: the blank start stands until something else is chosen.
+        self.start_from.value = (current if current in dict(self.start_from.options).values()
+                                 else "")
         for box, default in ((self.first, 0), (self.second, 1)):
             keep = box.value
             box.options = saved + data
@@ -216,6 +219,20 @@ class ReadinessCheck(widgets.VBox):
                                                      else None)
 
     # --- saving -------------------------------------------------------------------------
+
+    def _show_last_saved(self) -> None:
+        """After a reload or Run All, the page shows the saved ratings straight away: the team
+        saved last (teams are kept in the order they were first saved)."""
+        if not self.saved:
+            return
+        choice = _SAVED + list(self.saved)[-1]
+        self.start_from.value = choice
+        self.load(choice)
+        others = len(self.saved) - 1
+        self.save_status.value += message_html(
+            f"Your saved ratings for {self.team.value} are back."
+            + (" To see another team's, choose it under Start from and press Load these "
+               "ratings." if others else ""), "info")
 
     def _changed(self, _change) -> None:
         if self._loading or not self.state_key:

@@ -8,6 +8,7 @@ restart brings them back, mistakes included, and nothing typed is lost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -23,9 +24,11 @@ from tlkit.planning.report import calendar_figure, calendar_html, printable_html
 from tlkit.store import Keeper, Store, default_store
 from tlkit.store.records import YearPlanRecord
 from tlkit.widgets.common import download_link, keeper_notice, message_html
+from tlkit.widgets.planning.design_rows import CalendarRows, DesignRows, SiteRows
 
 OWN = "own"
-_WIDE = {"description_width": "16em"}
+MAX_COHORT = 500
+_WIDE = {"description_width": "initial"}       # every label in full, never cut off
 _FULL = widgets.Layout(width="95%")
 
 
@@ -65,17 +68,17 @@ class YearPlanner(widgets.VBox):
             record = replace(record, calendar=start.calendar)
 
         titles = [(load_design(d).title, d) for d in SEED_DESIGNS]
-        self.design = widgets.Dropdown(options=[*titles, ("My own design (typed below)", OWN)],
+        self.design = widgets.Dropdown(options=[*titles, ("My own design (built below)", OWN)],
                                        value=record.design if record.design in
                                        (*SEED_DESIGNS, OWN) else SEED_DESIGNS[0],
                                        description="Design", style=_WIDE, layout=_FULL)
-        self.own_design = widgets.Textarea(
-            value=record.own_design, description="My own design (one component a line)",
-            continuous_update=False, style=_WIDE, layout=widgets.Layout(width="95%", height="9em"))
-        self.calendar = widgets.Textarea(
-            value=record.calendar, description="School-year calendar (kind, name, start, end)",
-            continuous_update=False, style=_WIDE,
-            layout=widgets.Layout(width="95%", height="13em"))
+        self.own_design = DesignRows(record.own_design)
+        self.own_design.layout.display = "" if self.design.value == OWN else "none"
+        self.own_note = widgets.HTML(
+            "<p>To build a design of your own, choose <b>My own design</b> under Design. It "
+            "starts from District A's parts, which you can change.</p>")
+        self.own_note.layout.display = "none" if self.design.value == OWN else ""
+        self.calendar = CalendarRows(record.calendar)
         self.limit = widgets.Text(
             value="" if record.limit_minutes is None else str(record.limit_minutes),
             description="Contract limit: after-school minutes", placeholder="e.g. 120; empty: no limit",
@@ -85,13 +88,10 @@ class YearPlanner(widgets.VBox):
                                        ("week", "month") else "week",
                                        description="The limit counts", style=_WIDE,
                                        layout=widgets.Layout(width="32em"))
-        self.sites = widgets.Textarea(
-            value=record.sites, description="Travel: school, minutes one way (one a line)",
-            placeholder="Pine Hollow Elementary, 55", continuous_update=False, style=_WIDE,
-            layout=widgets.Layout(width="95%", height="5em"))
-        self.cohort = widgets.BoundedIntText(value=max(1, min(record.cohort, 500)), min=1,
-                                             max=500, description="Teachers in the cohort",
-                                             style=_WIDE, layout=widgets.Layout(width="24em"))
+        self.sites = SiteRows(record.sites)
+        # Not clamped: a number out of range is said in the message and kept as typed.
+        self.cohort = widgets.IntText(value=record.cohort, description="Teachers in the cohort",
+                                      style=_WIDE, layout=widgets.Layout(width="24em"))
         self.update_button = widgets.Button(description="Update the plan", button_style="primary",
                                             layout=widgets.Layout(width="14em", height="2.6em"))
         self.update_button.add_class("tlkit-plan-update")
@@ -119,8 +119,9 @@ class YearPlanner(widgets.VBox):
         for control in (self.design, self.own_design, self.calendar, self.limit, self.period,
                         self.sites, self.cohort):
             control.observe(self._changed, names="value")
-        inputs = widgets.VBox([self.design, self.own_design, self.calendar, self.limit,
-                               self.period, self.sites, self.cohort, widgets.HBox(buttons)])
+        inputs = widgets.VBox([self.design, self.own_note, self.own_design, self.calendar,
+                               self.limit, self.period, self.sites, self.cohort,
+                               widgets.HBox(buttons)])
         super().__init__([widgets.HTML("<h3 style='font-size:1.4em'>Year planner</h3>"),
                           self.save_status, inputs, self.message, self.summary, self.violations,
                           self.chart, self.exports])
@@ -145,21 +146,33 @@ class YearPlanner(widgets.VBox):
         try:
             year = parse_calendar(self.calendar.value)
         except CalendarError as err:
-            problems += [f"Calendar: {p}" for p in err.problems]
+            problems += [f"Calendar: {_entries(p)}" for p in err.problems]
+        own_problems = self.own_design.problems() if self.design.value == OWN else []
         try:
-            design = (parse_components(self.own_design.value) if self.design.value == OWN
-                      else load_design(self.design.value))
+            if own_problems:
+                problems += [f"Design: {p}" for p in own_problems]
+            else:
+                design = (parse_components(self.own_design.value) if self.design.value == OWN
+                          else load_design(self.design.value))
         except DesignError as err:
             problems += [f"Design: {p}" for p in err.problems]
         limit_text = self.limit.value.strip()
         if limit_text and not limit_text.isdigit():
             problems.append(f"Contract limit: '{limit_text}' is not a whole number of minutes. "
                             "Type a number such as 120, or leave it empty for no limit.")
+        site_problems = self.sites.problems()
         try:
-            sites = parse_sites(self.sites.value)
+            if site_problems:
+                problems += [f"Travel: {p}" for p in site_problems]
+                sites = ()
+            else:
+                sites = parse_sites(self.sites.value)
         except ConstraintsError as err:
             problems += [f"Travel: {p}" for p in err.problems]
             sites = ()
+        if not 1 <= self.cohort.value <= MAX_COHORT:
+            problems.append(f"Teachers in the cohort: {self.cohort.value} is not a number of "
+                            f"teachers the planner takes. Type a number from 1 to {MAX_COHORT}.")
         if not problems:
             constraints = Constraints(int(limit_text) if limit_text else None, self.period.value,
                                       sites, self.cohort.value)
@@ -210,6 +223,9 @@ class YearPlanner(widgets.VBox):
         self.calendar.value = text      # updates and saves through the observer
 
     def _changed(self, _change) -> None:
+        own = self.design.value == OWN
+        self.own_design.layout.display = "" if own else "none"
+        self.own_note.layout.display = "none" if own else ""
         if not self._quiet:
             self.update()
 
@@ -224,6 +240,14 @@ class YearPlanner(widgets.VBox):
     def _save(self) -> None:
         self._keeper.save(self.record())
         self.save_status.value = keeper_notice(self._keeper)    # "" once saved
+
+
+def _entries(problem: str) -> str:
+    """The calendar's messages count file rows (the header is row 1); on the page the rows are
+    entries, counted from 1."""
+    return re.sub(r"\b([Rr])ows? (\d+(?:, \d+)*)", lambda m: (
+        ("E" if m.group(1) == "R" else "e") + ("ntries " if "," in m.group(2) else "ntry ")
+        + ", ".join(str(int(n) - 1) for n in m.group(2).split(", "))), problem)
 
 
 def _exports_html(plan: Plan, figure) -> str:

@@ -23,6 +23,13 @@ from tlkit.store import FeedbackSortRecord, Keeper, Store, default_store
 from tlkit.widgets.common import keeper_notice
 
 _CHOICES = [(label.capitalize(), label) for label in LABELS]
+# The chosen answer is marked three ways, so no one has to tell two greys apart: a check mark,
+# white bold words on dark blue (contrast about 11:1; the unchosen button is dark text on light
+# grey), and a line saying the choice in words.
+CHOSEN_BACKGROUND, CHOSEN_TEXT = "#1a3e72", "#ffffff"
+CHOSEN_CSS = ("<style>.tlkit-feedback-toggle .jupyter-button.mod-active{"
+              f"background:{CHOSEN_BACKGROUND} !important;color:{CHOSEN_TEXT} !important;"
+              "font-weight:bold;box-shadow:inset 0 0 0 2px #000 !important}</style>")
 
 
 class FeedbackSorter(widgets.VBox):
@@ -48,6 +55,7 @@ class FeedbackSorter(widgets.VBox):
 
         self.toggles: dict[str, widgets.ToggleButtons] = {}
         self.verdicts: dict[str, widgets.HTML] = {}
+        self.chosen: dict[str, widgets.HTML] = {}
         rows = []
         for number, statement in enumerate(self.statements, start=1):
             toggle = widgets.ToggleButtons(
@@ -57,15 +65,19 @@ class FeedbackSorter(widgets.VBox):
             )
             toggle.add_class("tlkit-feedback-toggle")
             toggle.observe(self._answer_changed, names="value")
+            chosen = widgets.HTML()
+            chosen.add_class("tlkit-feedback-chosen")
             verdict = widgets.HTML()
             verdict.add_class("tlkit-feedback-verdict")
             text = widgets.HTML(f'<div style="font-size:1.25em;line-height:1.4">'
                                 f"{number}. {escape(statement.text)}</div>")
-            row = widgets.VBox([text, toggle, verdict],
+            row = widgets.VBox([text, toggle, chosen, verdict],
                                layout=widgets.Layout(margin="0 0 1em 0"))
             row.add_class("tlkit-feedback-item")
             self.toggles[statement.id] = toggle
+            self.chosen[statement.id] = chosen
             self.verdicts[statement.id] = verdict
+            _mark(toggle, chosen)
             rows.append(row)
 
         self.check_button = widgets.Button(description="Check my sorting", button_style="primary",
@@ -76,7 +88,7 @@ class FeedbackSorter(widgets.VBox):
         self.score.add_class("tlkit-feedback-score")
 
         header = widgets.HTML(
-            f'<h3 style="font-size:1.6em">{escape(exercise.title)}</h3>'
+            f'{CHOSEN_CSS}<h3 style="font-size:1.6em">{escape(exercise.title)}</h3>'
             f'<p style="font-size:1.2em">{escape(exercise.instructions)}</p>'
         )
         footer = widgets.HTML(
@@ -104,6 +116,7 @@ class FeedbackSorter(widgets.VBox):
         for sid, toggle in self.toggles.items():
             if toggle is change["owner"]:
                 self.verdicts[sid].value = ""
+                _mark(toggle, self.chosen[sid])
         if self.state_key:
             self._save()
 
@@ -137,6 +150,14 @@ class FeedbackSorter(widgets.VBox):
         base = self._keeper.base
         self._keeper.save(FeedbackSortRecord(self.answers(), base.order_seed if base else None))
         self.save_status.value = keeper_notice(self._keeper)    # "" once saved
+
+
+def _mark(toggle: widgets.ToggleButtons, chosen: widgets.HTML) -> None:
+    """A check mark on the chosen button and the choice said in words beside it."""
+    toggle.icons = ["check" if value == toggle.value else "" for _label, value in _CHOICES]
+    label = dict((value, words) for words, value in _CHOICES).get(toggle.value)
+    chosen.value = (f'<div style="font-size:1.05em;color:{CHOSEN_BACKGROUND}">'
+                    f"✓ Your choice: <b>{escape(label)}</b></div>" if label else "")
 
 
 def _verdict_html(item) -> str:

@@ -9,6 +9,7 @@ and neither view ever wipes out the other's work.
 
 from __future__ import annotations
 
+import weakref
 from html import escape
 
 import ipywidgets as widgets
@@ -20,6 +21,15 @@ from tlkit.store import Keeper, SelfAssessmentRecord, Store, default_store
 from tlkit.widgets.common import download_link, keeper_notice, message_html
 
 _WIDE = widgets.Layout(width="95%")
+
+# The growth plans open in this kernel, by state_key: a form's change reaches them at once, so
+# a plan never says "No ratings yet" under ratings just made.
+_PLANS: dict[str, weakref.WeakSet] = {}
+
+
+def _tell_plans(state_key: str | None, record: SelfAssessmentRecord) -> None:
+    for plan in list(_PLANS.get(state_key or "", ())):
+        plan.follow(record)
 
 
 class _Saved:
@@ -137,6 +147,8 @@ class SelfAssessmentForm(_Saved, widgets.VBox):
 
     def _changed(self, _change) -> None:
         self._save()
+        if self.state_key:
+            _tell_plans(self.state_key, self._mine())
 
 
 class GrowthPlan(_Saved, widgets.VBox):
@@ -192,6 +204,8 @@ class GrowthPlan(_Saved, widgets.VBox):
         super().__init__([header, self.save_status, self.summary, *rows, self.length_note,
                           self.export_button, self.link])
         self.add_class("tlkit-growth-plan")
+        if state_key:
+            _PLANS.setdefault(state_key, weakref.WeakSet()).add(self)
         self.refresh()
 
     def plan(self) -> dict[str, str]:
@@ -201,10 +215,27 @@ class GrowthPlan(_Saved, widgets.VBox):
         """Read the latest ratings (the form above may have changed them) into the summary."""
         latest = self._latest()
         self._ratings, self._evidence = dict(latest.ratings), dict(latest.evidence)
+        self._show_summary()
+
+    def follow(self, record: SelfAssessmentRecord) -> None:
+        """The form on the same record changed: show its ratings (taken from the form itself,
+        so they show even when the state folder cannot be written)."""
+        self._ratings, self._evidence = dict(record.ratings), dict(record.evidence)
+        self._show_summary()
+
+    def _latest(self) -> SelfAssessmentRecord:
+        latest = super()._latest()
+        if self._keeper.cannot_save is not None:
+            # Nothing reaches the store: keep the ratings the form handed over.
+            return SelfAssessmentRecord(self._ratings, self._evidence, latest.plan)
+        return latest
+
+    def _show_summary(self) -> None:
         result = profile(self.assessment, self._ratings, self._evidence)
         if not result.ratings:
-            self.summary.value = ("<p class='tlkit-plan-no-profile'>No ratings yet: rate "
-                                  "yourself in the self-assessment above, then come back.</p>")
+            self.summary.value = ("<p class='tlkit-plan-no-profile'>No ratings yet. Rate "
+                                  "yourself in the self-assessment above: this summary "
+                                  "follows your ratings as you choose them.</p>")
         else:
             strengths = ", ".join(d.domain.name for d in result.strengths) or "none yet"
             growth = ", ".join(d.domain.name for d in result.growth_areas) or "none"

@@ -107,7 +107,8 @@ class SessionAudit(widgets.VBox):
             + [("My own session (start blank)", _OWN)],
             value=example if example in {e.id for e in self.content.examples} else _OWN,
             description="Start from", style=_WIDE, layout=widgets.Layout(width="44em"))
-        self.load_button = widgets.Button(description="Load this session", icon="upload")
+        self.load_button = widgets.Button(description="Load this session", icon="upload",
+                                          layout=widgets.Layout(width="auto"))
         self.load_button.add_class("tlkit-audit-load")
         self.load_button.on_click(lambda _b: self.load_example(self.picker.value))
         self.load_note = widgets.HTML()
@@ -132,7 +133,7 @@ class SessionAudit(widgets.VBox):
         if redesign:
             self.after = SegmentEditor("the redesign", self.content.formats, self._changed)
             self.copy_button = widgets.Button(description="Start the redesign from this session",
-                                              layout=widgets.Layout(width="22em"))
+                                              layout=widgets.Layout(width="auto"))
             self.copy_button.add_class("tlkit-audit-copy")
             self.copy_button.on_click(lambda _b: self.copy_to_redesign())
             self.compare_button = widgets.Button(description="Compare before and after",

@@ -208,6 +208,28 @@ def schedule(rows: list[MapRow], chosen: Design, first: dt.date) -> list[Session
     return sessions
 
 
+MAX_WEEKLY_MINUTES = 2000        # about 33 hours: more than anyone gives to self-study
+
+
+def read_weekly_minutes(text: str) -> tuple[int | None, str]:
+    """The weekly minutes typed in a box: (minutes, "") or, when they cannot be used,
+    (None, a sentence saying why). Nothing is changed silently into another number."""
+    typed = text.strip()
+    if not typed:
+        return None, ""
+    figures = typed.lower().removesuffix("minutes").removesuffix("mins").removesuffix("min")
+    figures = figures.strip().replace(",", "")
+    if not figures.isdigit():
+        return None, (f"'{typed}' is not a number of minutes. Type it in figures, for "
+                      "example 60.")
+    minutes = int(figures)
+    if minutes > MAX_WEEKLY_MINUTES:
+        return None, (f"{minutes} minutes a week is more than this box takes: up to "
+                      f"{MAX_WEEKLY_MINUTES} (about {MAX_WEEKLY_MINUTES // 60} hours). Type a "
+                      "smaller number.")
+    return minutes, ""
+
+
 def pace_sentence(self_study_minutes: int, minutes_per_week: int | None) -> str:
     """How long the course's self-study takes at a weekly pace, in one sentence."""
     if minutes_per_week is None:

@@ -127,6 +127,33 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+def calendar_fields(text: str) -> list[dict[str, str]]:
+    """A calendar's rows as fields by column (COLUMNS), kept as typed, for a form with a row
+    per entry; the header line, blank lines and comments are skipped, kinds read as the
+    planner reads them."""
+    lines = [line for line in text.lstrip("\ufeff").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    out = []
+    for cells in csv.reader(io.StringIO("\n".join(lines))):
+        cells = [c.strip() for c in cells] + [""] * len(COLUMNS)
+        if [c.lower() for c in cells[:4]] == list(COLUMNS):
+            continue
+        fields = dict(zip(COLUMNS, cells))
+        fields["kind"] = _SYNONYMS.get(fields["kind"].lower(), fields["kind"].lower())
+        out.append(fields)
+    return out[:MAX_ROWS]
+
+
+def fields_calendar(rows: list[dict[str, str]]) -> str:
+    """Rows of fields back into a calendar text (a header line first)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([str(row.get(column, "")) for column in COLUMNS])
+    return out.getvalue()
+
+
 def parse_calendar(text: str) -> SchoolYear:
     """The school year a calendar text describes, or a CalendarError listing every problem."""
     if len(text.encode("utf-8")) > MAX_BYTES:

@@ -95,6 +95,30 @@ def components_csv(design: Design) -> str:
     return out.getvalue()
 
 
+def component_fields(text: str) -> list[dict[str, str]]:
+    """The own design's lines as fields by column (OWN_COLUMNS), kept as typed, for a form with
+    a row per component; a header line, blank lines and comments are skipped."""
+    lines = [line for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    out = []
+    for cells in csv.reader(io.StringIO("\n".join(lines))):
+        cells = [c.strip() for c in cells] + [""] * len(OWN_COLUMNS)
+        if [c.lower().replace(" ", "_") for c in cells[:2]] == list(OWN_COLUMNS[:2]):
+            continue
+        out.append(dict(zip(OWN_COLUMNS, cells)))
+    return out[:MAX_COMPONENTS]
+
+
+def fields_csv(rows: list[dict[str, str]]) -> str:
+    """Rows of fields by column back into the own-design format (a header line first)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OWN_COLUMNS)
+    for row in rows:
+        writer.writerow([str(row.get(column, "")) for column in OWN_COLUMNS])
+    return out.getvalue()
+
+
 def parse_components(text: str, title: str = "My design") -> Design:
     """A teacher's own design from CSV (columns OWN_COLUMNS; features separated by ';')."""
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]

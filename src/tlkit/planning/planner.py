@@ -272,6 +272,21 @@ def parse_sites(text: str) -> tuple[Site, ...]:
     return tuple(sites)
 
 
+def site_fields(text: str) -> list[tuple[str, str]]:
+    """Sites typed as 'name, minutes' lines, as (name, minutes) kept as typed, for a form."""
+    out = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, comma, minutes = line.rpartition(",")
+            out.append((name.strip(), minutes.strip()) if comma else (line.strip(), ""))
+    return out
+
+
+def site_lines(sites: list[tuple[str, int]]) -> str:
+    """Sites as the 'name, minutes one way' lines parse_sites reads."""
+    return "".join(f"{name.strip()}, {minutes}\n" for name, minutes in sites if name.strip())
+
+
 def sessions_csv(plan: Plan) -> str:
     """The plan as CSV: one session a row, for a spreadsheet or a district calendar."""
     out = io.StringIO()

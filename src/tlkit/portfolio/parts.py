@@ -3,7 +3,7 @@ record kind and state keys it is saved under, and how to show it; `gather` reads
 the Store (read only) and `portfolio_html` makes one printable page.
 
 A part whose module is not in the course, or whose record was never saved, is "Not started
-yet" with the module where it is made. A record that cannot be read is named with the reason,
+yet" with the module where it is made (on screen; the printable page leaves it out). A record that cannot be read is named with the reason,
 and the rest of the portfolio is still gathered and exported. Nothing is included that the
 learner did not write or make: only their saved records and their written reflections (never
 an author's copy of a notebook, whose example answers are not theirs).
@@ -123,6 +123,99 @@ def render_readiness(fields: dict[str, Any]) -> list[Piece]:
     return pieces
 
 
+def render_self_assessment(fields: dict[str, Any]) -> list[Piece]:
+    """Each statement the learner rated or wrote evidence for, in words: the statement, the
+    scale's word for the rating and the evidence (never the content file's item ids)."""
+    from tlkit.practice.self_assessment import load_self_assessment
+
+    ratings, evidence = fields.get("ratings") or {}, fields.get("evidence") or {}
+    assessment = load_self_assessment()
+    scale = range(1, len(assessment.scale) + 1)
+    rows = [(item.statement,
+             assessment.word(ratings[item.id]) if ratings.get(item.id) in scale else "",
+             str(evidence.get(item.id, "")).strip())
+            for item in assessment.items if item.id in ratings or evidence.get(item.id)]
+    rows = [row for row in rows if row[1] or row[2]]
+    if not rows:
+        return []
+    return [Piece("My ratings and evidence",
+                  table=(("Statement", "My rating", "My evidence"), *rows))]
+
+
+def render_growth_plan(fields: dict[str, Any]) -> list[Piece]:
+    """The plan's boxes under their own headings; the focus by its domain's name."""
+    from tlkit.practice.self_assessment import load_self_assessment
+    from tlkit.printables.growth_plan import PLAN_FIELDS
+
+    plan = fields.get("plan") or {}
+    domains = {d.id: d.name for d in load_self_assessment().domains}
+    pieces = []
+    for key, label, _question in PLAN_FIELDS:
+        text = str(plan.get(key, "")).strip()
+        if text:
+            pieces.append(Piece(label, text=domains.get(text, text) if key == "focus" else text))
+    return pieces
+
+
+def render_year_plan(fields: dict[str, Any]) -> list[Piece]:
+    """The learner's own design as a table in words (features by name), and their sites."""
+    from tlkit.planning.design import FEATURES, DesignError, parse_components
+
+    own = str(fields.get("own_design") or "").strip()
+    pieces = []
+    if own:
+        try:
+            design = parse_components(own)
+        except DesignError:
+            # Half-finished: show what was typed rather than nothing.
+            pieces.append(Piece("My design, as typed", text=own))
+        else:
+            rows = [(c.name, c.mode, c.frequency, c.weekday, f"{c.minutes} minutes",
+                     "yes" if c.after_school else "no",
+                     ", ".join(FEATURES[f] for f in c.features)) for c in design.components]
+            if rows:
+                pieces.append(Piece("My design", table=(
+                    ("Part", "How", "How often", "Day", "Length", "After school",
+                     "Features it serves"), *rows)))
+    sites = [line.strip() for line in str(fields.get("sites") or "").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    if sites:
+        pieces.append(Piece("Schools and travel time (minutes one way)", items=tuple(sites)))
+    return pieces
+
+
+def render_session_redesign(fields: dict[str, Any]) -> list[Piece]:
+    """A session's segments before and after the redesign, with each format's name."""
+    from tlkit.practice.session_audit import load_audit_content
+
+    formats = {f.id: f.name for f in load_audit_content().formats}
+    pieces = []
+    for key, heading in (("before", "The session as it was"), ("after", "My redesign")):
+        rows = [(str(row[0]), f"{row[1]} minutes", formats.get(str(row[2]), str(row[2])))
+                for row in fields.get(key) or [] if str(row[0]).strip()]
+        if rows:
+            pieces.append(Piece(heading, table=(("Segment", "Length", "Format"), *rows)))
+    return pieces
+
+
+def render_explorer_choices(fields: dict[str, Any]) -> list[Piece]:
+    """The survey explorer's chart, said in words: survey, question, grouping and view."""
+    from tlkit.data import codebook
+    from tlkit.explore.survey import GROUPINGS, SURVEY_TITLES, VIEWS
+
+    choices = fields.get("choices") or {}
+    survey = str(choices.get("survey", ""))
+    question = str(choices.get("item", ""))
+    if survey in SURVEY_TITLES and question:
+        spec = next((c for c in codebook(survey).columns if c.name == question), None)
+        question = (spec.question or question) if spec else question
+    said = [("Survey", SURVEY_TITLES.get(survey, survey)), ("Question", question),
+            ("Grouped by", GROUPINGS.get(str(choices.get("grouping", "")), "")),
+            ("Chart", VIEWS.get(str(choices.get("view", "")), ""))]
+    items = tuple(f"{name}: {value}" for name, value in said if value)
+    return [Piece("The chart behind my data story", items=items)] if items else []
+
+
 # --- reflections written in the learner's notebooks -------------------------------------------
 
 PLACEHOLDER = "YOUR ANSWER HERE"
@@ -175,17 +268,17 @@ def _fields_only(*names: str) -> Renderer:
 # growth plan in one record). The modules' owners can give a part a richer renderer.
 PARTS: list[Part] = [
     Part("self-assessment", "Self-assessment profile", "teacher-roles", "self-assessment",
-         ("module-teacher-roles-self-assessment",), _fields_only("evidence")),
+         ("module-teacher-roles-self-assessment",), render_self_assessment),
     Part("growth-plan", "Growth plan", "teacher-roles", "self-assessment",
-         ("module-teacher-roles-self-assessment",), _fields_only("plan")),
+         ("module-teacher-roles-self-assessment",), render_growth_plan),
     Part("session-redesign", "Session redesign", "adult-learning", "session-audit",
-         ("module-adult-learning-redesign",), _fields_only("before", "after")),
+         ("module-adult-learning-redesign",), render_session_redesign),
     Part("year-plan", "Year plan", "designing-learning", "year-plan",
-         ("designing-learning-my-year",), _fields_only("own_design", "sites")),
+         ("designing-learning-my-year",), render_year_plan),
     # The data story itself is written in the notebook (gathered with the reflections); this
     # part keeps the chart choices behind it.
     Part("data-story", "Data story: the chart behind it", "data-use", "survey-explorer",
-         ("data-use-explorer-differences",), _fields_only("choices")),
+         ("data-use-explorer-differences",), render_explorer_choices),
     Part("readiness", "Readiness assessment and action plan", "conditions", "readiness",
          ("conditions-readiness",), render_readiness),
 ]
@@ -286,17 +379,29 @@ def piece_html(piece: Piece, level: int = 3) -> str:
     return "".join(out)
 
 
-def body_html(introduction: str, gathered: list[Gathered]) -> str:
-    """The portfolio's content (no page around it), for the notebook view and the page."""
-    intro = _paragraphs(introduction) or "<p><i>No introduction written yet.</i></p>"
-    out = [f"<section class='tlkit-portfolio-intro'><h2>Introduction</h2>{intro}</section>"]
+def body_html(introduction: str, gathered: list[Gathered], *, printable: bool = False) -> str:
+    """The portfolio's content (no page around it). On screen every part shows, with what is
+    left to do; the printable page (for a principal) holds only the learner's work, and says
+    once which parts it leaves out."""
+    intro = _paragraphs(introduction)
+    out = []
+    if intro or not printable:
+        intro = intro or "<p><i>No introduction written yet.</i></p>"
+        out.append(f"<section class='tlkit-portfolio-intro'><h2>Introduction</h2>{intro}</section>")
+    left_out = []
     for item in gathered:
+        if printable and item.status != "included":
+            left_out.append(item.part.title)
+            continue
         if item.status == "included":
             inner = "".join(piece_html(p) for p in item.pieces)
         else:
             inner = (f"<p class='tlkit-portfolio-{item.status}'>{escape(item.note)}</p>")
         out.append(f"<section class='tlkit-portfolio-part' data-part='{escape(item.part.id)}'>"
                    f"<h2>{escape(item.part.title)}</h2>{inner}</section>")
+    if left_out:
+        out.append("<p class='tlkit-portfolio-left-out'>This portfolio does not include: "
+                   f"{escape(', '.join(left_out))}.</p>")
     return "".join(out)
 
 
@@ -316,5 +421,5 @@ def portfolio_html(introduction: str, gathered: list[Gathered],
                    title: str = "My teacher leadership portfolio") -> str:
     """The whole portfolio as one HTML page that prints cleanly (print it, or save it as PDF
     from the browser's print window)."""
-    return page_html(title, f"<h1>{escape(title)}</h1>{body_html(introduction, gathered)}",
-                     css=PAGE_CSS)
+    body = body_html(introduction, gathered, printable=True)
+    return page_html(title, f"<h1>{escape(title)}</h1>{body}", css=PAGE_CSS)
