@@ -55,6 +55,11 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(BUILD, "gradebook.db")
 # exactly the notebook that learners receive.
 _chain = GenerateAssignment.class_traits()["preprocessors"].default()
 _chain.insert(_chain.index(IncludeHeaderFooter) + 1, TagRemovePreprocessor)
+# Last: the learner sees the code of answer cells only; widget and check cells show what they
+# show, with their code folded away (tlkit.ops.learner_view).
+from tlkit.ops.learner_view import HideCode  # noqa: E402
+
+_chain.append(HideCode)
 c.GenerateAssignment.preprocessors = _chain
 c.TagRemovePreprocessor.enabled = True
 c.TagRemovePreprocessor.remove_cell_tags = {"facilitator"}
