@@ -193,6 +193,28 @@ def test_kernels_use_local_sockets_only_where_the_path_fits():
     assert lab.config.ServerApp.log_level == "WARN"
 
 
+def test_a_deep_runtime_folder_still_gets_local_socket_kernels(tmp_path):
+    env = serve.lab_env({"JUPYTER_RUNTIME_DIR": str(tmp_path / ("x" * 80))})
+    short = Path(env["JUPYTER_RUNTIME_DIR"])
+    try:
+        assert short.is_dir() and len(str(short)) + serve.IPC_NAME_LENGTH <= serve.IPC_PATH_LIMIT
+        assert short.stat().st_mode & 0o077 == 0          # the user's own
+        lab = _lab_app(serve.lab_command(Path("/tmp"), 8890, as_root=False, runtime_dir=short))
+        assert lab.config.KernelManager.transport == "ipc"
+    finally:
+        short.rmdir()
+    assert serve.lab_env({"JUPYTER_RUNTIME_DIR": "/tmp/rt"})["JUPYTER_RUNTIME_DIR"] == "/tmp/rt"
+
+
+def test_the_learners_lab_opens_on_the_first_module(root):
+    page = serve.start_page(root)
+    assert page == "/lab/tree/start-here/start-here.ipynb"
+    lab = _lab_app(serve.lab_command(Path("/tmp"), 8890, as_root=False, runtime_dir="/tmp/rt",
+                                     first_page=page))
+    assert lab.config.LabApp.default_url == page
+    assert serve.lab_url(8888, "T", page) == f"http://127.0.0.1:8888{page}?token=T"
+
+
 def test_the_log_filter_drops_loopback_noise_only():
     import logging
 
@@ -203,6 +225,9 @@ def test_the_log_filter_drops_loopback_noise_only():
 
     noise = DropLoopbackNoise()
     assert not noise.filter(record("Notebook protocols.ipynb is not trusted"))
+    gone = "404 GET /api/kernels/0b1c2d3e-aaaa-bbbb-cccc-000000000000 (anonymous@127.0.0.1) 1.20ms"
+    assert not noise.filter(record(gone))
+    assert noise.filter(record("404 GET /api/contents/missing.ipynb (anonymous@127.0.0.1) 1ms"))
     assert noise.filter(record("Kernel restarted: a cell used too much memory"))
     for folder, key in ((serve.VOILA_CONFIG, "Voila"), (serve.LEARNER_CONFIG, "ServerApp")):
         name = "voila.json" if key == "Voila" else "jupyter_server_config.json"

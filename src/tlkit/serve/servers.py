@@ -86,6 +86,7 @@ def preheat_denylist(folder: Path) -> list[str]:
 IPC_PATH_LIMIT = 100
 IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-4")
 
+
 # The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
 # module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
 FRONT_PAGE = "index.ipynb"
@@ -105,11 +106,39 @@ def kernel_transport_args(connection_dir: str | Path) -> list[str]:
     return []
 
 
+def short_runtime_dir() -> Path | None:
+    """A new private folder (mode 0700) whose kernel sockets fit the path limit, for a Jupyter
+    runtime folder that is too deep for them (a long home folder, macOS's ~/Library/Jupyter);
+    None where there is none (Windows, no short temporary folder)."""
+    import tempfile
+
+    if os.name == "nt":
+        return None
+    for base in (tempfile.gettempdir(), "/tmp"):
+        if len(base) + len("/tlkit-xxxxxxxx") + IPC_NAME_LENGTH <= IPC_PATH_LIMIT and os.path.isdir(base):
+            try:
+                return Path(tempfile.mkdtemp(prefix="tlkit-", dir=base))
+            except OSError:
+                continue
+    return None
+
+
+def start_page(root: Path) -> str:
+    """The learner's first screen: the first module's notebook (start-here, whose course page
+    links every module in order), not JupyterLab's Launcher beside folders in alphabetical
+    order."""
+    from tlkit.course.manifest import module_ids
+
+    first = module_ids(root)[0]
+    return f"/lab/tree/{first}/{first}.ipynb"
+
+
 def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = None,
-                runtime_dir: str | Path | None = None) -> list[str]:
+                runtime_dir: str | Path | None = None, first_page: str | None = None) -> list[str]:
     """`jupyter lab` on the learner's workspace, loopback only, no calls to the internet.
 
-    runtime_dir is where its kernels' connection files go (Jupyter's runtime folder).
+    runtime_dir is where its kernels' connection files go (Jupyter's runtime folder: pass
+    the JUPYTER_RUNTIME_DIR that lab_env chose). first_page (a /lab/tree/... path) is where the bare address leads.
     """
     as_root = _running_as_root() if as_root is None else as_root
     if runtime_dir is None:
@@ -130,6 +159,7 @@ def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = Non
         "--LabApp.extension_manager=readonly",
         f"--ServerApp.log_level={LOG_LEVEL}",
         f"--LabApp.log_level={LOG_LEVEL}",
+        *([f"--LabApp.default_url={first_page}"] if first_page else []),
         *kernel_transport_args(runtime_dir),
     ]
     if as_root:  # jupyter lab refuses to run as root without it (containers, CI)
@@ -202,21 +232,35 @@ def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> d
     return env
 
 
+def kernel_runtime_dir(env: dict[str, str]) -> Path:
+    """Jupyter's runtime folder for `env`, or a short one of the kit's when local-socket kernels
+    would not fit under it (a long home folder; macOS's ~/Library/Jupyter/runtime). Jupyter
+    Server takes its runtime folder from JUPYTER_RUNTIME_DIR only, not from its options."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    runtime = Path(env.get("JUPYTER_RUNTIME_DIR") or jupyter_runtime_dir())
+    if kernel_transport_args(runtime):
+        return runtime
+    return short_runtime_dir() or runtime
+
+
 def lab_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for the learners' JupyterLab: the kit's learner config folder first.
+    """Environment for the learners' JupyterLab: the kit's learner config folder first, and a
+    runtime folder where its kernels can use local sockets (kernel_runtime_dir).
 
     TLKIT_COURSE_ROOT is left out: it points at the authors' notebooks (with solutions),
     and nothing a learner runs needs them.
     """
     env = dict(os.environ if base is None else base)
     env.pop("TLKIT_COURSE_ROOT", None)
+    env["JUPYTER_RUNTIME_DIR"] = str(kernel_runtime_dir(env))
     paths = [str(LEARNER_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
     return env
 
 
-def lab_url(port: int, token: str) -> str:
-    return f"http://{HOST}:{port}/lab?token={token}"
+def lab_url(port: int, token: str, page: str = "/lab") -> str:
+    return f"http://{HOST}:{port}{page}?token={token}"
 
 
 def voila_url(port: int, notebook: str | None = None) -> str:
@@ -342,7 +386,8 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     # Honour a token the user chose; otherwise make one and show it in the printed link.
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
     learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
-    lab = lab_url(lab_port, token)
+    first = start_page(root)
+    lab = lab_url(lab_port, token, first)
     front = voila_url(voila_port, FRONT_PAGE)
     banner = (
         "\nThe Teacher Leader Kit is running on this computer only.\n"
@@ -352,7 +397,8 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
     return _launch(
-        [("JupyterLab", lab_command(Path(workspace), lab_port), learner_env,
+        [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
+                                    runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]), learner_env,
           f"http://{HOST}:{lab_port}/api/status?token={token}"),
          ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
           voila_url(voila_port))],
