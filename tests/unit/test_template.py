@@ -66,7 +66,11 @@ def test_new_module_writes_a_complete_module(course):
     rel = sorted(str(p.relative_to(course)) for p in written)
     assert rel == ["facilitator/data-talk.ipynb", "modules/course.yaml",
                    "modules/data-talk/activities/data-talk_check.yaml",
-                   "modules/data-talk/data-talk.ipynb", "tests/nbgrader/wrong_answers.yaml"]
+                   "modules/data-talk/data-talk.ipynb", "modules/start-here/start-here.ipynb",
+                   "tests/nbgrader/wrong_answers.yaml"]
+    [page] = [c for c in _cells(course / "modules" / "start-here" / "start-here.ipynb")
+              if c["metadata"].get("tlkit", {}).get("course_page")]
+    assert _source(page).endswith('\n9. [Talking about "data"](../data-talk/data-talk.ipynb)')
 
     module = load_module("data-talk", course)      # consistent minutes and metadata
     assert module.title == 'Talking about "data"' and module.session_minutes == 60

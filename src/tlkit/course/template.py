@@ -85,6 +85,9 @@ def new_module(slug: str, title: str, minutes: int = 90, root: Path | str = ".")
                _write_text(module_dir / checks.LOCAL_FOLDER / f"{slug}_check.yaml", activity),
                _write_json(guide, _template("guide.ipynb", fill))]
     written.append(add_module(slug, title, minutes, root))
+    page = _add_to_course_page(root, slug, title)
+    if page is not None:
+        written.append(page)
     wrong = root / WRONG_ANSWERS
     if wrong.is_file():
         _add_wrong_answer(wrong, slug)
@@ -141,6 +144,28 @@ def _template_activity(slug: str) -> str:
     header = (f"# The checked activity of the {slug} module (made by `tlkit new-module`).\n"
               f"# Accepted answers are salted digests: see AUTHORING.md to change them.\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+
+
+def is_course_page(cell: dict) -> bool:
+    """The first module's list of every module in course order, with links."""
+    return bool(cell.get("metadata", {}).get("tlkit", {}).get("course_page"))
+
+
+def _add_to_course_page(root: Path, slug: str, title: str) -> Path | None:
+    """Add the new module's link to the first module's course page, when it has one."""
+    first = module_ids(root)[0]
+    path = root / "modules" / first / f"{first}.ipynb"
+    if first == slug or not path.is_file():
+        return None
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    pages = [cell for cell in notebook["cells"] if is_course_page(cell)]
+    if not pages:
+        return None
+    text = _source(pages[0]).rstrip("\n")
+    number = len(re.findall(r"^\d+\. ", text, re.M)) + 1
+    pages[0]["source"] = _lines(f"{text}\n{number}. [{title}](../{slug}/{slug}.ipynb)")
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
 
 
 def _add_wrong_answer(path: Path, slug: str) -> None:
