@@ -32,6 +32,13 @@ def lab(tmp_path_factory):
     long home folder makes it; yields (port, log file)."""
     tmp_path = tmp_path_factory.mktemp("quiet-lab")
     (tmp_path / "workspace").mkdir()
+    # A notebook to press Validate on: Validate runs it in a kernel of its own.
+    cell = {"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {},
+            "outputs": [], "source": "1 + 1"}
+    (tmp_path / "workspace" / "tiny.ipynb").write_text(json.dumps(
+        {"cells": [cell], "metadata": {"kernelspec": {"name": "python3", "language": "python",
+                                                      "display_name": "Python 3"}},
+         "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
     deep = tmp_path / "home-of-a-teacher-with-a-long-name" / ".local" / "share" / "jupyter"
     env = serve.lab_env(dict(os.environ, JUPYTER_TOKEN=TOKEN, JUPYTER_DATA_DIR=str(deep),
                              JUPYTER_RUNTIME_DIR=str(deep / "runtime"),
@@ -62,6 +69,14 @@ def test_a_running_kernel_and_an_old_tab_leave_the_terminal_quiet(lab):
         pytest.fail(f"no kernel started ({error}):\n{log.read_text(errors='replace')[-4000:]}")
     time.sleep(5)   # the kernel's own start-up warnings reach the terminal within a second or two
     assert _call("GET", f"{base}/{kernel}")["id"] == kernel, "the kernel stopped"
+
+    # Validate, as the toolbar button asks for it.
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/assignments/validate",
+                                     data=json.dumps({"path": "tiny.ipynb"}).encode(), method="POST",
+                                     headers={"Authorization": f"token {TOKEN}",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert json.loads(response.read())["success"] is True
 
     # A tab left open across a restart asks again and again for its old kernel.
     gone = uuid.uuid4()

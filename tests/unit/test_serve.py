@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tlkit.serve import servers as serve
 
 
@@ -204,6 +206,16 @@ def test_a_deep_runtime_folder_still_gets_local_socket_kernels(tmp_path):
     finally:
         short.rmdir()
     assert serve.lab_env({"JUPYTER_RUNTIME_DIR": "/tmp/rt"})["JUPYTER_RUNTIME_DIR"] == "/tmp/rt"
+
+
+@pytest.mark.parametrize("runtime", ["/tmp/rt", "/home/" + "x" * 40, "/home/" + "x" * 80])
+def test_validate_chooses_the_kernel_transport_as_the_lab_does(runtime, monkeypatch):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", runtime)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(serve.LEARNER_CONFIG)).load_config()
+    ipc = config.KernelManager.get("transport") == "ipc"
+    assert ipc == bool(serve.kernel_transport_args(runtime))
 
 
 def test_the_learners_lab_opens_on_the_first_module(root):
