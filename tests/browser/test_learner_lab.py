@@ -183,9 +183,14 @@ def test_the_first_screen_is_start_here_not_the_launcher(learner_lab, new_page):
         tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
         assert tab.inner_text().strip() == "start-here.ipynb", address
         # No code on screen but the answer cells' (an editor still filling in reads empty).
-        shown = [t for t in page.locator(".jp-CodeCell .cm-content").all_inner_texts() if t]
+        # Only this notebook: JupyterLab may restore other tabs, kept in the page but hidden.
+        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        shown = [t for t in notebook.locator(".jp-CodeCell .cm-content").all_inner_texts() if t]
         assert shown and all("between the quotes" in text for text in shown), shown
-        assert page.locator(".jp-CodeCell .cm-editor").count() <= answers, address
+        assert notebook.locator(".jp-CodeCell .cm-editor").count() <= answers, address
+        # A folded cell shows the "…" alone, not its first line of code.
+        folded = notebook.locator(".jp-InputPlaceholder .jp-PlaceholderText").all_inner_texts()
+        assert folded and not any(text.strip() for text in folded), folded
     # The course page's links open the modules, in course order, inside JupyterLab.
     page.locator(".jp-RenderedMarkdown a", has_text="Teacher-leader roles").click()
     page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current",

@@ -8,7 +8,7 @@ from nbgrader_run import ROOT, read_nb
 from support.notebooks import run_notebook
 
 from tlkit.course.manifest import module_ids
-from tlkit.ops.learner_view import is_answer_cell, visible_code_lines
+from tlkit.ops.learner_view import is_answer_cell, placeholder_text, visible_code_lines
 from tlkit.ops.release import prepare_workspace
 
 
@@ -27,6 +27,10 @@ def test_no_code_shows_but_the_answer_cells(workspace, module):
     shown = {cell.get("id"): visible_code_lines(cell) for cell in nb.cells
              if not is_answer_cell(cell) and visible_code_lines(cell)}
     assert shown == {}, f"{module}: code lines a teacher sees, by cell: {shown}"
+    # A folded cell shows its first line beside the "…": that line is blank.
+    previews = [placeholder_text(cell) for cell in nb.cells
+                if cell.cell_type == "code" and not is_answer_cell(cell)]
+    assert previews and not any(text.strip() for text in previews), previews
     answers = [cell for cell in nb.cells if cell.cell_type == "code" and is_answer_cell(cell)]
     assert all(visible_code_lines(cell) for cell in answers), "an answer cell was folded away"
 

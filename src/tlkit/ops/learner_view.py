@@ -2,12 +2,15 @@
 
 A module notebook shows widgets and checks through code cells (`from tlkit.widgets import …`,
 `check_activity("…")`). Teachers need what those cells show, not the code. This nbgrader
-preprocessor, last in the release chain (nbgrader_config.py), marks every code cell that is not
+preprocessor, early in the release chain (nbgrader_config.py), marks every code cell that is not
 an answer cell with JupyterLab's `"jupyter": {"source_hidden": true}`: the cell still runs and
 shows its output, and its code stays one click away. Answer cells (nbgrader `solution` cells)
 stay open, since a teacher types in them.
 
-The metadata is not part of nbgrader's checksums, so grading is unchanged.
+A folded cell still shows its first line beside the "…" (JupyterLab's placeholder), so the
+code is made to start with a blank line: the placeholder then shows the "…" alone. This runs
+before nbgrader locks cells and computes checksums, so the gradebook holds exactly the cells
+learners receive.
 """
 
 from __future__ import annotations
@@ -42,4 +45,13 @@ class HideCode(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, index):
         if hides_code(cell):
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            if cell.source.split("\n", 1)[0].strip():
+                cell.source = "\n" + cell.source
         return cell, resources
+
+
+def placeholder_text(cell) -> str:
+    """What JupyterLab shows beside the "…" of a folded cell: its first line."""
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    return source.split("\n", 1)[0]
