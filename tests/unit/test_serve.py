@@ -159,6 +159,16 @@ def test_learners_lab_is_not_told_where_the_authors_notebooks_are(monkeypatch, t
     assert voila["TLKIT_COURSE_ROOT"] == str(serve.course_root())
 
 
+def test_start_gives_kernels_a_short_runtime_folder_and_removes_it_after(monkeypatch, tmp_path):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / ("x" * 80)))
+    cmd, env = _launched(monkeypatch, serve.start, tmp_path, 8898, 8899)["JupyterLab"]
+    short = env["JUPYTER_RUNTIME_DIR"]
+    assert len(short) + serve.IPC_NAME_LENGTH <= serve.IPC_PATH_LIMIT
+    assert _lab_app(cmd).config.KernelManager.transport == "ipc"
+    assert "--LabApp.default_url=/lab/tree/start-here/start-here.ipynb" in cmd
+    assert not Path(short).exists()                       # gone once the kit stopped
+
+
 def test_learners_lab_has_no_news_prompt_and_no_staff_panels():
     # news_url=None alone does not stop JupyterLab asking about Jupyter news: the plugin must go.
     config = json.loads((serve.LEARNER_CONFIG / "labconfig" / "page_config.json").read_text())

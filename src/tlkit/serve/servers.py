@@ -396,14 +396,28 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
         f"  Facilitators' front page:  {front}\n"
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
-    return _launch(
-        [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
-                                    runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]), learner_env,
-          f"http://{HOST}:{lab_port}/api/status?token={token}"),
-         ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
-          voila_url(voila_port))],
-        cwd=root, open_url=lab if open_browser else None, banner=banner,
-    )
+    try:
+        return _launch(
+            [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
+                                        runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]),
+              learner_env, f"http://{HOST}:{lab_port}/api/status?token={token}"),
+             ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
+              voila_url(voila_port))],
+            cwd=root, open_url=lab if open_browser else None, banner=banner,
+        )
+    finally:
+        _remove_made_runtime(learner_env["JUPYTER_RUNTIME_DIR"])
+
+
+def _remove_made_runtime(runtime: str) -> None:
+    """Remove the short runtime folder lab_env made (kernel_runtime_dir), once JupyterLab has
+    stopped; Jupyter's own runtime folder is left alone."""
+    import shutil
+
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    if Path(runtime) != Path(os.environ.get("JUPYTER_RUNTIME_DIR") or jupyter_runtime_dir()):
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def facilitate(port: int = 8866, open_browser: bool = True) -> int:
