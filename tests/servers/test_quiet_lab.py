@@ -71,10 +71,10 @@ def test_a_running_kernel_and_an_old_tab_leave_the_terminal_quiet(lab):
     assert _call("GET", f"{base}/{kernel}")["id"] == kernel, "the kernel stopped"
 
     # Validate, as the toolbar button asks for it.
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/assignments/validate",
-                                     data=json.dumps({"path": "tiny.ipynb"}).encode(), method="POST",
-                                     headers={"Authorization": f"token {TOKEN}",
-                                              "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/assignments/validate", method="POST",
+        data=json.dumps({"path": "tiny.ipynb"}).encode(),
+        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=120) as response:
         assert json.loads(response.read())["success"] is True
 
@@ -97,4 +97,5 @@ def test_the_bare_address_leads_to_the_first_module(lab):
     port, _log = lab
     request = urllib.request.Request(f"http://127.0.0.1:{port}/?token={TOKEN}")
     with urllib.request.urlopen(request, timeout=60) as response:
-        assert urllib.parse.urlsplit(response.geturl()).path == "/lab/tree/start-here/start-here.ipynb"
+        landed = urllib.parse.urlsplit(response.geturl()).path
+    assert landed == "/lab/tree/start-here/start-here.ipynb"

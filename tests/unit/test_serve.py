@@ -159,14 +159,33 @@ def test_learners_lab_is_not_told_where_the_authors_notebooks_are(monkeypatch, t
     assert voila["TLKIT_COURSE_ROOT"] == str(serve.course_root())
 
 
-def test_start_gives_kernels_a_short_runtime_folder_and_removes_it_after(monkeypatch, tmp_path):
+def test_start_gives_kernels_a_short_runtime_folder_the_same_each_time(monkeypatch, tmp_path):
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / ("x" * 80)))
     cmd, env = _launched(monkeypatch, serve.start, tmp_path, 8898, 8899)["JupyterLab"]
     short = env["JUPYTER_RUNTIME_DIR"]
     assert len(short) + serve.IPC_NAME_LENGTH <= serve.IPC_PATH_LIMIT
     assert _lab_app(cmd).config.KernelManager.transport == "ipc"
     assert "--LabApp.default_url=/lab/tree/start-here/start-here.ipynb" in cmd
-    assert not Path(short).exists()                       # gone once the kit stopped
+    # The same folder next time: it keeps the cookie secret, so open tabs stay signed in.
+    assert _launched(monkeypatch, serve.start, tmp_path, 8898, 8899)["JupyterLab"][1][
+        "JUPYTER_RUNTIME_DIR"] == short
+
+
+def test_a_short_runtime_folder_someone_else_can_open_is_not_used(monkeypatch):
+    import shutil
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="tk", dir="/tmp")      # short enough for sockets
+    try:
+        monkeypatch.setattr(tempfile, "gettempdir", lambda: base)
+        folder = Path(base) / f"tlkit-{os.getuid()}-runtime"
+        folder.mkdir()
+        folder.chmod(0o777)
+        assert serve.short_runtime_dir() != folder
+        folder.chmod(0o700)
+        assert serve.short_runtime_dir() == folder
+    finally:
+        shutil.rmtree(base)
 
 
 def test_learners_lab_has_no_news_prompt_and_no_staff_panels():
@@ -208,13 +227,10 @@ def test_kernels_use_local_sockets_only_where_the_path_fits():
 def test_a_deep_runtime_folder_still_gets_local_socket_kernels(tmp_path):
     env = serve.lab_env({"JUPYTER_RUNTIME_DIR": str(tmp_path / ("x" * 80))})
     short = Path(env["JUPYTER_RUNTIME_DIR"])
-    try:
-        assert short.is_dir() and len(str(short)) + serve.IPC_NAME_LENGTH <= serve.IPC_PATH_LIMIT
-        assert short.stat().st_mode & 0o077 == 0          # the user's own
-        lab = _lab_app(serve.lab_command(Path("/tmp"), 8890, as_root=False, runtime_dir=short))
-        assert lab.config.KernelManager.transport == "ipc"
-    finally:
-        short.rmdir()
+    assert short.is_dir() and len(str(short)) + serve.IPC_NAME_LENGTH <= serve.IPC_PATH_LIMIT
+    assert short.stat().st_mode & 0o077 == 0 and short.stat().st_uid == os.getuid()
+    lab = _lab_app(serve.lab_command(Path("/tmp"), 8890, as_root=False, runtime_dir=short))
+    assert lab.config.KernelManager.transport == "ipc"
     assert serve.lab_env({"JUPYTER_RUNTIME_DIR": "/tmp/rt"})["JUPYTER_RUNTIME_DIR"] == "/tmp/rt"
 
 

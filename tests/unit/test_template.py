@@ -45,8 +45,8 @@ RESTART = "If a box below says **Error displaying widget**"
 def test_the_restart_note_is_in_the_introduction_not_before_every_widget(path):
     cells = _cells(path)
     assert any(is_widget_cell(cell) for cell in cells) or path.stem != "protocols"
-    repeated = [i for i, cell in enumerate(cells)
-                if cell.get("metadata", {}).get("tlkit", {}).get("note") or RESTART in _source(cell)]
+    repeated = [i for i, cell in enumerate(cells) if RESTART in _source(cell)
+                or cell.get("metadata", {}).get("tlkit", {}).get("note")]
     assert not repeated, f"{path.name}: a restart note in cell(s) {repeated}"
     intro = " ".join(_source(cells[0]).split())
     assert "Error displaying widget" in intro and "Run > Run All Cells" in intro

@@ -86,7 +86,6 @@ def preheat_denylist(folder: Path) -> list[str]:
 IPC_PATH_LIMIT = 100
 IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-4")
 
-
 # The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
 # module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
 FRONT_PAGE = "index.ipynb"
@@ -107,19 +106,30 @@ def kernel_transport_args(connection_dir: str | Path) -> list[str]:
 
 
 def short_runtime_dir() -> Path | None:
-    """A new private folder (mode 0700) whose kernel sockets fit the path limit, for a Jupyter
-    runtime folder that is too deep for them (a long home folder, macOS's ~/Library/Jupyter);
-    None where there is none (Windows, no short temporary folder)."""
+    """A private folder (mode 0700, this user's) whose kernel sockets fit the path limit, for a
+    Jupyter runtime folder too deep for them (a long home folder, macOS's ~/Library/Jupyter);
+    None where there is none (Windows, no short temporary folder). The same folder each time,
+    as Jupyter's own: it keeps the server's cookie secret, so a tab open across a restart of
+    the kit stays signed in."""
+    import stat
     import tempfile
 
     if os.name == "nt":
         return None
+    name = f"tlkit-{os.getuid()}-runtime"
     for base in (tempfile.gettempdir(), "/tmp"):
-        if len(base) + len("/tlkit-xxxxxxxx") + IPC_NAME_LENGTH <= IPC_PATH_LIMIT and os.path.isdir(base):
-            try:
-                return Path(tempfile.mkdtemp(prefix="tlkit-", dir=base))
-            except OSError:
-                continue
+        folder = Path(base) / name
+        if len(str(folder)) + IPC_NAME_LENGTH > IPC_PATH_LIMIT or not os.path.isdir(base):
+            continue
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            info = folder.lstat()
+        except OSError:
+            continue
+        # Another user's folder, a link or one others can open is never used.
+        if (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+                and info.st_mode & 0o077 == 0):
+            return folder
     return None
 
 
@@ -138,7 +148,8 @@ def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = Non
     """`jupyter lab` on the learner's workspace, loopback only, no calls to the internet.
 
     runtime_dir is where its kernels' connection files go (Jupyter's runtime folder: pass
-    the JUPYTER_RUNTIME_DIR that lab_env chose). first_page (a /lab/tree/... path) is where the bare address leads.
+    the JUPYTER_RUNTIME_DIR that lab_env chose). first_page (a /lab/tree/... path) is where
+    the bare address leads.
     """
     as_root = _running_as_root() if as_root is None else as_root
     if runtime_dir is None:
@@ -396,28 +407,14 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
         f"  Facilitators' front page:  {front}\n"
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
-    try:
-        return _launch(
-            [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
-                                        runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]),
-              learner_env, f"http://{HOST}:{lab_port}/api/status?token={token}"),
-             ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
-              voila_url(voila_port))],
-            cwd=root, open_url=lab if open_browser else None, banner=banner,
-        )
-    finally:
-        _remove_made_runtime(learner_env["JUPYTER_RUNTIME_DIR"])
-
-
-def _remove_made_runtime(runtime: str) -> None:
-    """Remove the short runtime folder lab_env made (kernel_runtime_dir), once JupyterLab has
-    stopped; Jupyter's own runtime folder is left alone."""
-    import shutil
-
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    if Path(runtime) != Path(os.environ.get("JUPYTER_RUNTIME_DIR") or jupyter_runtime_dir()):
-        shutil.rmtree(runtime, ignore_errors=True)
+    return _launch(
+        [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
+                                    runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]),
+          learner_env, f"http://{HOST}:{lab_port}/api/status?token={token}"),
+         ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
+          voila_url(voila_port))],
+        cwd=root, open_url=lab if open_browser else None, banner=banner,
+    )
 
 
 def facilitate(port: int = 8866, open_browser: bool = True) -> int:
