@@ -55,6 +55,12 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(BUILD, "gradebook.db")
 # exactly the notebook that learners receive.
 _chain = GenerateAssignment.class_traits()["preprocessors"].default()
 _chain.insert(_chain.index(IncludeHeaderFooter) + 1, TagRemovePreprocessor)
+# Then the learner's view: the code of answer cells only; widget and check cells show what they
+# show, with their code folded away (tlkit.ops.learner_view). Before cells are locked and their
+# checksums computed, since it changes their first line.
+from tlkit.ops.learner_view import HideCode  # noqa: E402
+
+_chain.insert(_chain.index(TagRemovePreprocessor) + 1, HideCode)
 c.GenerateAssignment.preprocessors = _chain
 c.TagRemovePreprocessor.enabled = True
 c.TagRemovePreprocessor.remove_cell_tags = {"facilitator"}

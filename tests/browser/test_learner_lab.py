@@ -71,7 +71,9 @@ def running_lab(workspace: Path, env: dict[str, str], log: Path):
     port = free_port()
     with open(log, "wb") as handle:
         # From the course root, as `tlkit start` runs it (Jupyter also reads config from there).
-        proc = subprocess.Popen(serve.lab_command(workspace, port), cwd=ROOT, env=env,
+        command = serve.lab_command(workspace, port, first_page=serve.start_page(ROOT),
+                                    runtime_dir=env["JUPYTER_RUNTIME_DIR"])
+        proc = subprocess.Popen(command, cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=handle,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
@@ -114,11 +116,12 @@ def test_learner_notebook_runs_the_protocol_runner_offline(learner_lab, new_page
     # JupyterLab attaches cells a few at a time after the first screenful: wait for them all.
     expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(learner_copy["cells"]),
                                                                 timeout=30_000)
-    cell = page.locator(".jp-Notebook .jp-CodeCell", has_text=RUNNER_CALL)
-    assert cell.count() == 1, f"expected one cell calling {RUNNER_CALL} in {NOTEBOOK}"
-    # Clicking the editor puts the cell in edit mode; Shift+Enter runs that cell alone, as a
-    # teacher would (Run All would also run the activity checks, which fail while blank).
-    cell.locator(".cm-content").click()
+    [index] = [i for i, c in enumerate(learner_copy["cells"]) if RUNNER_CALL in _source(c)]
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    # Its code is folded away: the teacher sees no code, and the cell still runs.
+    assert cell.locator(".cm-content").count() == 0
+    # Clicking the cell selects it; Shift+Enter runs that cell alone, as a teacher would.
+    cell.locator(".jp-InputPrompt").first.click()
     page.keyboard.press("Shift+Enter")
     cell.locator(".tlkit-runner").wait_for(state="visible", timeout=60_000)
 
@@ -159,3 +162,36 @@ def test_the_lab_never_asks_about_jupyter_news(learner_lab, new_page):
     assert "Jupyter news" not in page.locator("body").inner_text()
     assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
     assert [url for url in recorded.urls if "/lab/api/news" in url] == []
+
+
+def test_the_first_screen_is_start_here_not_the_launcher(learner_lab, new_page):
+    """The address `tlkit start` prints and opens, and the bare address, both land on the first
+    module's notebook: no Launcher (kernels, consoles, terminals) in front of a teacher."""
+    workspace, port = learner_lab
+    first = serve.start_page(ROOT)
+    learner_copy = json.loads((workspace / first.split("/tree/", 1)[1]).read_text("utf-8"))
+    answers = sum(1 for c in learner_copy["cells"]
+                  if c["cell_type"] == "code" and c["metadata"].get("nbgrader", {}).get("solution"))
+    for address in (f"http://127.0.0.1:{port}{first}?token={TOKEN}",
+                    f"http://127.0.0.1:{port}/?token={TOKEN}"):
+        page = new_page().page
+        page.goto(address)
+        page.locator(".jp-Notebook .jp-RenderedMarkdown h1", has_text="Start here").wait_for(
+            state="visible", timeout=60_000)
+        page.wait_for_timeout(2_000)       # the Launcher, when it comes, comes after restore
+        assert page.locator(".jp-Launcher").count() == 0, address
+        tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+        assert tab.inner_text().strip() == "start-here.ipynb", address
+        # No code on screen but the answer cells' (an editor still filling in reads empty).
+        # Only this notebook: JupyterLab may restore other tabs, kept in the page but hidden.
+        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        shown = [t for t in notebook.locator(".jp-CodeCell .cm-content").all_inner_texts() if t]
+        assert shown and all("between the quotes" in text for text in shown), shown
+        assert notebook.locator(".jp-CodeCell .cm-editor").count() <= answers, address
+        # A folded cell shows the "…" alone, not its first line of code.
+        folded = notebook.locator(".jp-InputPlaceholder .jp-PlaceholderText").all_inner_texts()
+        assert folded and not any(text.strip() for text in folded), folded
+    # The course page's links open the modules, in course order, inside JupyterLab.
+    page.locator(".jp-RenderedMarkdown a", has_text="Teacher-leader roles").click()
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current",
+                 has_text="teacher-roles.ipynb").wait_for(state="visible", timeout=60_000)

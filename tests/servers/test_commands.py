@@ -144,7 +144,8 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
 
     _check_guide_page(voila_port)
     printed = running.output()
-    assert f"http://127.0.0.1:{lab_port}/lab?token={TOKEN}" in printed
+    first = "/lab/tree/start-here/start-here.ipynb"      # the learner's first screen
+    assert f"http://127.0.0.1:{lab_port}{first}?token={TOKEN}" in printed
     assert f"http://127.0.0.1:{voila_port}/" in printed
     _check_quiet_terminal(printed)
     _stop_and_check(running, ("jupyterlab", "voila"))

@@ -55,6 +55,14 @@ def test_studying_a_check_never_raises_and_says_what_to_do(shown, namespace):
     assert kind == "note" and lines and all(line.strip() for line in lines)
 
 
+def test_the_value_a_check_returns_shows_nothing_under_the_cell(shown):
+    # The check's box says it all; a "Review(...)" line under it would be code talk.
+    from IPython.core.interactiveshell import InteractiveShell
+
+    result = check_activity("clarify_probe", {"clarifying_or_probing": {q: "" for q in KEY_A}})
+    assert InteractiveShell.instance().display_formatter.format(result) == ({}, {})
+
+
 def test_blank_answers_get_a_friendly_note(shown):
     check_activity("clarify_probe", {"clarifying_or_probing": {q: "" for q in KEY_A}})
     [(_, lines)] = shown

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tlkit.serve import servers as serve
 
 
@@ -157,6 +159,35 @@ def test_learners_lab_is_not_told_where_the_authors_notebooks_are(monkeypatch, t
     assert voila["TLKIT_COURSE_ROOT"] == str(serve.course_root())
 
 
+def test_start_gives_kernels_a_short_runtime_folder_the_same_each_time(monkeypatch, tmp_path):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / ("x" * 80)))
+    cmd, env = _launched(monkeypatch, serve.start, tmp_path, 8898, 8899)["JupyterLab"]
+    short = env["JUPYTER_RUNTIME_DIR"]
+    assert len(short) + serve.IPC_NAME_LENGTH <= serve.IPC_PATH_LIMIT
+    assert _lab_app(cmd).config.KernelManager.transport == "ipc"
+    assert "--LabApp.default_url=/lab/tree/start-here/start-here.ipynb" in cmd
+    # The same folder next time: it keeps the cookie secret, so open tabs stay signed in.
+    assert _launched(monkeypatch, serve.start, tmp_path, 8898, 8899)["JupyterLab"][1][
+        "JUPYTER_RUNTIME_DIR"] == short
+
+
+def test_a_short_runtime_folder_someone_else_can_open_is_not_used(monkeypatch):
+    import shutil
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="tk", dir="/tmp")      # short enough for sockets
+    try:
+        monkeypatch.setattr(tempfile, "gettempdir", lambda: base)
+        folder = Path(base) / f"tlkit-{os.getuid()}-runtime"
+        folder.mkdir()
+        folder.chmod(0o777)
+        assert serve.short_runtime_dir() != folder
+        folder.chmod(0o700)
+        assert serve.short_runtime_dir() == folder
+    finally:
+        shutil.rmtree(base)
+
+
 def test_learners_lab_has_no_news_prompt_and_no_staff_panels():
     # news_url=None alone does not stop JupyterLab asking about Jupyter news: the plugin must go.
     config = json.loads((serve.LEARNER_CONFIG / "labconfig" / "page_config.json").read_text())
@@ -193,6 +224,35 @@ def test_kernels_use_local_sockets_only_where_the_path_fits():
     assert lab.config.ServerApp.log_level == "WARN"
 
 
+def test_a_deep_runtime_folder_still_gets_local_socket_kernels(tmp_path):
+    env = serve.lab_env({"JUPYTER_RUNTIME_DIR": str(tmp_path / ("x" * 80))})
+    short = Path(env["JUPYTER_RUNTIME_DIR"])
+    assert short.is_dir() and len(str(short)) + serve.IPC_NAME_LENGTH <= serve.IPC_PATH_LIMIT
+    assert short.stat().st_mode & 0o077 == 0 and short.stat().st_uid == os.getuid()
+    lab = _lab_app(serve.lab_command(Path("/tmp"), 8890, as_root=False, runtime_dir=short))
+    assert lab.config.KernelManager.transport == "ipc"
+    assert serve.lab_env({"JUPYTER_RUNTIME_DIR": "/tmp/rt"})["JUPYTER_RUNTIME_DIR"] == "/tmp/rt"
+
+
+@pytest.mark.parametrize("runtime", ["/tmp/rt", "/home/" + "x" * 40, "/home/" + "x" * 80])
+def test_validate_chooses_the_kernel_transport_as_the_lab_does(runtime, monkeypatch):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", runtime)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(serve.LEARNER_CONFIG)).load_config()
+    ipc = config.KernelManager.get("transport") == "ipc"
+    assert ipc == bool(serve.kernel_transport_args(runtime))
+
+
+def test_the_learners_lab_opens_on_the_first_module(root):
+    page = serve.start_page(root)
+    assert page == "/lab/tree/start-here/start-here.ipynb"
+    lab = _lab_app(serve.lab_command(Path("/tmp"), 8890, as_root=False, runtime_dir="/tmp/rt",
+                                     first_page=page))
+    assert lab.config.LabApp.default_url == page
+    assert serve.lab_url(8888, "T", page) == f"http://127.0.0.1:8888{page}?token=T"
+
+
 def test_the_log_filter_drops_loopback_noise_only():
     import logging
 
@@ -203,6 +263,9 @@ def test_the_log_filter_drops_loopback_noise_only():
 
     noise = DropLoopbackNoise()
     assert not noise.filter(record("Notebook protocols.ipynb is not trusted"))
+    gone = "404 GET /api/kernels/0b1c2d3e-aaaa-bbbb-cccc-000000000000 (anonymous@127.0.0.1) 1.20ms"
+    assert not noise.filter(record(gone))
+    assert noise.filter(record("404 GET /api/contents/missing.ipynb (anonymous@127.0.0.1) 1ms"))
     assert noise.filter(record("Kernel restarted: a cell used too much memory"))
     for folder, key in ((serve.VOILA_CONFIG, "Voila"), (serve.LEARNER_CONFIG, "ServerApp")):
         name = "voila.json" if key == "Voila" else "jupyter_server_config.json"

@@ -1,4 +1,4 @@
-"""`tlkit new-module` and the notes every module notebook carries before its widgets."""
+"""`tlkit new-module`, and the one restart note a module carries: in its introduction."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from tlkit import cli
 from tlkit.course import checks
 from tlkit.course.manifest import load_manifest
 from tlkit.course.module import load_module
-from tlkit.course.template import (WIDGET_NOTE, TemplateError, add_widget_notes, is_widget_cell,
-                                   is_widget_note, new_module)
+from tlkit.course.template import TemplateError, is_widget_cell, new_module
 
 
 @pytest.fixture
@@ -39,30 +38,25 @@ def _source(cell) -> str:
 
 # --- the restart note -------------------------------------------------------------------------
 
+RESTART = "If a box below says **Error displaying widget**"
+
+
 @pytest.mark.parametrize("path", sorted(ROOT.glob("modules/*/*.ipynb")), ids=lambda p: p.name)
-def test_every_widget_cell_follows_the_restart_note(path):
+def test_the_restart_note_is_in_the_introduction_not_before_every_widget(path):
     cells = _cells(path)
-    widgets = [i for i, cell in enumerate(cells) if is_widget_cell(cell)]
-    assert widgets or path.stem != "protocols"
-    for i in widgets:
-        widget = _source(cells[i])[:60]
-        assert is_widget_note(cells[i - 1]), f"{path.name}: no note before {widget!r}"
-        assert _source(cells[i - 1]) == WIDGET_NOTE
+    assert any(is_widget_cell(cell) for cell in cells) or path.stem != "protocols"
+    repeated = [i for i, cell in enumerate(cells) if RESTART in _source(cell)
+                or cell.get("metadata", {}).get("tlkit", {}).get("note")]
+    assert not repeated, f"{path.name}: a restart note in cell(s) {repeated}"
     intro = " ".join(_source(cells[0]).split())
     assert "Error displaying widget" in intro and "Run > Run All Cells" in intro
     assert "saved work comes back" in intro
 
 
-def test_adding_notes_twice_adds_nothing():
-    notebook = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["Read on."]},
-                          {"cell_type": "code", "metadata": {},
-                           "source": ["from tlkit.widgets import FeedbackSorter\n",
-                                      "FeedbackSorter()"]},
-                          {"cell_type": "code", "metadata": {"nbgrader": {"grade": True}},
-                           "source": ["from tlkit.widgets import X  # a graded cell: no note"]}]}
-    assert add_widget_notes(notebook) == 1
-    assert add_widget_notes(notebook) == 0
-    assert [is_widget_note(c) for c in notebook["cells"]] == [False, True, False, False]
+def test_a_new_module_has_no_note_before_its_widgets(course):
+    new_module("data-talk", "Talking about data", 90, course)
+    cells = _cells(course / "modules" / "data-talk" / "data-talk.ipynb")
+    assert not any(RESTART in _source(cell) for cell in cells)
 
 
 # --- new-module -------------------------------------------------------------------------------
@@ -72,7 +66,11 @@ def test_new_module_writes_a_complete_module(course):
     rel = sorted(str(p.relative_to(course)) for p in written)
     assert rel == ["facilitator/data-talk.ipynb", "modules/course.yaml",
                    "modules/data-talk/activities/data-talk_check.yaml",
-                   "modules/data-talk/data-talk.ipynb", "tests/nbgrader/wrong_answers.yaml"]
+                   "modules/data-talk/data-talk.ipynb", "modules/start-here/start-here.ipynb",
+                   "tests/nbgrader/wrong_answers.yaml"]
+    [page] = [c for c in _cells(course / "modules" / "start-here" / "start-here.ipynb")
+              if c["metadata"].get("tlkit", {}).get("course_page")]
+    assert _source(page).endswith('\n9. [Talking about "data"](../data-talk/data-talk.ipynb)')
 
     module = load_module("data-talk", course)      # consistent minutes and metadata
     assert module.title == 'Talking about "data"' and module.session_minutes == 60

@@ -198,6 +198,11 @@ class Review:
     def all_right(self) -> bool:
         return not self.problems and not self.reconsider
 
+    def _ipython_display_(self) -> None:
+        # A check cell ends with its call: the box it showed is the whole answer, so the value
+        # itself shows nothing (no "Review(...)" line, nothing for nbgrader to read as a score).
+        pass
+
 
 def review(activity: Activity, namespace: Mapping[str, Any]) -> Review:
     """What is missing and which answers to reconsider, in plain sentences. Never raises."""

@@ -1,4 +1,4 @@
-"""New modules from the kit's template, and the notes every module notebook carries.
+"""New modules from the kit's template.
 
 `tlkit new-module SLUG "Title"` copies the template pair in content/templates/ (the module
 notebook and its facilitator guide), fills in the slug, title and minutes, writes the checked
@@ -10,7 +10,6 @@ The notebooks are plain JSON; nothing here imports nbformat (it is slow to impor
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from pathlib import Path
@@ -25,18 +24,11 @@ from tlkit.settings import CONTENT
 TEMPLATES = CONTENT / "templates"
 WRONG_ANSWERS = Path("tests") / "nbgrader" / "wrong_answers.yaml"
 
-# After a kernel restart the page keeps showing widgets whose models died with the kernel.
-# The way back is to run the cells again; widgets reload what they saved.
-WIDGET_NOTE = ("If a box below says **Error displaying widget** or **model not found**: choose "
-               "**Run > Run All Cells** (your saved work comes back).")
-WIDGET_NOTE_META = {"tlkit": {"note": "widget-restart"}}
-
-
 class TemplateError(ValueError):
     """A new module cannot be written; the message says why and what to do."""
 
 
-# --- notes before widget cells --------------------------------------------------------------
+# --- cells ----------------------------------------------------------------------------------
 
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
@@ -47,27 +39,6 @@ def is_widget_cell(cell: dict) -> bool:
     """A plain (not graded) code cell that builds one of the kit's widgets."""
     return (cell.get("cell_type") == "code" and "nbgrader" not in cell.get("metadata", {})
             and "from tlkit.widgets import" in _source(cell))
-
-
-def is_widget_note(cell: dict) -> bool:
-    return cell.get("metadata", {}).get("tlkit", {}).get("note") == "widget-restart"
-
-
-def add_widget_notes(notebook: dict, make_id=None) -> int:
-    """Put the restart note right before every widget cell that lacks it; returns how many were
-    added. Running it twice adds nothing."""
-    cells, added, out = notebook["cells"], 0, []
-    for cell in cells:
-        if is_widget_cell(cell) and not (out and is_widget_note(out[-1])):
-            note = {"cell_type": "markdown", "metadata": copy.deepcopy(WIDGET_NOTE_META),
-                    "source": _lines(WIDGET_NOTE)}
-            if make_id is not None:
-                note["id"] = make_id(cell)
-            out.append(note)
-            added += 1
-        out.append(cell)
-    notebook["cells"] = out
-    return added
 
 
 def _lines(text: str) -> list[str]:
@@ -106,7 +77,6 @@ def new_module(slug: str, title: str, minutes: int = 90, root: Path | str = ".")
     notebook = _template("module.ipynb", fill)
     notebook["metadata"]["tlkit"]["module"] = slug  # title and minutes live in the manifest
     _share_minutes(notebook, minutes)
-    add_widget_notes(notebook, make_id=lambda cell: f"{cell.get('id', 'w')[:6]}n")
     activity = _template_activity(slug)
 
     module_dir.mkdir(parents=True)
@@ -115,6 +85,9 @@ def new_module(slug: str, title: str, minutes: int = 90, root: Path | str = ".")
                _write_text(module_dir / checks.LOCAL_FOLDER / f"{slug}_check.yaml", activity),
                _write_json(guide, _template("guide.ipynb", fill))]
     written.append(add_module(slug, title, minutes, root))
+    page = _add_to_course_page(root, slug, title)
+    if page is not None:
+        written.append(page)
     wrong = root / WRONG_ANSWERS
     if wrong.is_file():
         _add_wrong_answer(wrong, slug)
@@ -171,6 +144,28 @@ def _template_activity(slug: str) -> str:
     header = (f"# The checked activity of the {slug} module (made by `tlkit new-module`).\n"
               f"# Accepted answers are salted digests: see AUTHORING.md to change them.\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+
+
+def is_course_page(cell: dict) -> bool:
+    """The first module's list of every module in course order, with links."""
+    return bool(cell.get("metadata", {}).get("tlkit", {}).get("course_page"))
+
+
+def _add_to_course_page(root: Path, slug: str, title: str) -> Path | None:
+    """Add the new module's link to the first module's course page, when it has one."""
+    first = module_ids(root)[0]
+    path = root / "modules" / first / f"{first}.ipynb"
+    if first == slug or not path.is_file():
+        return None
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    pages = [cell for cell in notebook["cells"] if is_course_page(cell)]
+    if not pages:
+        return None
+    text = _source(pages[0]).rstrip("\n")
+    number = len(re.findall(r"^\d+\. ", text, re.M)) + 1
+    pages[0]["source"] = _lines(f"{text}\n{number}. [{title}](../{slug}/{slug}.ipynb)")
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
 
 
 def _add_wrong_answer(path: Path, slug: str) -> None:

@@ -105,11 +105,51 @@ def kernel_transport_args(connection_dir: str | Path) -> list[str]:
     return []
 
 
+def short_runtime_dir() -> Path | None:
+    """A private folder (mode 0700, this user's) whose kernel sockets fit the path limit, for a
+    Jupyter runtime folder too deep for them (a long home folder, macOS's ~/Library/Jupyter);
+    None where there is none (Windows, no short temporary folder). The same folder each time,
+    as Jupyter's own: it keeps the server's cookie secret, so a tab open across a restart of
+    the kit stays signed in."""
+    import stat
+    import tempfile
+
+    if os.name == "nt":
+        return None
+    name = f"tlkit-{os.getuid()}-runtime"
+    for base in (tempfile.gettempdir(), "/tmp"):
+        folder = Path(base) / name
+        if len(str(folder)) + IPC_NAME_LENGTH > IPC_PATH_LIMIT or not os.path.isdir(base):
+            continue
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            info = folder.lstat()
+        except OSError:
+            continue
+        # Another user's folder, a link or one others can open is never used.
+        if (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+                and info.st_mode & 0o077 == 0):
+            return folder
+    return None
+
+
+def start_page(root: Path) -> str:
+    """The learner's first screen: the first module's notebook (start-here, whose course page
+    links every module in order), not JupyterLab's Launcher beside folders in alphabetical
+    order."""
+    from tlkit.course.manifest import module_ids
+
+    first = module_ids(root)[0]
+    return f"/lab/tree/{first}/{first}.ipynb"
+
+
 def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = None,
-                runtime_dir: str | Path | None = None) -> list[str]:
+                runtime_dir: str | Path | None = None, first_page: str | None = None) -> list[str]:
     """`jupyter lab` on the learner's workspace, loopback only, no calls to the internet.
 
-    runtime_dir is where its kernels' connection files go (Jupyter's runtime folder).
+    runtime_dir is where its kernels' connection files go (Jupyter's runtime folder: pass
+    the JUPYTER_RUNTIME_DIR that lab_env chose). first_page (a /lab/tree/... path) is where
+    the bare address leads.
     """
     as_root = _running_as_root() if as_root is None else as_root
     if runtime_dir is None:
@@ -130,6 +170,7 @@ def lab_command(workspace: Path, port: int = 8888, *, as_root: bool | None = Non
         "--LabApp.extension_manager=readonly",
         f"--ServerApp.log_level={LOG_LEVEL}",
         f"--LabApp.log_level={LOG_LEVEL}",
+        *([f"--LabApp.default_url={first_page}"] if first_page else []),
         *kernel_transport_args(runtime_dir),
     ]
     if as_root:  # jupyter lab refuses to run as root without it (containers, CI)
@@ -202,21 +243,35 @@ def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> d
     return env
 
 
+def kernel_runtime_dir(env: dict[str, str]) -> Path:
+    """Jupyter's runtime folder for `env`, or a short one of the kit's when local-socket kernels
+    would not fit under it (a long home folder; macOS's ~/Library/Jupyter/runtime). Jupyter
+    Server takes its runtime folder from JUPYTER_RUNTIME_DIR only, not from its options."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    runtime = Path(env.get("JUPYTER_RUNTIME_DIR") or jupyter_runtime_dir())
+    if kernel_transport_args(runtime):
+        return runtime
+    return short_runtime_dir() or runtime
+
+
 def lab_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for the learners' JupyterLab: the kit's learner config folder first.
+    """Environment for the learners' JupyterLab: the kit's learner config folder first, and a
+    runtime folder where its kernels can use local sockets (kernel_runtime_dir).
 
     TLKIT_COURSE_ROOT is left out: it points at the authors' notebooks (with solutions),
     and nothing a learner runs needs them.
     """
     env = dict(os.environ if base is None else base)
     env.pop("TLKIT_COURSE_ROOT", None)
+    env["JUPYTER_RUNTIME_DIR"] = str(kernel_runtime_dir(env))
     paths = [str(LEARNER_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
     return env
 
 
-def lab_url(port: int, token: str) -> str:
-    return f"http://{HOST}:{port}/lab?token={token}"
+def lab_url(port: int, token: str, page: str = "/lab") -> str:
+    return f"http://{HOST}:{port}{page}?token={token}"
 
 
 def voila_url(port: int, notebook: str | None = None) -> str:
@@ -342,7 +397,8 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     # Honour a token the user chose; otherwise make one and show it in the printed link.
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
     learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
-    lab = lab_url(lab_port, token)
+    first = start_page(root)
+    lab = lab_url(lab_port, token, first)
     front = voila_url(voila_port, FRONT_PAGE)
     banner = (
         "\nThe Teacher Leader Kit is running on this computer only.\n"
@@ -352,8 +408,9 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
     return _launch(
-        [("JupyterLab", lab_command(Path(workspace), lab_port), learner_env,
-          f"http://{HOST}:{lab_port}/api/status?token={token}"),
+        [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
+                                    runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]),
+          learner_env, f"http://{HOST}:{lab_port}/api/status?token={token}"),
          ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
           voila_url(voila_port))],
         cwd=root, open_url=lab if open_browser else None, banner=banner,
