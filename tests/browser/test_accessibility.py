@@ -75,9 +75,10 @@ def test_learner_notebook_with_every_widget_has_no_serious_axe_finding(learner_l
     # JupyterLab attaches cells a few at a time after the first screenful: wait for them all.
     expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(all_cells), timeout=60_000)
     for position in positions:
-        # Each widget cell alone, as a learner runs it.
+        # Each widget cell alone, as a learner runs it: its code is folded away, so the
+        # learner selects the cell by its prompt and runs it from the keyboard.
         cell = page.locator(".jp-Notebook .jp-Cell").nth(position)
-        cell.locator(".cm-content").click()
+        cell.locator(".jp-InputPrompt").click()
         page.keyboard.press("Control+Enter")
         cell.locator(".jp-OutputArea-output [class*='tlkit-']").first.wait_for(
             state="visible", timeout=60_000)

@@ -88,6 +88,15 @@ class Running:
             time.sleep(0.5)
         pytest.fail(f"{url} did not answer within {timeout} s:\n{self.output()[-4000:]}")
 
+    def wait_for_output(self, text: str, timeout: float = 60) -> str:
+        """The output once it holds `text`: the banner is printed after the servers answer."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"`tlkit` never printed {text!r}:\n{self.output()[-4000:]}")
+            time.sleep(0.2)
+        return self.output()
+
     def stop(self, sig: int = signal.SIGTERM) -> list[psutil.Process]:
         """Signal the whole group as a terminal would; return the processes still alive."""
         self.record_descendants()

@@ -143,7 +143,7 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
     assert "--show_tracebacks=False" in running.commands[_server_process(running, "voila").pid]
 
     _check_guide_page(voila_port)
-    printed = running.output()
+    printed = running.wait_for_output("The Teacher Leader Kit is running")
     first = "/lab/tree/start-here/start-here.ipynb"      # the learner's first screen
     assert f"http://127.0.0.1:{lab_port}{first}?token={TOKEN}" in printed
     assert f"http://127.0.0.1:{voila_port}/" in printed
@@ -171,7 +171,7 @@ def test_facilitate_serves_the_guide_alone(run_tlkit, kit_env):
     running = run_tlkit(["facilitate", "--no-browser", "--port", str(port)], kit_env)
     running.wait_until_ok(f"http://127.0.0.1:{port}/")
     _check_guide_page(port)
-    assert f"http://127.0.0.1:{port}/voila/render/index.ipynb" in running.output()
+    assert running.wait_for_output(f"http://127.0.0.1:{port}/voila/render/index.ipynb")
     _stop_and_check(running, ("voila",))
 
 
@@ -201,7 +201,7 @@ def test_course_lab_serves_the_formgrader_to_the_facilitator_only(run_tlkit, kit
     disabled = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">'
                                     r'(.*?)</script>', lab_page, re.S).group(1))["disabledExtensions"]
     assert "@jupyter/nbgrader:formgrader" not in disabled
-    printed = running.output()
+    printed = running.wait_for_output("Manual Grading")
     assert f"http://127.0.0.1:{port}/formgrader?token={TOKEN}" in printed
     assert "Manual Grading" in printed
     running.record_descendants()
