@@ -123,7 +123,7 @@ def _course(args: argparse.Namespace) -> int:
         return serve.facilitator_lab(port=args.port, open_browser=not args.no_browser)
     for line in lines:
         print(line)
-    return 0
+    return 1 if getattr(lines, "failed", False) else 0
 
 
 COURSE_HELP = """Run the course for a cohort, on this computer. In order:
