@@ -120,10 +120,11 @@ def course_folders(tmp_path_factory, name: str):
 
 
 def tlkit_course(*args: str) -> tuple[int, str]:
-    """`tlkit course ARGS` as a facilitator types it: (exit code, what it printed)."""
+    """`tlkit course ARGS` as a facilitator types it: (exit code, what it printed, errors
+    included, as the terminal shows both)."""
     from tlkit.cli import main
 
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         code = main(["course", *args])
     return code, out.getvalue()
