@@ -95,8 +95,17 @@ def release(root: Path, modules: list[str] | None, due: str | None = None) -> li
         if not result.success:
             raise ReleaseError(f"Module '{module}' was built but could not be put where "
                                f"learners fetch it.\n  " + "\n  ".join(result.problems()))
-        lines.append(f"Released '{module}'" + (f", due {due_at:%Y-%m-%d %H:%M}." if due_at else "."))
+        lines.append(f"Released '{module}'" + (f", due {due_at:%Y-%m-%d %H:%M}." if due_at else ".")
+                     + f" It is in the exchange: {_exchange_part(api, 'outbound') / module}")
+    if lines:
+        lines.append("Learners get it in their JupyterLab: the Assignments list, under Released "
+                     "assignments, 'Fetch'. They hand it in there with 'Submit'.")
     return lines
+
+
+def _exchange_part(api: CourseAPI, part: str) -> Path:
+    """inbound (hand-ins), outbound (releases) or feedback, in the course's exchange."""
+    return exchange_root(api) / api.coursedir.course_id / part
 
 
 def collect(root: Path, modules: list[str] | None) -> list[str]:
@@ -107,10 +116,15 @@ def collect(root: Path, modules: list[str] | None) -> list[str]:
         count = len(submitted_students(api, module))
         if result.success:
             lines.append(f"'{module}': {count} submission(s) collected so far.")
+            if not count:
+                lines.append("  No learner has handed it in yet (they use 'Submit' in their "
+                             "Assignments list).")
         else:
             lines.append(f"'{module}': could not collect ("
                          + "; ".join(result.problems()[:2]) + ").")
         lines += _drop_collected_links(api, module)
+    lines.append(f"Looked for hand-ins in {_exchange_part(api, 'inbound')}; the collected copies "
+                 f"are in {api.path('submitted').resolve()}.")
     return lines
 
 
