@@ -100,13 +100,21 @@ def _course(args: argparse.Namespace) -> int:
     elif step == "autograde":
         from tlkit.ops.grading import autograde_module
 
-        lines = []
+        lines, empty = [], []
         for module in cohort._modules(root, args.modules):
             run = autograde_module(root, module, jobs=args.jobs, cell_timeout=args.cell_timeout,
                                    learner_timeout=args.learner_timeout,
                                    sandbox=not args.unsandboxed)
-            lines.append(run.summary())
-        lines.append("Next: tlkit course feedback, and tlkit course lab to grade reflections.")
+            if run.outcomes:
+                lines.append(run.summary())
+            else:  # said once for all such modules, not once per module
+                empty.append(module)
+        if empty:
+            lines.append(f"Nothing to grade yet for {', '.join(repr(m) for m in empty)}: no "
+                         "hand-ins collected. Collect them first: tlkit course collect")
+        if len(empty) < len(cohort._modules(root, args.modules)):
+            lines.append("Next: tlkit course feedback, and tlkit course lab to grade "
+                         "reflections.")
     elif step == "feedback":
         lines = cohort.feedback(root, args.modules)
     elif step == "report":
