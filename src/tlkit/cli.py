@@ -100,13 +100,21 @@ def _course(args: argparse.Namespace) -> int:
     elif step == "autograde":
         from tlkit.ops.grading import autograde_module
 
-        lines = []
+        lines, empty = [], []
         for module in cohort._modules(root, args.modules):
             run = autograde_module(root, module, jobs=args.jobs, cell_timeout=args.cell_timeout,
                                    learner_timeout=args.learner_timeout,
                                    sandbox=not args.unsandboxed)
-            lines.append(run.summary())
-        lines.append("Next: tlkit course feedback, and tlkit course lab to grade reflections.")
+            if run.outcomes:
+                lines.append(run.summary())
+            else:  # said once for all such modules, not once per module
+                empty.append(module)
+        if empty:
+            lines.append(f"Nothing to grade yet for {', '.join(repr(m) for m in empty)}: no "
+                         "hand-ins collected. Collect them first: tlkit course collect")
+        if len(empty) < len(cohort._modules(root, args.modules)):
+            lines.append("Next: tlkit course feedback, and tlkit course lab to grade "
+                         "reflections.")
     elif step == "feedback":
         lines = cohort.feedback(root, args.modules)
     elif step == "report":
@@ -117,13 +125,22 @@ def _course(args: argparse.Namespace) -> int:
         if not args.share:
             lines.append("These files name learners: keep them to the facilitators. "
                          "Use --share for a version with counts only.")
+    elif step == "learner":
+        from tlkit.ops.nbgrader_api import course_api
+        from tlkit.ops.roster import correct_learner, remove_learner
+
+        if args.learner_command in ("correct", "rename"):
+            lines = correct_learner(course_api(root), args.id, first_name=args.first,
+                                    last_name=args.last, email=args.email)
+        else:
+            lines = remove_learner(course_api(root), args.id, with_grades=args.with_grades)
     elif step == "lab":
         from tlkit.serve import servers as serve
 
         return serve.facilitator_lab(port=args.port, open_browser=not args.no_browser)
     for line in lines:
         print(line)
-    return 0
+    return 1 if getattr(lines, "failed", False) else 0
 
 
 COURSE_HELP = """Run the course for a cohort, on this computer. In order:
@@ -136,6 +153,10 @@ COURSE_HELP = """Run the course for a cohort, on this computer. In order:
   tlkit course lab                   grade the written reflections in the formgrader
   tlkit course feedback              make each learner's feedback page
   tlkit course report --out reports  the cohort's progress, as CSV and a web page
+
+  tlkit course learner correct ID --first NAME --last NAME --email ADDRESS
+                                     correct a learner's name or email
+  tlkit course learner remove ID     take a learner out (--with-grades if they have grades)
 
 Each step can be run again safely. Add --help after a step for its details."""
 
@@ -183,6 +204,24 @@ def _add_course(sub) -> None:
     p.add_argument("--out", required=True, help="folder to write the report into")
     p.add_argument("--share", action="store_true",
                    help="counts only, small groups hidden: safe to share beyond facilitators")
+    learner = steps.add_parser("learner", help="correct or remove one learner in the gradebook")
+    which = learner.add_subparsers(dest="learner_command", required=True, metavar="ACTION")
+    p = which.add_parser("correct", aliases=["rename"],
+                         help="change a learner's name or email (their id and grades stay)",
+                         description="Change a learner's name or email in the gradebook. "
+                         "Their id, grades and hand-ins stay. Give only what changes; "
+                         "--email \"\" clears the email.")
+    p.add_argument("id", help="the learner's id, as in the roster")
+    p.add_argument("--first", default=None, help="first name")
+    p.add_argument("--last", default=None, help="last name")
+    p.add_argument("--email", default=None, help="email address")
+    p = which.add_parser("remove", help="take a learner out of the gradebook",
+                         description="Take a learner out of the gradebook. A learner with "
+                         "grades is kept unless you add --with-grades, which deletes their "
+                         "grades too (the command says which first).")
+    p.add_argument("id", help="the learner's id, as in the roster")
+    p.add_argument("--with-grades", action="store_true",
+                   help="remove them even though their grades are deleted with them")
     p = steps.add_parser("lab", help="the facilitator's JupyterLab with the formgrader")
     p.add_argument("--port", type=int, default=8890)
     p.add_argument("--no-browser", action="store_true")

@@ -82,8 +82,9 @@ def cell_index(nb, grade_id: str) -> int:
 
 
 def hand_in(build: Path, student: str, content: bytes | str | nbformat.NotebookNode,
-            when: dt.datetime | None = None) -> None:
-    """What nbgrader's submit does: a folder in the exchange's inbound, with a timestamp."""
+            when: dt.datetime | None = None, secret: bool = True) -> None:
+    """What nbgrader's submit does: a folder in the exchange's inbound, with a timestamp and
+    the submission's secret (secret=False: a hand-in copied there some other way)."""
     when = when or dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.timezone.utc)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
     folder = build / "exchange" / "tlkit" / "inbound" / f"{student}+{MODULE}+{stamp}+{secrets.token_hex(4)}"
@@ -96,6 +97,8 @@ def hand_in(build: Path, student: str, content: bytes | str | nbformat.NotebookN
     else:
         target.write_text(content, encoding="utf-8")
     (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    if secret:  # what feedback is handed back by
+        (folder / "submission_secret.txt").write_text(secrets.token_hex(64), encoding="utf-8")
 
 
 def as_json(nb) -> str:
@@ -117,10 +120,11 @@ def course_folders(tmp_path_factory, name: str):
 
 
 def tlkit_course(*args: str) -> tuple[int, str]:
-    """`tlkit course ARGS` as a facilitator types it: (exit code, what it printed)."""
+    """`tlkit course ARGS` as a facilitator types it: (exit code, what it printed, errors
+    included, as the terminal shows both)."""
     from tlkit.cli import main
 
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         code = main(["course", *args])
     return code, out.getvalue()

@@ -293,7 +293,7 @@ def test_feedback_runs_nothing_and_shows_no_check_or_outside_request(graded):
 
 def test_a_learners_escape_sequences_never_reach_the_terminal(graded):
     out = graded["log"][1]
-    assert "stopped with ValueError" in out
+    assert "Python said: ValueError" in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "red a new title" not in out or "\x1b" not in out
 

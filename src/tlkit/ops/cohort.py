@@ -95,8 +95,17 @@ def release(root: Path, modules: list[str] | None, due: str | None = None) -> li
         if not result.success:
             raise ReleaseError(f"Module '{module}' was built but could not be put where "
                                f"learners fetch it.\n  " + "\n  ".join(result.problems()))
-        lines.append(f"Released '{module}'" + (f", due {due_at:%Y-%m-%d %H:%M}." if due_at else "."))
+        lines.append(f"Released '{module}'" + (f", due {due_at:%Y-%m-%d %H:%M}." if due_at else ".")
+                     + f" It is in the exchange: {_exchange_part(api, 'outbound') / module}")
+    if lines:
+        lines.append("Learners get it in their JupyterLab: the Assignments list, under Released "
+                     "assignments, 'Fetch'. They hand it in there with 'Submit'.")
     return lines
+
+
+def _exchange_part(api: CourseAPI, part: str) -> Path:
+    """inbound (hand-ins), outbound (releases) or feedback, in the course's exchange."""
+    return exchange_root(api) / api.coursedir.course_id / part
 
 
 def collect(root: Path, modules: list[str] | None) -> list[str]:
@@ -107,10 +116,15 @@ def collect(root: Path, modules: list[str] | None) -> list[str]:
         count = len(submitted_students(api, module))
         if result.success:
             lines.append(f"'{module}': {count} submission(s) collected so far.")
+            if not count:
+                lines.append("  No learner has handed it in yet (they use 'Submit' in their "
+                             "Assignments list).")
         else:
             lines.append(f"'{module}': could not collect ("
                          + "; ".join(result.problems()[:2]) + ").")
         lines += _drop_collected_links(api, module)
+    lines.append(f"Looked for hand-ins in {_exchange_part(api, 'inbound')}; the collected copies "
+                 f"are in {api.path('submitted').resolve()}.")
     return lines
 
 
@@ -150,23 +164,87 @@ def _drop_collected_links(api: CourseAPI, module: str) -> list[str]:
     return lines
 
 
-def feedback(root: Path, modules: list[str] | None) -> list[str]:
-    """Feedback pages for every graded learner, one learner at a time (never stopping)."""
+class StepLines(list):
+    """A step's summary lines; `failed` when part of the step did not work (exit code 1)."""
+
+    failed = False
+
+
+def ungraded_answers(api: CourseAPI, module: str, students: list[str]) -> dict[str, int]:
+    """Per learner, how many written answers of `module` still wait for a facilitator."""
+    from nbgrader.api import MissingEntry
+
+    waiting = {}
+    with api.gradebook() as gb:
+        for student in students:
+            try:
+                sub = gb.find_submission(module, student)
+            except MissingEntry:
+                continue
+            count = sum(1 for nb in sub.notebooks for g in nb.grades
+                        if g.manual_score is None and g.needs_manual_grade)
+            if count:
+                waiting[student] = count
+    return waiting
+
+
+def _hand_back_problem(result) -> str:
+    problems = result.problems(2)
+    if any("submission_secret" in p for p in problems):
+        # nbgrader finds a learner's feedback by a secret their own Submit puts in the hand-in.
+        return ("their hand-in has no submission_secret.txt, so it was not handed in with "
+                "Submit in their Assignments list; send them the page from the feedback folder, "
+                "or ask them to submit again")
+    return "; ".join(problems) or "nbgrader named no reason"
+
+
+def feedback(root: Path, modules: list[str] | None) -> StepLines:
+    """Feedback pages for every graded learner, one learner at a time (never stopping), put
+    into the exchange for learners to fetch."""
     api = course_api(root)
     status = load_status(api)
-    lines = []
+    lines = StepLines()
+    waiting: dict[str, dict[str, int]] = {}
+    handed_back = 0
     for module in _modules(root, modules):
         graded = [s for s, e in sorted(status.get(module, {}).items()) if e["state"] == GRADED]
-        failed = []
+        failed, not_handed = [], []
         for student in graded:
             result = api.generate_feedback(module, student)
-            if result.success:
-                api.release_feedback(module, student)
-            else:
+            if not result.success:
                 failed.append(student)
+                continue
+            given = api.release_feedback(module, student)
+            if given.success:
+                handed_back += 1
+            else:
+                reason = _hand_back_problem(given)
+                not_handed.append(f"{student} ({reason})")
         made = len(graded) - len(failed)
         lines.append(f"'{module}': feedback for {made} learner(s) in "
                      f"{api.path('feedback').resolve()}.")
         if failed:
             lines.append(f"  No feedback for {', '.join(failed)}: grade them again first.")
+        if not_handed:
+            lines.failed = True
+            lines.append(f"  FAILED: the feedback of {len(not_handed)} learner(s) could not be "
+                         "handed back, so they cannot see it yet: " + ", ".join(not_handed))
+        module_waiting = ungraded_answers(api, module, graded)
+        if module_waiting:
+            waiting[module] = module_waiting
+    if waiting:
+        total = sum(sum(w.values()) for w in waiting.values())
+        lines.append(f"Warning: {total} written answer(s) are not graded yet; their feedback "
+                     "pages say 'not graded yet' for them:")
+        for module, per_learner in waiting.items():
+            lines.append(f"  '{module}': " + ", ".join(
+                f"{s} ({n})" if n > 1 else s for s, n in per_learner.items()))
+        lines.append("  Grade them in tlkit course lab (Manual Grading in the formgrader), "
+                     "then run tlkit course feedback again.")
+    if handed_back:
+        where = exchange_root(api) / api.coursedir.course_id / "feedback"
+        lines.append(f"Handed back {handed_back} feedback page(s) through the exchange ({where}). "
+                     "Learners see them in their JupyterLab: Assignments list, the module's "
+                     "submitted copy, 'Fetch Feedback'; the page opens from the module's "
+                     "feedback folder.")
     return lines

@@ -100,14 +100,58 @@ def harden_page(page: str) -> str:
     return CSP_META + page
 
 
+# nbgrader's page template shows every score through a number filter, so an answer nobody has
+# graded yet reads "Score: 0.0 / 3.0". Such a cell gets this score instead, and the page is
+# then rewritten to say "not graded yet" where it appears.
+_UNGRADED = 987654.32
+_UNGRADED_SCORE = re.compile(r"Score: 987654\.32 / ([\d.]+)")
+_TOTAL = re.compile(r"(<h4>[^<]*)\(Score: ")
+
+
+def _ungraded_ids(resources) -> set[str]:
+    """grade_ids of this learner's answers waiting for a facilitator's grade."""
+    info = (resources or {}).get("nbgrader") or {}
+    if not all(info.get(k) for k in ("db_url", "notebook", "assignment", "student")):
+        return set()
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_submission_notebook(info["notebook"], info["assignment"],
+                                                   info["student"])
+            return {g.name for g in notebook.grades if g.manual_score is None
+                    and (g.needs_manual_grade or g.auto_score is None)}
+    except MissingEntry:
+        return set()
+
+
+def mark_ungraded(nb, ungraded: set[str]):
+    for cell in nb.cells:
+        grading = cell.get("metadata", {}).get("nbgrader")
+        if isinstance(grading, dict) and grading.get("grade_id") in ungraded:
+            grading["score"] = _UNGRADED
+    return nb
+
+
+def say_not_graded(page: str, ungraded: int) -> str:
+    page = _UNGRADED_SCORE.sub(r"not graded yet, out of \1", page)
+    if ungraded:
+        page = _TOTAL.sub(rf"\1(not graded yet: {ungraded} written answer(s); score so far: ",
+                          page, count=1)
+    return page
+
+
 class FeedbackHTMLExporter(HTMLExporter):
     """nbgrader's feedback page, without keys and without scripts (see the module's notes)."""
 
     def _preprocess(self, nb, resources):
         # After nbgrader's own steps (GetGrades puts the scores and comments in).
         nb, resources = super()._preprocess(nb, resources)
-        return without_keys(nb), resources
+        ungraded = _ungraded_ids(resources)
+        resources["tlkit_ungraded"] = len(ungraded)
+        return without_keys(mark_ungraded(nb, ungraded)), resources
 
     def from_notebook_node(self, nb, resources=None, **kw):
         page, resources = super().from_notebook_node(nb, resources, **kw)
+        page = say_not_graded(page, resources.get("tlkit_ungraded", 0))
         return harden_page(page), resources

@@ -249,10 +249,13 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
                 overrides["Autograde.autograde_preprocessors"] = steps
             if cell_timeout:
                 overrides["ExecutePreprocessor.timeout"] = int(cell_timeout)
-            total = len(found)
-            done = len(run.outcomes)
-            progress(f"Grading {len(to_grade)} submission(s) of '{module}', "
-                     f"{min(jobs, len(to_grade))} at a time"
+            # Counted over the notebooks that run: those set aside are in the summary.
+            total = len(to_grade)
+            done = 0
+            aside = len(run.outcomes)
+            progress(f"Grading {len(to_grade)} submission(s) of '{module}'"
+                     + (f" ({aside} more set aside, see below)" if aside else "") + ", "
+                     + f"{min(jobs, len(to_grade))} at a time"
                      + (", each in a sandbox..." if sandbox else
                         ", WITHOUT a sandbox: every notebook runs with your rights..."))
             for result in grade_in_workers(api.root, overrides, gradebook_copy, module, to_grade,

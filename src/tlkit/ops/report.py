@@ -24,7 +24,13 @@ from tlkit.printables.page_style import page_html
 COLUMNS = ["learner", "name", "module", "released", "submitted", "late", "score", "max_score",
            "reflections_awaiting", "status", "problems"]
 # The groups the chart and the shared table count, in order.
-STAGES = ["graded", "needs follow-up", "not submitted"]
+WAITING = "waiting for a reflection grade"
+STAGES = ["graded", WAITING, "needs follow-up", "not submitted"]
+# Told apart without colour too: each stage has its own pattern (and the table below the
+# chart has the numbers). "Not submitted" is a neutral grey, not a colour that reads as good.
+STAGE_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#BDBDBD"]
+STAGE_HATCHES = ["", "..", "//", "xx"]
+MISSING = "—"  # shown in a cell with no value yet
 
 
 def cohort_table(root: Path) -> pd.DataFrame:
@@ -74,7 +80,11 @@ def cohort_table(root: Path) -> pd.DataFrame:
 def stage(row) -> str:
     if not row["submitted"]:
         return "not submitted"
-    return "graded" if row["status"] == GRADED and not row["problems"] else "needs follow-up"
+    if row["status"] != GRADED or row["problems"]:
+        return "needs follow-up"
+    # Autograded, but a written answer still waits: not yet "graded".
+    waiting = row["reflections_awaiting"]
+    return WAITING if pd.notna(waiting) and waiting > 0 else "graded"
 
 
 def stage_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -87,23 +97,41 @@ def stage_counts(table: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(order).astype(int)
 
 
-def chart(counts: pd.DataFrame, shown: pd.DataFrame | None = None) -> str:
-    """A stacked bar per module, with its table, through tlkit.charts."""
-    from tlkit.charts import chart_html, new_figure
-    from tlkit.charts.render import PALETTE
+def progress_figure(counts: pd.DataFrame, shown: pd.DataFrame | None = None):
+    """(figure, axes): a stacked bar per module; `shown` marks hidden counts (shared page)."""
+    from tlkit.charts import new_figure
 
     fig, ax = new_figure(7.0, 0.6 + 0.5 * max(1, len(counts)))
     left = pd.Series(0, index=counts.index)
-    hatches = ["", "//", ".."]
+    hidden = pd.DataFrame(False, index=counts.index, columns=STAGES)
     for n, name in enumerate(STAGES):
-        values = counts[name] if shown is None else counts[name].where(
-            ~shown[name].astype(str).str.match(r"^\D"), 0)
-        ax.barh(list(counts.index), values, left=left, color=PALETTE[n], hatch=hatches[n],
-                edgecolor="white", label=name)
+        if shown is not None:
+            hidden[name] = shown[name].astype(str).str.match(r"^\D")
+        values = counts[name].where(~hidden[name], 0)
+        ax.barh(list(counts.index), values, left=left, color=STAGE_COLOURS[n],
+                hatch=STAGE_HATCHES[n], edgecolor="#404040", linewidth=0.5, label=name)
         left = left + values
+    # A bar left empty because its groups are too small to show says so on the chart.
+    for module in counts.index:
+        if left[module] == 0 and hidden.loc[module].any():
+            ax.text(0.02, module, "counts hidden (groups too small to show)", va="center",
+                    fontsize=9, color="#404040", transform=ax.get_yaxis_transform())
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_xlim(0, max(1, int(left.max())))  # whole learners, from 0, even with all hidden
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.invert_yaxis()
     ax.set_xlabel("learners")
-    ax.legend(loc="lower right", frameon=False)
+    # Outside the axes, to the right, so that it never covers a bar.
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
+    return fig, ax
+
+
+def chart(counts: pd.DataFrame, shown: pd.DataFrame | None = None) -> str:
+    """A stacked bar per module, with its table, through tlkit.charts."""
+    from tlkit.charts import chart_html
+
+    fig, _ = progress_figure(counts, shown)
     source = counts if shown is None else shown[STAGES]
     table = [[module, *[source.loc[module, s] for s in STAGES]] for module in counts.index]
     alt = "Learners per module: " + "; ".join(
@@ -121,8 +149,8 @@ th, td { padding: 4px 8px; }
 
 
 def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
+    if value is None or (not isinstance(value, (str, bool)) and pd.isna(value)):
+        return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
     return escape(str(value))
@@ -144,7 +172,8 @@ def report_html(table: pd.DataFrame, *, shared: bool = False) -> str:
                      f"{safe.threshold} are hidden so that no one can be identified.</p>")
         parts.append(chart(counts.reindex(safe.display.index.drop("Total", errors="ignore")),
                            safe.display))
-        parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in safe.notes()) + "</ul>")
+        notes = safe.notes() + hidden_groups(safe)
+        parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
     else:
         parts.append(f"<p>{learners} learners. For the facilitator only: this page names "
                      "learners. Share the version made with <code>--share</code> instead.</p>")
@@ -156,7 +185,23 @@ def report_html(table: pd.DataFrame, *, shared: bool = False) -> str:
             parts.append("<tr>" + "".join(f"<td>{_cell(row[c])}</td>" for c in COLUMNS)
                          + "</tr>")
         parts.append("</tbody></table>")
+        parts.append(f"<p>{MISSING} means there is nothing to show yet: not handed in, or "
+                     "not graded yet.</p>")
     return page_html("Cohort progress", "".join(parts), css=_STYLE)
+
+
+def hidden_groups(safe) -> list[str]:
+    """Per module, which counts the shared page hides, in words."""
+    lines = []
+    for module in safe.mask.index.drop("Total", errors="ignore"):
+        hid = [stage for stage in STAGES if stage in safe.mask.columns
+               and bool(safe.mask.loc[module, stage])]
+        if hid:
+            whole = " (so its bar is empty)" if len(hid) == sum(
+                str(safe.display.loc[module, s]) != "0" for s in STAGES) else ""
+            lines.append(f"{module}: the counts of {', '.join(hid)} are hidden, each under "
+                         f"{safe.threshold} learners{whole}.")
+    return lines
 
 
 def write_report(root: Path, out: Path, *, shared: bool = False) -> list[Path]:

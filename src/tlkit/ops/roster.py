@@ -135,8 +135,9 @@ def check_roster(path: Path | str, existing: dict[str, Learner] | None = None) -
             else:
                 check.problems.append(
                     f"{where}: the id {learner.id!r} already belongs to {before.name or 'a learner'} "
-                    "in the gradebook. Use another id for this learner, or correct the row "
-                    "to match.")
+                    "in the gradebook. Use another id for this learner, correct the row to "
+                    "match, or, if the gradebook is wrong, correct it with: tlkit course "
+                    f"learner correct {learner.id} --first ... --last ... --email ...")
         else:
             check.learners.append(learner)
     if not check.learners and not check.unchanged and not check.problems:
@@ -173,3 +174,79 @@ def import_roster(api, path: Path | str) -> RosterCheck:
             gb.db.rollback()
             raise
     return check
+
+
+def _find(gb, learner_id: str):
+    """The gradebook's learner with this id, or RosterError naming the ids there are."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        return gb.find_student(learner_id)
+    except MissingEntry:
+        ids = sorted(s.id for s in gb.students)
+        close = [i for i in ids if i.lower() == learner_id.lower()]
+        hint = (f" Did you mean {close[0]!r}?" if close else
+                f" The ids in it are: {', '.join(ids[:20])}{' ...' if len(ids) > 20 else ''}."
+                if ids else " It has no learners yet.")
+        raise RosterError(f"There is no learner {learner_id!r} in the gradebook.{hint}") from None
+
+
+def correct_learner(api, learner_id: str, *, first_name: str | None = None,
+                    last_name: str | None = None, email: str | None = None) -> list[str]:
+    """Change a learner's name or email in the gradebook (the id, and so their grades and
+    folders, stay). None leaves a field as it is; "" clears it."""
+    if first_name is None and last_name is None and email is None:
+        raise RosterError("Say what to change: --first, --last or --email (or several).")
+    with api.gradebook() as gb:
+        student = _find(gb, learner_id)
+        before = Learner(student.id, student.first_name or "", student.last_name or "",
+                         student.email or "")
+        after = Learner(before.id,
+                        before.first_name if first_name is None else first_name.strip(),
+                        before.last_name if last_name is None else last_name.strip(),
+                        before.email if email is None else email.strip())
+        if not after.first_name and not after.last_name:
+            raise RosterError(f"The name of {learner_id!r} cannot be blank: give a first or "
+                              "last name.")
+        if after.email and not EMAIL_RULE.match(after.email):
+            raise RosterError(f"{after.email!r} is not an email address. Correct it, or give "
+                              "--email \"\" to leave it blank.")
+        if after == before:
+            return [f"{learner_id} is already {_described(after)}: nothing changed."]
+        gb.update_or_create_student(learner_id, first_name=after.first_name or None,
+                                    last_name=after.last_name or None, email=after.email or None)
+    return [f"Corrected {learner_id}: was {_described(before)}, now {_described(after)}.",
+            "Their grades and hand-ins are kept. Correct the row in your roster file too, so "
+            "that importing it again agrees with the gradebook."]
+
+
+def _described(learner: Learner) -> str:
+    return f"{learner.name or '(no name)'}" + (f" <{learner.email}>" if learner.email else
+                                               " (no email)")
+
+
+def remove_learner(api, learner_id: str, *, with_grades: bool = False) -> list[str]:
+    """Take a learner out of the gradebook. One with grades is removed only with_grades:
+    nbgrader removes their submissions and scores with them."""
+    with api.gradebook() as gb:
+        student = _find(gb, learner_id)
+        learner = Learner(student.id, student.first_name or "", student.last_name or "",
+                          student.email or "")
+        graded = sorted((s.assignment.name, s.score, s.max_score) for s in student.submissions)
+        if graded and not with_grades:
+            lost = "; ".join(f"'{m}': {score:g} of {top:g}" for m, score, top in graded)
+            raise RosterError(
+                f"{learner_id} ({learner.name}) has grades for {len(graded)} module(s) ({lost}). "
+                "Removing them would delete these grades, and any reflection grades and "
+                "comments, from the gradebook. If that is what you want, run the same command "
+                "with --with-grades. To fix only a name or email, use tlkit course learner "
+                "correct instead.")
+        gb.remove_student(learner_id)
+    lines = [f"Removed {learner_id} ({learner.name}) from the gradebook."]
+    if graded:
+        lines.append(f"Their grades for {len(graded)} module(s) were deleted with them: "
+                     + ", ".join(f"'{m}'" for m, _, _ in graded) + ".")
+        lines.append("Their hand-in files stay in the course's submitted, autograded and "
+                     "feedback folders.")
+    lines.append("Take the row out of your roster file too, or importing it again adds them back.")
+    return lines

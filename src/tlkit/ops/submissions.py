@@ -244,9 +244,54 @@ def findings_after_grading(autograded: Path | str, timeout: int | None = None) -
                 "the notebook from the top and check it finishes, then submit again."))
         elif not meta.get("grade"):
             value = str(errors[0].get("evalue", ""))[:120]
+            problem, line = _plain_error(ename, value)
+            kind = "the answer cell" if meta.get("solution") else "the code cell"
+            heading = _heading_before(nb.cells, number - 1)
+            where = f"{kind} under '{heading}' (cell {number})" if heading else \
+                f"{kind} at position {number}"
+            fix = f"Fix line {line} of that cell" if line else "Fix that cell"
             found.append(Finding(
-                "error", GRADE, f"{path.name}: cell {number} stopped with {ename}"
-                f"{': ' + value if value else ''}, so the checks after it could not see your "
-                "answers. Restore that cell from the released copy, run the notebook from "
-                "the top and submit again."))
+                "error", GRADE, f"{path.name}: {where} could not run: {problem}. The checks after it "
+                f"could not see the answers. {fix} (the answers in it stay), run the notebook "
+                f"from the top and submit again. (Python said: {ename}"
+                f"{': ' + value if value else ''})"))
     return found
+
+
+_LINE = re.compile(r"\(?[^()\s]*\.py, line (\d+)\)?")
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def _plain_error(ename: str, value: str) -> tuple[str, int | None]:
+    """What a Python error means, in a sentence a non-programmer can act on, and the line of
+    the cell it names (None when it names none). A notebook cell's "file" is a number."""
+    match = _LINE.search(value)
+    line = int(match.group(1)) if match else None
+    name = _QUOTED.search(value)
+    name = name.group(1) if name else ""
+    at = f"line {line}" if line else "a line"
+    if ename == "IndentationError" or ename == "TabError":
+        return f"{at} is indented wrongly (spaces at its start)", line
+    if ename == "SyntaxError":
+        return (f"Python could not read {at} (a typo, or a missing bracket, quote or "
+                "colon?)"), line
+    if ename == "NameError":
+        return (f"it uses the name '{name}', which is not defined (a typo, or a cell above "
+                "that was not run?)"), line
+    if ename in ("ModuleNotFoundError", "ImportError"):
+        return f"it imports '{name}', which is not available here", line
+    if ename == "ZeroDivisionError":
+        return "it divides by zero", line
+    return "it stopped with an error", line
+
+
+def _heading_before(cells, index: int) -> str:
+    """The last Markdown heading above cells[index], shortened; "" when there is none."""
+    for cell in reversed(cells[:index]):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for text in str(cell.get("source", "")).splitlines():
+            if text.lstrip().startswith("#"):
+                title = text.strip().lstrip("#").strip()
+                return title if len(title) <= 60 else title[:57] + "..."
+    return ""

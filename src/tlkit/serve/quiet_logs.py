@@ -23,3 +23,17 @@ class DropLoopbackNoise(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         return not (any(text in message for text in NOISE) or GONE_KERNEL.match(message))
+
+
+# The facilitator's lab (tlkit course lab) also repeats, on every grading session: kernels
+# stopped after sitting idle (expected, and harmless), a note on websocket ping settings, and
+# nbgrader's formgrader saying its config cannot be shown in the browser. None needs action.
+FACILITATOR_NOISE = NOISE + ("Culling '", "websocket_ping_timeout",
+                             "Formgrader config is not serializable")
+
+
+class DropFacilitatorLabNoise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (any(text in message for text in FACILITATOR_NOISE)
+                    or GONE_KERNEL.match(message))
