@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from tlkit.data.csv_text import write_rows
 from tlkit.settings import CONTENT
 
 CALENDARS = CONTENT / "calendars"
@@ -146,12 +147,8 @@ def calendar_fields(text: str) -> list[dict[str, str]]:
 
 def fields_calendar(rows: list[dict[str, str]]) -> str:
     """Rows of fields back into a calendar text (a header line first)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([str(row.get(column, "")) for column in COLUMNS])
-    return out.getvalue()
+    return write_rows(([str(row.get(column, "")) for column in COLUMNS] for row in rows),
+                      COLUMNS, spreadsheet=False)
 
 
 def parse_calendar(text: str) -> SchoolYear:

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from tlkit import content
+from tlkit.data.csv_text import write_rows
 
 # Darling-Hammond, Hyler & Gardner (2017): the seven features, in their order.
 FEATURES = {
@@ -86,13 +87,9 @@ def load_design(design_id: str) -> Design:
 
 def components_csv(design: Design) -> str:
     """A design written in the own-design format, as a starting point to edit."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(OWN_COLUMNS)
-    for c in design.components:
-        writer.writerow([c.name, c.mode, c.frequency, c.weekday, c.week, c.minutes,
-                         "yes" if c.after_school else "no", "; ".join(c.features)])
-    return out.getvalue()
+    return write_rows(([c.name, c.mode, c.frequency, c.weekday, c.week, c.minutes,
+                        "yes" if c.after_school else "no", "; ".join(c.features)]
+                       for c in design.components), OWN_COLUMNS, spreadsheet=False)
 
 
 def component_fields(text: str) -> list[dict[str, str]]:
@@ -111,12 +108,8 @@ def component_fields(text: str) -> list[dict[str, str]]:
 
 def fields_csv(rows: list[dict[str, str]]) -> str:
     """Rows of fields by column back into the own-design format (a header line first)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(OWN_COLUMNS)
-    for row in rows:
-        writer.writerow([str(row.get(column, "")) for column in OWN_COLUMNS])
-    return out.getvalue()
+    return write_rows(([str(row.get(column, "")) for column in OWN_COLUMNS] for row in rows),
+                      OWN_COLUMNS, spreadsheet=False)
 
 
 def parse_components(text: str, title: str = "My design") -> Design:
