@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 from support import ROOT
 
-from tlkit.data.csv_text import safe_cell, write_frame, write_rows
+from tlkit.data.csv_text import read_rows, safe_cell, write_frame, write_rows
 
 FORMULAS = ['=HYPERLINK("http://x.example","click")', "+1+2", "-2+3", "@SUM(A1:A9)",
             "\t=1", "\r=1"]
@@ -94,3 +94,8 @@ def test_the_cohort_report_csv_shows_roster_formulas_as_text(tmp_path, monkeypat
     csv_path, _ = report.write_report(tmp_path, tmp_path / "out")
     back = pd.read_csv(csv_path)
     assert back.learner[0] == "'=HYPERLINK(\"http://x\",\"y\")" and list(back.done) == [1, 2]
+
+
+def test_a_cell_longer_than_the_csv_module_reads_never_stops_the_reader():
+    long = "x" * 200_000
+    assert read_rows(["a,b", f'c,"{long}', "d,e"]) == [["a", "b"], ["c", f'"{long}'], ["d", "e"]]

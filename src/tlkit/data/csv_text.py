@@ -101,6 +101,22 @@ def sniff_delimiter(text: str) -> str:
     return best if header_cells[best] > 1 else ","
 
 
+def read_rows(lines: list[str]) -> list[list[str]]:
+    """Lines of CSV text as rows of cells. A cell longer than the csv module reads (128 KB, a
+    pasted document) would stop it with an error each time the text is opened: then each line
+    is read on its own, and a line that still cannot be read is split at its commas."""
+    try:
+        return list(csv.reader(io.StringIO("\n".join(lines))))
+    except csv.Error:
+        out = []
+        for line in lines:
+            try:
+                out.extend(csv.reader([line]))
+            except csv.Error:
+                out.append(line.split(","))
+        return out
+
+
 # --- writing -------------------------------------------------------------------------------
 # Every CSV the kit writes goes through write_rows or write_frame (tests/unit/test_csv_writer.py
 # checks the source tree for other writers).

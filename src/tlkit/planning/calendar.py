@@ -18,13 +18,11 @@ reported at once, each as a sentence naming the row and the fix.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from tlkit.data.csv_text import write_rows
+from tlkit.data.csv_text import read_rows, write_rows
 from tlkit.settings import CONTENT
 
 CALENDARS = CONTENT / "calendars"
@@ -135,7 +133,7 @@ def calendar_fields(text: str) -> list[dict[str, str]]:
     lines = [line for line in text.lstrip("\ufeff").splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     out = []
-    for cells in csv.reader(io.StringIO("\n".join(lines))):
+    for cells in read_rows(lines):
         cells = [c.strip() for c in cells] + [""] * len(COLUMNS)
         if [c.lower() for c in cells[:4]] == list(COLUMNS):
             continue
@@ -161,7 +159,7 @@ def parse_calendar(text: str) -> SchoolYear:
     if not lines:
         raise CalendarError(["The calendar is empty. Start from the sample: a first line "
                              "'kind,name,start,end', then a 'school year' row."])
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    rows = read_rows(lines)
     header = [cell.strip().lower() for cell in rows[0]]
     if header[:4] != list(COLUMNS):
         raise CalendarError([f"The first line should name the columns 'kind,name,start,end'; "

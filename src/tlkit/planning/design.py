@@ -7,12 +7,10 @@ teacher's own design is typed as CSV, one component a line, and read by `parse_c
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from tlkit import content
-from tlkit.data.csv_text import write_rows
+from tlkit.data.csv_text import read_rows, write_rows
 
 # Darling-Hammond, Hyler & Gardner (2017): the seven features, in their order.
 FEATURES = {
@@ -98,7 +96,7 @@ def component_fields(text: str) -> list[dict[str, str]]:
     lines = [line for line in text.splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     out = []
-    for cells in csv.reader(io.StringIO("\n".join(lines))):
+    for cells in read_rows(lines):
         cells = [c.strip() for c in cells] + [""] * len(OWN_COLUMNS)
         if [c.lower().replace(" ", "_") for c in cells[:2]] == list(OWN_COLUMNS[:2]):
             continue
@@ -118,7 +116,7 @@ def parse_components(text: str, title: str = "My design") -> Design:
     if not lines:
         raise DesignError(["The design is empty. Start from a line 'name,mode,frequency,weekday,"
                            "week,minutes,after_school,features', then one line per component."])
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    rows = read_rows(lines)
     header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
     if header[:len(OWN_COLUMNS)] != list(OWN_COLUMNS):
         raise DesignError([f"The first line should name the columns '{','.join(OWN_COLUMNS)}'. "
