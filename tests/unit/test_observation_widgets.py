@@ -463,3 +463,13 @@ def test_facilitator_notes_and_the_view_name_the_same_steps_and_lists():
         assert first < note.index(among) < note.index(view.compare_button.description)
         assert note.index(view.compare_button.description) < note.index(from_reference)
         assert "standard deviation" in note and "two or more levels apart" in note
+
+
+def test_a_full_observation_refuses_another_note_and_keeps_it_in_the_box(monkeypatch):
+    monkeypatch.setattr("tlkit.widgets.practice.observation_notes.MAX_ENTRIES", 2)
+    notes = ObservationNotes(state_key="obs-full", now=FakeTime())
+    for text in ("one", "two", "three"):
+        notes.note_box.value = text
+        _click(notes.add_button)
+    assert [n.text for n in notes.notes] == ["one", "two"]
+    assert notes.note_box.value == "three" and "already has 2 notes" in notes.message.value

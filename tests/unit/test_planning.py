@@ -270,6 +270,28 @@ def test_the_widget_reloads_its_calendar_file_and_survives_an_unwritable_store(t
     view.close()
 
 
+def test_a_huge_pasted_calendar_is_cut_in_the_saved_copy_and_said(tmp_path):
+    from tlkit.widgets import YearPlanner
+    from tlkit.widgets.planning.year_planner import KEEP_CHARS
+
+    store = JsonFileStore(tmp_path)
+    view = YearPlanner(state_key="p", store=store)
+    huge = view.calendar.value.replace("Winter break", "W" * (KEEP_CHARS + 1000))
+    view.calendar.value = huge
+    assert len(view.calendar.value) > KEEP_CHARS          # the page keeps it all while open
+    assert "only its first 256 KB are saved" in view.save_status.value
+    assert len(store.get("p", YearPlanRecord).calendar) == KEEP_CHARS
+    again = YearPlanner(state_key="p", store=store)         # opens again, the cut text in it
+    assert "longer than 64 KB" in again.message.value
+    again.close()
+    big_file = tmp_path / "big.csv"
+    big_file.write_text("x" * (KEEP_CHARS + 1), encoding="utf-8")
+    view.calendar_file = big_file
+    view.reload_calendar()
+    assert "is 0.3 MB" in view.message.value and "unchanged" in view.message.value
+    view.close()
+
+
 def test_a_saved_plan_of_the_wrong_shape_is_set_aside_not_lost(tmp_path):
     from tlkit.widgets import YearPlanner
 

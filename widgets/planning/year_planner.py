@@ -28,6 +28,10 @@ from tlkit.widgets.planning.design_rows import CalendarRows, DesignRows, SiteRow
 
 OWN = "own"
 MAX_COHORT = 500
+# What the saved plan keeps of each text (calendar, own design, sites): four times the largest
+# calendar the planner reads. A pasted document far longer would make every save and reopen slow.
+KEEP_CHARS = 256 * 1024
+_KEPT_NAMES = {"calendar": "calendar", "own_design": "own design", "sites": "list of sites"}
 _WIDE = {"description_width": "initial"}       # every label in full, never cut off
 _FULL = widgets.Layout(width="95%")
 
@@ -35,6 +39,8 @@ _FULL = widgets.Layout(width="95%")
 def _calendar_start(calendar_file: Path | str | None) -> str:
     if calendar_file is not None:
         try:
+            if Path(calendar_file).stat().st_size > KEEP_CHARS:
+                return sample_text()     # not a calendar; reload_calendar says so
             return Path(calendar_file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             pass    # the sample below; the message comes when the text is read
@@ -213,6 +219,13 @@ class YearPlanner(widgets.VBox):
     def reload_calendar(self) -> None:
         """Read the calendar file again (after it was edited in JupyterLab or a spreadsheet)."""
         try:
+            size = self.calendar_file.stat().st_size
+            if size > KEEP_CHARS:
+                self.message.value = message_html(
+                    f"The calendar file {self.calendar_file} is {size / 1024 / 1024:.1f} MB; a "
+                    "school year's calendar is a few KB. Check it is the right file. The "
+                    "calendar in the box is unchanged.", "problem")
+                return
             text = self.calendar_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as err:
             reason = getattr(err, "strerror", None) or "it is not plain text (UTF-8)"
@@ -238,8 +251,19 @@ class YearPlanner(widgets.VBox):
         return saved
 
     def _save(self) -> None:
-        self._keeper.save(self.record())
-        self.save_status.value = keeper_notice(self._keeper)    # "" once saved
+        record = self.record()
+        cut = [name for name in _KEPT_NAMES if len(getattr(record, name)) > KEEP_CHARS]
+        self._keeper.save(replace(record, **{name: getattr(record, name)[:KEEP_CHARS]
+                                             for name in cut}))
+        notice = keeper_notice(self._keeper)    # "" once saved
+        if cut:
+            # The page keeps the whole text while it is open; only the saved copy is cut.
+            names = " and the ".join(_KEPT_NAMES[name] for name in cut)
+            notice += message_html(
+                f"The {names} is longer than {KEEP_CHARS // 1024} KB, far more than a year's "
+                f"plan needs, so only its first {KEEP_CHARS // 1024} KB are saved. Check you "
+                "pasted the right text.", "warning")
+        self.save_status.value = notice
 
 
 def _entries(problem: str) -> str:

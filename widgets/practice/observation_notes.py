@@ -22,6 +22,7 @@ from tlkit.practice.observation import (DEFAULT_RUBRIC, Note, Observation, Rubri
 from tlkit.store import (Keeper, ObservationRecord, RecordSetAside, Store, StoreUnavailable,
                          default_store)
 from tlkit.store.records import ObservedNote, new_note_id
+from tlkit.store.records.core import MAX_ENTRIES
 from tlkit.widgets.common import cannot_save_text, download_link, message_html, set_aside_text
 
 _BIG = "font-size:1.3em"
@@ -173,6 +174,12 @@ class ObservationNotes(widgets.VBox):
             # Refuse but keep whatever is in the box (even spaces): nothing typed is thrown away.
             self._say("The note is empty. Type what you saw or heard, then press Add note.",
                       "warning")
+            return None
+        if len(self.notes) >= MAX_ENTRIES:
+            # A longer list would not open again quickly; the typed note stays in the box.
+            self._say(f"This observation already has {MAX_ENTRIES:,} notes, as many as one "
+                      "observation keeps. Download it, then start a new observation for the "
+                      "next notes.", "warning")
             return None
         note = ObservedNote(id=new_note_id(), time=self.stamp(), text=text,
                             look_for=self.tag.value, added_at=self.now())

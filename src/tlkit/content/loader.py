@@ -128,18 +128,37 @@ class _AliasFound(yaml.YAMLError):
         self.mark = mark
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that stops at the first anchor (&name) or alias (*name).
+class _TooDeep(yaml.YAMLError):
+    def __init__(self, mark):
+        super().__init__("nested too deeply")
+        self.mark = mark
 
-    Content never needs them, and aliases nested a few levels deep expand into billions of
-    items (the "billion laughs" file), which would tie the kit up for minutes.
+
+MAX_DEPTH = 40      # levels of lists and blocks inside each other; shipped files use under 10
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that stops at the first anchor (&name) or alias (*name), and at lists or
+    blocks nested more than MAX_DEPTH levels.
+
+    Content never needs either. Aliases nested a few levels deep expand into billions of items
+    (the "billion laughs" file), which would tie the kit up for minutes and fill the memory;
+    thousands of levels of nesting would stop Python itself (a RecursionError).
     """
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _AliasFound(event.start_mark)
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _TooDeep(event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass(frozen=True)
@@ -203,6 +222,28 @@ def read(kind: str, path: Path | str) -> Document:
     return document
 
 
+def read_yaml(path: Path | str, noun: str | None = None, max_bytes: int = CONTENT_LIMIT) -> Any:
+    """Any YAML file the kit reads that has no schema here (the course manifest, activity
+    definitions, templates): its plain data, read with the same protections as content files
+    (a size limit, no anchors or aliases, a depth limit). Raises ContentError with a sentence,
+    or FileNotFoundError when there is no file."""
+    path = Path(path)
+    noun = noun or f"The file {path}"
+    with path.open("rb") as stream:
+        raw = stream.read(max_bytes + 1)     # never more than the limit, even if it grows
+    if len(raw) > max_bytes:
+        raise ContentError(f"{noun} is more than the {max_bytes // 1024} KB it may be. Fix: "
+                           "check it is the right file; a real one is a few pages of text.",
+                           file=path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ContentError(f"{noun} is not plain text (UTF-8). "
+                           "Fix: open it in a text editor and save it as UTF-8.",
+                           file=path) from None
+    return _parse(text, noun, path)[1]
+
+
 def _parse(text: str, noun: str, path: Path):
     loader = _NoAliasLoader(text)
     try:
@@ -213,6 +254,13 @@ def _parse(text: str, noun: str, path: Path):
             f"{noun} uses a YAML anchor or alias ('&' or '*' before a name) near line "
             f"{found.mark.line + 1}. Fix: write the text out in full each time; content files "
             "do not use anchors or aliases.", file=path, line=found.mark.line + 1) from None
+    except (_TooDeep, RecursionError) as deep:
+        mark = getattr(deep, "mark", None)
+        where = f" near line {mark.line + 1}" if mark is not None else ""
+        raise ContentError(
+            f"{noun} has lists or blocks inside each other more than {MAX_DEPTH} levels "
+            f"deep{where}. Fix: check it is the right file; a real one has a few levels.",
+            file=path, line=mark.line + 1 if mark is not None else None) from None
     except yaml.YAMLError as exc:
         # YAML notices a mistake where it gets stuck, often a line or two after the real
         # cause, so point at that line and ask people to look just above it too.

@@ -29,8 +29,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
+from tlkit.content.loader import ContentError, read_yaml
 from tlkit.settings import CONTENT
 
 ACTIVITIES_DIR = CONTENT / "activities"
@@ -123,14 +122,14 @@ def activity_path(activity_id: str, here: Path | None = None) -> Path:
 def load_activity(activity_id: str, here: Path | None = None) -> Activity:
     path = activity_path(activity_id, here)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # the one protected reader: no aliases, a size and a depth limit
+        data = read_yaml(path, f"The activity file {path}")
     except FileNotFoundError:
         raise ActivityError(f"There is no activity called {activity_id!r} (looked for "
                             f"{path.name} in {LOCAL_FOLDER}/ beside the notebook and in the "
                             f"kit's content/activities/).") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ActivityError(f"The activity file {path} could not be read ({error}). Check its "
-                            f"quotes and indentation, and save it as UTF-8.") from None
+    except ContentError as error:
+        raise ActivityError(str(error)) from None
     return _activity(data, path, activity_id)
 
 

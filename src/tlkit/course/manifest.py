@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from tlkit.content.loader import ContentError, read_yaml
 from tlkit.settings import course_root
 
 MANIFEST_NAME = "course.yaml"
@@ -40,15 +39,11 @@ def load_manifest(root: Path | str | None = None) -> list[ModuleEntry]:
         raise ManifestError(f"There is no course manifest at {path}. It lists the modules in "
                             f"order; see AUTHORING.md.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f" near line {mark.line + 1}" if mark is not None else ""
-        raise ManifestError(f"{path} is not readable YAML{line} ({getattr(err, 'problem', err)}). "
-                            f"Check the indentation there: each module starts with '  - id:' "
-                            f"and its title and session_minutes line up under 'id'.") from None
-    except UnicodeDecodeError:
-        raise ManifestError(f"{path} is not saved as UTF-8 text; save it again as UTF-8.") from None
+        # the one protected reader: no aliases, a size and a depth limit
+        data = read_yaml(path, f"The course manifest {path}") or {}
+    except ContentError as err:
+        raise ManifestError(f"{err} Each module starts with '  - id:' and its title and "
+                            f"session_minutes line up under 'id'.") from None
     entries = data.get("modules") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ManifestError(f"{path}: 'modules' must be a list of modules, each with id, title "

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from tlkit.content.loader import read_yaml
 from tlkit.course import checks
 from tlkit.course.manifest import SLUG, add_module, module_ids
 from tlkit.settings import CONTENT
@@ -135,7 +136,7 @@ def _fixed_minutes() -> int:
 
 
 def _template_activity(slug: str) -> str:
-    data = yaml.safe_load((TEMPLATES / "activity.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(TEMPLATES / "activity.yaml")
     activity_id = f"{slug}_check"
     salt = f"tlkit-{slug}-check-1"
     data.update(id=activity_id, answers=_answer_name(slug), salt=salt)

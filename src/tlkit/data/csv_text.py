@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,67 @@ def sniff_delimiter(text: str) -> str:
         return found
     best = max(DELIMITERS, key=lambda d: header_cells[d])     # ties keep the comma (first)
     return best if header_cells[best] > 1 else ","
+
+
+def read_rows(lines: list[str]) -> list[list[str]]:
+    """Lines of CSV text as rows of cells. A cell longer than the csv module reads (128 KB, a
+    pasted document) would stop it with an error each time the text is opened: then each line
+    is read on its own, and a line that still cannot be read is split at its commas."""
+    try:
+        return list(csv.reader(io.StringIO("\n".join(lines))))
+    except csv.Error:
+        out = []
+        for line in lines:
+            try:
+                out.extend(csv.reader([line]))
+            except csv.Error:
+                out.append(line.split(","))
+        return out
+
+
+# --- writing -------------------------------------------------------------------------------
+# Every CSV the kit writes goes through write_rows or write_frame (tests/unit/test_csv_writer.py
+# checks the source tree for other writers).
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """The value as a spreadsheet should see it: text that a spreadsheet would run as a formula
+    (=HYPERLINK(...), +..., -..., @SUM(...)) gets an apostrophe in front, so what a learner or
+    participant typed is shown, never run. Numbers stay numbers (a negative score is not text)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    # A lone carriage return is not quoted by the csv module when lines end in "\n", and a
+    # spreadsheet would start a new row there: make every line break a "\n" (quoted).
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if str(value).startswith(FORMULA_STARTS) else text
+
+
+def write_rows(rows: Any, header: Any = None, *, spreadsheet: bool = True) -> str:
+    """Rows (lists of cells) as CSV text with "\\n" line ends, a header row first if given.
+    `spreadsheet=False` only for the kit's own text formats that the kit reads back (the year
+    planner's editable design and calendar text), where an apostrophe would change the data."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    clean = safe_cell if spreadsheet else (lambda value: value)
+    if header is not None:
+        writer.writerow([clean(cell) for cell in header])
+    for row in rows:
+        writer.writerow([clean(cell) for cell in row])
+    return out.getvalue()
+
+
+def write_frame(frame: Any, *, index: bool = True, index_label: str | None = None) -> str:
+    """A pandas table as CSV text, every text cell (index and headers too) made safe."""
+    from pandas.api import types
+
+    shown = frame.copy()
+    shown.columns = [safe_cell(c) for c in shown.columns]
+    if index:
+        shown.index = shown.index.map(safe_cell)
+    for position, dtype in enumerate(shown.dtypes):
+        if not (types.is_numeric_dtype(dtype) or types.is_datetime64_any_dtype(dtype)):
+            shown.isetitem(position, shown.iloc[:, position].map(safe_cell))
+    return shown.to_csv(index=index, index_label=safe_cell(index_label),
+                        lineterminator="\n")

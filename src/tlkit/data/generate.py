@@ -26,6 +26,7 @@ import pandas as pd
 from tlkit.atomic import write_atomic
 from tlkit.data import synth_network, synth_observations, synth_surveys
 from tlkit.data.codebooks import Codebook, write_codebook
+from tlkit.data.csv_text import write_frame
 
 DEFAULT_SEED = 2017
 MANIFEST = "MANIFEST.json"   # a .json file ships as package data with the rest
@@ -51,7 +52,7 @@ def build(seed: int = DEFAULT_SEED) -> tuple[dict[str, pd.DataFrame], dict[str, 
 
 
 def csv_bytes(frame: pd.DataFrame, gzipped: bool) -> bytes:
-    data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    data = write_frame(frame, index=False).encode("utf-8")
     if not gzipped:
         return data
     buffer = io.BytesIO()

@@ -13,14 +13,13 @@ denominator, and the table says how many there were.
 
 from __future__ import annotations
 
-import csv as csv_module
-import io
 from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from tlkit.data.csv_text import write_frame, write_rows
 from tlkit.data.suppression import (COMPLEMENT_REASON, DEFAULT_THRESHOLD, primary_reason,
                                     suppress_counts)
 
@@ -200,14 +199,9 @@ class Result:
 
     def csv(self) -> str:
         """The shown table (hidden cells as their markers) with the notes under it."""
-        buffer = io.StringIO()
-        self.table.to_csv(buffer, index_label=GROUPINGS.get(self.grouping, self.grouping),
-                          lineterminator="\n")
-        writer = csv_module.writer(buffer, lineterminator="\n")
-        writer.writerow([])
-        for note in [self.caption, *self.notes]:
-            writer.writerow([note])
-        return buffer.getvalue()
+        return (write_frame(self.table,
+                            index_label=GROUPINGS.get(self.grouping, self.grouping))
+                + write_rows([[], *([note] for note in [self.caption, *self.notes])]))
 
     def text(self) -> str:
         """A text equivalent of the chart: every figure shown, in words."""

@@ -8,8 +8,6 @@ group's figures never carry names.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 from collections.abc import Sequence
@@ -17,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tlkit.data.csv_text import write_rows
 from tlkit.data.suppression import suppress_counts
 from tlkit.live.contributions import KIND_LABELS, USEFUL_LABELS, USEFUL_SCALE
 from tlkit.live.store import Contribution, SessionState
@@ -124,21 +123,11 @@ def export_csv(items: Sequence[Contribution]) -> str:
     """Every contribution, one row each. Cells that a spreadsheet would read as a formula are
     prefixed with an apostrophe, so a participant's text never runs in the facilitator's
     spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for item in items:
-        body = item.body
-        writer.writerow([_safe(v) for v in (
-            item.seq, _stamp(item.sent_at), _stamp(item.stored_at), item.kind, who(item),
-            body.get("tone", ""), body.get("text", ""), body.get("useful", ""),
-            body.get("try", ""), json.dumps(body["scores"]) if "scores" in body else "")])
-    return out.getvalue()
-
-
-def _safe(value) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return write_rows(([item.seq, _stamp(item.sent_at), _stamp(item.stored_at), item.kind,
+                        who(item), item.body.get("tone", ""), item.body.get("text", ""),
+                        item.body.get("useful", ""), item.body.get("try", ""),
+                        json.dumps(item.body["scores"]) if "scores" in item.body else ""]
+                       for item in items), CSV_COLUMNS)
 
 
 def summary_text(state: SessionState, items: Sequence[Contribution], participants: int,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tlkit.data.csv_text import write_frame
 from tlkit.ops.cohort import exchange_root
 from tlkit.ops.grading import GRADED, load_status
 from tlkit.ops.nbgrader_api import course_api, submitted_students
@@ -215,10 +216,10 @@ def write_report(root: Path, out: Path, *, shared: bool = False) -> list[Path]:
         csv_path, html_path = out / "cohort-summary-shared.csv", out / "cohort-summary-shared.html"
         counts = stage_counts(table)
         display = (suppress_counts(counts).display if not counts.empty else counts)
-        display.to_csv(csv_path, encoding="utf-8")
+        csv_path.write_text(write_frame(display), encoding="utf-8")
     else:
         csv_path, html_path = out / "cohort-progress.csv", out / "cohort-progress.html"
-        table.to_csv(csv_path, index=False, encoding="utf-8")
+        csv_path.write_text(write_frame(table, index=False), encoding="utf-8")
     html_path.write_text(report_html(table, shared=shared), encoding="utf-8")
     return [csv_path, html_path]
 

@@ -18,12 +18,11 @@ reported at once, each as a sentence naming the row and the fix.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from tlkit.data.csv_text import read_rows, write_rows
 from tlkit.settings import CONTENT
 
 CALENDARS = CONTENT / "calendars"
@@ -134,7 +133,7 @@ def calendar_fields(text: str) -> list[dict[str, str]]:
     lines = [line for line in text.lstrip("\ufeff").splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     out = []
-    for cells in csv.reader(io.StringIO("\n".join(lines))):
+    for cells in read_rows(lines):
         cells = [c.strip() for c in cells] + [""] * len(COLUMNS)
         if [c.lower() for c in cells[:4]] == list(COLUMNS):
             continue
@@ -146,12 +145,8 @@ def calendar_fields(text: str) -> list[dict[str, str]]:
 
 def fields_calendar(rows: list[dict[str, str]]) -> str:
     """Rows of fields back into a calendar text (a header line first)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([str(row.get(column, "")) for column in COLUMNS])
-    return out.getvalue()
+    return write_rows(([str(row.get(column, "")) for column in COLUMNS] for row in rows),
+                      COLUMNS, spreadsheet=False)
 
 
 def parse_calendar(text: str) -> SchoolYear:
@@ -164,7 +159,7 @@ def parse_calendar(text: str) -> SchoolYear:
     if not lines:
         raise CalendarError(["The calendar is empty. Start from the sample: a first line "
                              "'kind,name,start,end', then a 'school year' row."])
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    rows = read_rows(lines)
     header = [cell.strip().lower() for cell in rows[0]]
     if header[:4] != list(COLUMNS):
         raise CalendarError([f"The first line should name the columns 'kind,name,start,end'; "

@@ -7,11 +7,10 @@ teacher's own design is typed as CSV, one component a line, and read by `parse_c
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from tlkit import content
+from tlkit.data.csv_text import read_rows, write_rows
 
 # Darling-Hammond, Hyler & Gardner (2017): the seven features, in their order.
 FEATURES = {
@@ -86,13 +85,9 @@ def load_design(design_id: str) -> Design:
 
 def components_csv(design: Design) -> str:
     """A design written in the own-design format, as a starting point to edit."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(OWN_COLUMNS)
-    for c in design.components:
-        writer.writerow([c.name, c.mode, c.frequency, c.weekday, c.week, c.minutes,
-                         "yes" if c.after_school else "no", "; ".join(c.features)])
-    return out.getvalue()
+    return write_rows(([c.name, c.mode, c.frequency, c.weekday, c.week, c.minutes,
+                        "yes" if c.after_school else "no", "; ".join(c.features)]
+                       for c in design.components), OWN_COLUMNS, spreadsheet=False)
 
 
 def component_fields(text: str) -> list[dict[str, str]]:
@@ -101,7 +96,7 @@ def component_fields(text: str) -> list[dict[str, str]]:
     lines = [line for line in text.splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     out = []
-    for cells in csv.reader(io.StringIO("\n".join(lines))):
+    for cells in read_rows(lines):
         cells = [c.strip() for c in cells] + [""] * len(OWN_COLUMNS)
         if [c.lower().replace(" ", "_") for c in cells[:2]] == list(OWN_COLUMNS[:2]):
             continue
@@ -111,12 +106,8 @@ def component_fields(text: str) -> list[dict[str, str]]:
 
 def fields_csv(rows: list[dict[str, str]]) -> str:
     """Rows of fields by column back into the own-design format (a header line first)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(OWN_COLUMNS)
-    for row in rows:
-        writer.writerow([str(row.get(column, "")) for column in OWN_COLUMNS])
-    return out.getvalue()
+    return write_rows(([str(row.get(column, "")) for column in OWN_COLUMNS] for row in rows),
+                      OWN_COLUMNS, spreadsheet=False)
 
 
 def parse_components(text: str, title: str = "My design") -> Design:
@@ -125,7 +116,7 @@ def parse_components(text: str, title: str = "My design") -> Design:
     if not lines:
         raise DesignError(["The design is empty. Start from a line 'name,mode,frequency,weekday,"
                            "week,minutes,after_school,features', then one line per component."])
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    rows = read_rows(lines)
     header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
     if header[:len(OWN_COLUMNS)] != list(OWN_COLUMNS):
         raise DesignError([f"The first line should name the columns '{','.join(OWN_COLUMNS)}'. "

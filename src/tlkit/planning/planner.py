@@ -17,14 +17,13 @@ Contact hours count the sessions that are held.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
+from tlkit.data.csv_text import write_rows
 from tlkit.planning.calendar import SchoolYear
 from tlkit.planning.design import FEATURES, Component, Design
 
@@ -289,13 +288,9 @@ def site_lines(sites: list[tuple[str, int]]) -> str:
 
 def sessions_csv(plan: Plan) -> str:
     """The plan as CSV: one session a row, for a spreadsheet or a district calendar."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["date", "weekday", "component", "mode", "minutes", "held", "note"])
-    for s in plan.sessions:
-        writer.writerow([s.day.isoformat(), s.day.strftime("%A"), s.component, s.mode,
-                         s.minutes, "yes" if s.held else "no", s.note])
-    return out.getvalue()
+    return write_rows(([s.day.isoformat(), s.day.strftime("%A"), s.component, s.mode,
+                        s.minutes, "yes" if s.held else "no", s.note] for s in plan.sessions),
+                      ["date", "weekday", "component", "mode", "minutes", "held", "note"])
 
 
 def _day(day: date | None) -> str:

@@ -9,12 +9,11 @@ functions take a team's own ratings or a synthetic district's (`from_dataset`).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from html import escape
 
 from tlkit.content import load
+from tlkit.data.csv_text import write_rows
 from tlkit.data.scales import positive, scales
 from tlkit.printables.page_style import fragment_style, page_html
 
@@ -250,14 +249,10 @@ CSV_HEADER = ["who", "area", "condition", "rating", "evidence", "first step"]
 
 def plan_csv(tool: Tool, assessment: Assessment) -> str:
     """The action plan as CSV text (one row per item), for a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for item in action_plan(tool, assessment):
-        writer.writerow([OWNERS.get(item.owner, item.owner), item.condition.area_name,
-                         item.condition.text, level_name(tool, item.level), item.evidence,
-                         item.condition.action])
-    return out.getvalue()
+    return write_rows(([OWNERS.get(item.owner, item.owner), item.condition.area_name,
+                        item.condition.text, level_name(tool, item.level), item.evidence,
+                        item.condition.action] for item in action_plan(tool, assessment)),
+                      CSV_HEADER)
 
 
 def plan_html(tool: Tool, assessment: Assessment, heat: str = "") -> str:

@@ -8,7 +8,6 @@ is one observer's time-stamped notes and scores; `to_tidy` turns it into one row
 
 from __future__ import annotations
 
-import io
 import numbers
 import re
 import time
@@ -20,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from tlkit.content.loader import find, folder_of, list_names, load, read
+from tlkit.data.csv_text import write_frame
 
 EPISODES_DIR = folder_of("episode")
 DEFAULT_RUBRIC = "student-led-discussion"
@@ -324,6 +324,4 @@ def to_tidy(observation: Observation, rubric: Rubric | None = None) -> pd.DataFr
 
 def to_csv(observation: Observation, rubric: Rubric | None = None) -> str:
     """The tidy table as CSV text (UTF-8), ready to save or offer as a download."""
-    buffer = io.StringIO()
-    to_tidy(observation, rubric).to_csv(buffer, index=False)
-    return buffer.getvalue()
+    return write_frame(to_tidy(observation, rubric), index=False)

@@ -23,12 +23,12 @@ from tlkit.store.records import Record
 
 R = TypeVar("R", bound=Record)
 
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+_SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 
 def check_key(key: str) -> str:
     """Keys become file names or row ids, so they keep to a small, safe alphabet."""
-    if not isinstance(key, str) or not _SAFE_KEY.match(key):
+    if not isinstance(key, str) or not _SAFE_KEY.fullmatch(key):   # match() lets "ok\n" in
         raise ValueError(
             f"State key {key!r} can only use letters, digits, '.', '_' and '-' "
             "(it becomes a file name).")

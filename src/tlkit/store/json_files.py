@@ -33,6 +33,16 @@ LOCK_NAME = ".tlkit-store.lock"
 FIX = ("Ask whoever looks after this computer to make it writable, or set TLKIT_STATE_DIR to "
        "a folder you can write to and restart Jupyter.")
 
+# One saved file holds one person's work on one page: a few KB. Far larger is not work done
+# on a page (a pasted document, a junk file) and would make each open and save slow.
+MAX_STATE_BYTES = 5 * 1024 * 1024
+TOO_LARGE = f"it is larger than the {MAX_STATE_BYTES // (1024 * 1024)} MB one saved file may hold"
+
+
+class _TooLarge(ValueError):
+    pass
+
+
 _PLAIN_REASONS = {errno.EACCES: "permission denied", errno.EPERM: "permission denied",
                   errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
                   errno.ENOTDIR: "part of that path is a file, not a folder",
@@ -51,18 +61,26 @@ def _plain(value: Any) -> Any:
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write atomically. A value JSON cannot hold raises TypeError before the disk is touched,
     so the previous save stays as it was."""
-    write_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=_plain))
+    write_atomic(path, _dumps(data))
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, default=_plain)
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
     """The JSON object in the file, None if there is no file; ValueError if it is not one."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_STATE_BYTES + 1)   # never more, however large the file
     except FileNotFoundError:
         return None
     except NotADirectoryError:        # the folder is really a file: nothing was saved there
         return None
-    data = json.loads(text)           # raises ValueError (JSONDecodeError) on broken text
+    if len(raw) > MAX_STATE_BYTES:
+        raise _TooLarge(TOO_LARGE)
+    # raises ValueError (JSONDecodeError) on broken text, RecursionError on deep nesting
+    data = json.loads(raw.decode("utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"it holds a JSON {type(data).__name__}, not a set of named fields")
     return data
@@ -113,8 +131,10 @@ class JsonFileStore(Store):
         try:
             data = read_json(path)
             return None if data is None else record_type.from_dict(data)
-        except (ValueError, UnicodeDecodeError) as err:   # broken JSON or RecordError
-            reason = str(err) if isinstance(err, RecordError) else "it is not readable JSON"
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:   # broken JSON,
+            # nested thousands deep, too large, or not a record (RecordError)
+            reason = str(err) if isinstance(err, (RecordError, _TooLarge)) \
+                else "it is not readable JSON"
             return self._set_aside(key, path, reason)
         except OSError as err:                            # e.g. no permission to read it
             return self._set_aside(key, path, err.strerror or str(err))
@@ -139,6 +159,12 @@ class JsonFileStore(Store):
     def put(self, key: str, record: Record) -> None:
         path = self.path(key)
         data = record.to_dict()
+        if len(_dumps(data).encode("utf-8")) > MAX_STATE_BYTES:
+            # Saving it would make a file the next open sets aside; the page keeps it instead.
+            raise StoreUnavailable(
+                f"this work is larger than the {MAX_STATE_BYTES // (1024 * 1024)} MB one saved "
+                "file may hold", "Shorten the longest text on the page (a pasted document, "
+                "perhaps); then it saves again.")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_json(path, data)

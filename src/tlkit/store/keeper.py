@@ -52,18 +52,25 @@ class Keeper(Generic[R]):
         (a view that does not save)."""
         try:
             saved = self.store.get(self.key, self.kind)
-            if check:
-                self.store.check()
         except RecordSetAside as err:
             self.problem = err
             return None
         except StoreUnavailable as err:
-            self.problem = err
-            if not self.keep_trying:
-                self.cannot_save = err
+            self._cannot_save(err)
             return None
+        if check:
+            try:
+                self.store.check()
+            except StoreUnavailable as err:
+                # Work that can be read is still shown (a read-only folder): only saving stops.
+                self._cannot_save(err)
         self.base = copy.deepcopy(saved)
         return saved
+
+    def _cannot_save(self, err: StoreUnavailable) -> None:
+        self.problem = err
+        if not self.keep_trying:
+            self.cannot_save = err
 
     def save(self, mine: R) -> Updated[R] | None:
         """Merge `mine` with what is stored (mine.merged(base, theirs)) and save it. Returns

@@ -64,6 +64,21 @@ def _number(value: Any) -> bool:
             and math.isfinite(value))
 
 
+# Seconds since 1970 up to the year 3000: a time further out (1e30) is no real moment, and
+# turning it into a date or a clock would stop the view every time it opens.
+LATEST_MOMENT = 32_503_680_000
+
+
+def _moment(value: Any) -> bool:
+    """A time in seconds since the epoch that a clock or a date can show."""
+    return _number(value) and 0 <= value <= LATEST_MOMENT
+
+
+# The most entries a list or a mapping in a record may hold: far more than a real session
+# needs, and few enough that opening and saving stay quick.
+MAX_ENTRIES = 5000
+
+
 def _text(data: dict, key: str, label: str, default: str = "") -> str:
     value = data.get(key)
     if value is None:
@@ -81,6 +96,9 @@ def _must_be(value: Any, kind: type, label: str, key: str, should: str,
     if not isinstance(value, kind):
         raise RecordError(f"The {label} {verb} '{key}' as {type(value).__name__}; "
                           f"it should {should}")
+    if len(value) > MAX_ENTRIES:
+        raise RecordError(f"The {label} {verb} {len(value):,} entries in '{key}', more than "
+                          f"the {MAX_ENTRIES:,} the kit keeps.")
 
 
 def _check_scores(scores: dict, where: str) -> None:
@@ -100,6 +118,7 @@ def _text_map(data: dict, key: str, label: str) -> dict[str, str]:
     value = data.get(key) or {}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise RecordError(f"The {label} has '{key}' as {value!r}; it should map names to text.")
+    _must_be(value, dict, label, key, "map names to text.")        # its length
     return {str(k): v for k, v in value.items()}
 
 

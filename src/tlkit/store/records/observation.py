@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from tlkit.store.records.core import (Record, RecordError, _check_scores, _mine_or_theirs,
-                                      _must_be, _number, _text)
+                                      _moment, _must_be, _text)
 
 # --- observation notes ----------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def _note(raw: Any, number: int) -> ObservedNote:
         raise RecordError(f"The {label} should be a set of named fields, not "
                           f"{type(raw).__name__}.")
     added_at = raw.get("added_at", 0.0)
-    if not _number(added_at):
+    if not _moment(added_at):
         raise RecordError(f"The {label} has 'added_at' {added_at!r}; it should be a time "
                           "in seconds.")
     look_for = _look_for(raw, "look_for", label)
@@ -102,11 +102,12 @@ class ObservationRecord(Record):
         raw_notes = data.get("notes") or []
         _must_be(raw_notes, list, label, "notes", "be a list of notes.")
         removed = data.get("removed") or []
+        _must_be(removed, list, label, "removed", "be a list of note ids.")
         if not isinstance(removed, list) or not all(isinstance(r, str) for r in removed):
             raise RecordError(f"The {label} has 'removed' as {removed!r}; it should be a "
                               "list of note ids.")
         started_at = data.get("started_at")
-        if started_at is not None and not _number(started_at):
+        if started_at is not None and not _moment(started_at):
             raise RecordError(f"The {label} has 'started_at' {started_at!r}; it should be a "
                               "time in seconds.")
         draft_tag = _look_for(data, "draft_tag", label)
