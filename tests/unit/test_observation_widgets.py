@@ -467,8 +467,10 @@ def test_facilitator_notes_and_the_view_name_the_same_steps_and_lists():
 
 def test_a_full_observation_refuses_another_note_and_keeps_it_in_the_box(monkeypatch):
     monkeypatch.setattr("tlkit.widgets.practice.observation_notes.MAX_ENTRIES", 2)
-    notes = ObservationNotes(state_key="obs-full", now=FakeTime())
+    clock = FakeTime()
+    notes = ObservationNotes(state_key="obs-full", now=clock)
     for text in ("one", "two", "three"):
+        clock.t += 1          # notes are kept in the order they were added
         notes.note_box.value = text
         _click(notes.add_button)
     assert [n.text for n in notes.notes] == ["one", "two"]
