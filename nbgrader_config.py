@@ -92,6 +92,15 @@ from tlkit.ops.autograde_skip import SkipWidgetCells  # noqa: E402
 
 _grading = Autograde.class_traits()["autograde_preprocessors"].default()
 _grading.insert(_grading.index(Execute), SkipWidgetCells)
+
+# A form activity's score and a reflection's text come from the answers file the learner
+# handed in, read here in this process after the notebook ran: whatever the learner's kernel
+# printed for those cells is replaced before nbgrader saves the grades (tlkit.ops.form_scores).
+from nbgrader.preprocessors import SaveAutoGrades  # noqa: E402
+
+from tlkit.ops.form_scores import ScoreForms  # noqa: E402
+
+_grading.insert(_grading.index(SaveAutoGrades), ScoreForms)
 c.Autograde.autograde_preprocessors = _grading
 
 # Feedback pages show no check's code (hidden tests included) and run nothing a learner wrote:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from support import ROOT
 from support.home import changes, snapshot
-from support.workers import worker_group
+from support.workers import slow_first, worker_group
 
 # Folders a run must leave as it found them: the user's home and the checkout's workspace/.
 _WATCHED: dict[Path, dict] = {}
@@ -74,6 +74,9 @@ def pytest_collection_modifyitems(items):
         layer = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
         if layer in _LAYER_MARKS:
             item.add_marker(getattr(pytest.mark, _LAYER_MARKS[layer]))
+    # The slow layers first and the many quick unit tests last, so the two workers end
+    # together instead of one waiting minutes while the other runs a server test.
+    items.sort(key=lambda item: slow_first(item.nodeid))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -81,6 +84,9 @@ def pytest_xdist_make_scheduler(config, log):
     """xdist's scope scheduling with the scopes above (its own loadgroup marks are not read
     under this pytest version)."""
     from xdist.scheduler import LoadScopeScheduling
+
+    # Work goes out in the order of the collection above, not by the size of each group.
+    config.option.loadscopereorder = False
 
     class ByWorkerGroup(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

@@ -12,6 +12,8 @@ from tlkit.lazy import lazy_exports
 _LAZY = {
     "AgendaView": "course.agenda",
     "activity_widget": "course.activity",
+    "ActivityForm": "course.activity_form",
+    "ReflectionBox": "course.reflection_box",
     "ProtocolPanel": "course.guide",
     "ProtocolRunner": "practice.protocol_runner",
     "ProtocolPresenter": "practice.presenter",

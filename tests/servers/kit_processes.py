@@ -54,12 +54,19 @@ class Running:
     def record_descendants(self) -> None:
         """Remember every process started so far (kernels live in their own groups)."""
         try:
-            for child in psutil.Process(self.proc.pid).children(recursive=True):
-                if child.pid not in self.seen:
-                    self.seen[child.pid] = child
-                    self.commands[child.pid] = " ".join(child.cmdline())
+            children = psutil.Process(self.proc.pid).children(recursive=True)
         except psutil.Error:
-            pass
+            return
+        for child in children:
+            # One child that ends meanwhile (a kernel) must not hide the others.
+            if child.pid in self.seen:
+                continue
+            try:
+                command = " ".join(child.cmdline())
+            except psutil.Error:
+                continue
+            self.seen[child.pid] = child
+            self.commands[child.pid] = command
 
     def listening_addresses(self) -> set[str]:
         """IP addresses the command's processes (servers and kernels) accept connections on."""

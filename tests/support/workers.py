@@ -37,3 +37,14 @@ def worker_group(nodeid: str) -> str:
     if len(parts) > 2 and parts[1] in _ONE_GROUP_PER_LAYER:
         return parts[1]
     return path
+
+
+# Layers by how long their groups run, slowest first (read from `--durations`): a slow group
+# handed out last would leave one worker idle while the other finishes it.
+SLOW_FIRST = ("servers", "sandbox", "browser", "hub", "course", "nbgrader", "live", "notebooks")
+
+
+def slow_first(nodeid: str) -> int:
+    parts = nodeid.split("/")
+    layer = parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
+    return SLOW_FIRST.index(layer) if layer in SLOW_FIRST else len(SLOW_FIRST)

@@ -57,3 +57,12 @@ def test_tests_that_share_a_costly_fixture_share_a_worker():
     assert worker_group("tests/browser/test_front_page.py::test_a") == "tests/browser/test_front_page.py"
     spread = "tests/notebooks/test_notebooks_run.py::test_notebook_runs_top_to_bottom[modules/x]"
     assert worker_group(spread) == spread
+
+
+def test_slow_layers_are_handed_out_before_the_quick_unit_tests():
+    from support.workers import slow_first
+
+    order = sorted(["tests/unit/test_a.py::t", "tests/notebooks/test_b.py::t",
+                    "tests/servers/test_c.py::t", "tests/browser/test_d.py::t"], key=slow_first)
+    assert order == ["tests/servers/test_c.py::t", "tests/browser/test_d.py::t",
+                     "tests/notebooks/test_b.py::t", "tests/unit/test_a.py::t"]
