@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tlkit.course.answers import ANSWERS_FILE, save_reflection
 from tlkit.portfolio.parts import (Part, Piece, gather, portfolio_html, reflections_part,
                                    register, render_readiness, written_reflections)
 from tlkit.store import JsonFileStore, PortfolioRecord, ReadinessRecord
@@ -118,20 +119,72 @@ def _notebook(path, cells):
                                 "nbformat_minor": 5}), encoding="utf-8")
 
 
-def _written(text):
-    return {"cell_type": "markdown", "source": text,
-            "metadata": {"nbgrader": {"grade": True, "solution": True}}}
+def _box(reflection_id):
+    return {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": f'ReflectionBox("{reflection_id}")'}
 
 
-def test_reflections_come_from_the_learner_s_copies_only(tmp_path):
-    _notebook(tmp_path / "teacher-roles" / "teacher-roles.ipynb",
-              [_written("My plan is to coach Ana."), _written("YOUR ANSWER HERE")])
-    _notebook(tmp_path / "conditions" / "conditions.ipynb",            # an author's copy
-              [_written("*Example plan.* Ours shows two gaps."),
-               {"cell_type": "code", "metadata": {}, "source": "### BEGIN SOLUTION\nx = 1"}])
+def test_reflections_are_what_the_learner_wrote_in_the_boxes(tmp_path):
+    folder = tmp_path / "teacher-roles"
+    folder.mkdir()
+    save_reflection("roles_reflection", "  My plan is to coach Ana.\n", folder)
     assert written_reflections(tmp_path, MODULES) == {"Teacher roles": "My plan is to coach Ana."}
     got = gather(JsonFileStore(tmp_path / "state"), MODULES, [reflections_part(tmp_path, MODULES)])
+    assert got[0].status == "included"
     assert got[0].pieces == (Piece("Reflection: Teacher roles", text="My plan is to coach Ana."),)
+    assert "My plan is to coach Ana." in portfolio_html("", got)
+
+
+def test_a_module_s_reflections_are_joined_in_the_notebook_s_order(tmp_path):
+    folder = tmp_path / "teacher-roles"
+    folder.mkdir()
+    save_reflection("roles_reflection", "First, my roles.", folder)
+    save_reflection("growth_reflection", "Then, my growth.", folder)   # sorts first in the file
+    _notebook(folder / "teacher-roles.ipynb", [_box("roles_reflection"),
+                                               _box("growth_reflection")])
+    assert written_reflections(tmp_path, MODULES) == {
+        "Teacher roles": "First, my roles.\n\nThen, my growth."}
+    (folder / "teacher-roles.ipynb").write_text("{not a notebook", encoding="utf-8")
+    # Without a readable notebook, the answers file's order is kept; nothing is lost.
+    assert written_reflections(tmp_path, MODULES) == {
+        "Teacher roles": "Then, my growth.\n\nFirst, my roles."}
+
+
+def test_an_empty_reflection_is_left_out(tmp_path):
+    folder = tmp_path / "teacher-roles"
+    folder.mkdir()
+    save_reflection("roles_reflection", "   \n  ", folder)
+    assert written_reflections(tmp_path, MODULES) is None
+    save_reflection("growth_reflection", "Coach two colleagues.", folder)
+    assert written_reflections(tmp_path, MODULES) == {"Teacher roles": "Coach two colleagues."}
+    got = gather(JsonFileStore(tmp_path / "state"), {},
+                 [reflections_part(tmp_path / "nowhere", MODULES)])
+    assert got[0].status == "not-started"
+
+
+def test_a_damaged_answers_file_is_skipped_quietly(tmp_path):
+    (tmp_path / "teacher-roles").mkdir()
+    (tmp_path / "teacher-roles" / ANSWERS_FILE).write_text("{broken", encoding="utf-8")
+    (tmp_path / "conditions").mkdir()
+    (tmp_path / "conditions" / ANSWERS_FILE).write_text(
+        json.dumps({"reflections": {"gaps": "Ours shows two gaps."}}), encoding="utf-8")
+    assert written_reflections(tmp_path, MODULES) == {
+        "Conditions and partnerships": "Ours shows two gaps."}
+    for damaged in ('["a list"]', json.dumps({"reflections": {"gaps": ["not", "text"]}}),
+                    json.dumps({"reflections": {"../gaps": "an id the boxes never write"}})):
+        (tmp_path / "conditions" / ANSWERS_FILE).write_text(damaged, encoding="utf-8")
+        assert written_reflections(tmp_path, MODULES) is None
+    # Reading never moves or rewrites the learner's file.
+    assert (tmp_path / "teacher-roles" / ANSWERS_FILE).read_text() == "{broken"
+
+
+def test_another_module_s_answers_do_not_leak(tmp_path):
+    for module_id, text in (("teacher-roles", "About my roles."), ("data-use", "My story."),
+                            ("conditions/teacher-roles", "Nested elsewhere.")):
+        (tmp_path / module_id).mkdir(parents=True)
+        save_reflection("reflection", text, tmp_path / module_id)
+    save_reflection("stray", "Written beside the modules.", tmp_path)
+    assert written_reflections(tmp_path, MODULES) == {"Teacher roles": "About my roles."}
 
 
 def test_the_view_saves_the_introduction_and_exports_the_page(everything, tmp_path):

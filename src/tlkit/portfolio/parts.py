@@ -5,8 +5,9 @@ the Store (read only) and `portfolio_html` makes one printable page.
 A part whose module is not in the course, or whose record was never saved, is "Not started
 yet" with the module where it is made (on screen; the printable page leaves it out). A record that cannot be read is named with the reason,
 and the rest of the portfolio is still gathered and exported. Nothing is included that the
-learner did not write or make: only their saved records and their written reflections (never
-an author's copy of a notebook, whose example answers are not theirs).
+learner did not write or make: only their saved records and what they wrote in the modules'
+reflection boxes (kept in each module's my-answers.json; the markers' example answers are
+never there).
 
 A module adds or corrects its part with `register(Part(...))`, or by editing its entry in
 PARTS below: the part's `kind` and `keys` must match what the module's widget saves.
@@ -15,6 +16,7 @@ PARTS below: the part's `kind` and `keys` must match what the module's widget sa
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -216,34 +218,42 @@ def render_explorer_choices(fields: dict[str, Any]) -> list[Piece]:
     return [Piece("The chart behind my data story", items=items)] if items else []
 
 
-# --- reflections written in the learner's notebooks -------------------------------------------
+# --- reflections written in the learner's boxes -----------------------------------------------
 
-PLACEHOLDER = "YOUR ANSWER HERE"
+_BOX = re.compile(r"""ReflectionBox\(\s*(["'])([A-Za-z0-9_-]+)\1""")
+
+
+def _box_order(folder: Path, module_id: str) -> list[str]:
+    """The reflection ids in the order the module's notebook shows their boxes (none if the
+    notebook cannot be read: the answers file's order is used then)."""
+    path = Path(folder) / module_id / f"{module_id}.ipynb"
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        sources = ["".join(c.get("source", "")) if isinstance(c.get("source"), list)
+                   else str(c.get("source", "")) for c in cells if c.get("cell_type") == "code"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return []
+    return [m.group(2) for source in sources for m in _BOX.finditer(source)]
 
 
 def written_reflections(folder: Path, modules: dict[str, str]) -> dict[str, Any] | None:
-    """The learner's written answers (nbgrader's hand-graded answer cells) in their copies of
-    the modules under `folder` (<folder>/<id>/<id>.ipynb), by module title. An author's copy
-    (it holds solutions) is skipped: its example answers are not the learner's."""
+    """The learner's written reflections, by module title: what they wrote in each module's
+    reflection boxes, kept in <folder>/<id>/my-answers.json (tlkit.course.answers). Several
+    reflections of one module are joined with a blank line, in the order the notebook shows
+    them; an empty one is left out, and an answers file that cannot be read is skipped."""
+    from tlkit.course.answers import AnswersError, read_answers
+
     found = {}
     for module_id, title in modules.items():
-        path = Path(folder) / module_id / f"{module_id}.ipynb"
         try:
-            notebook = json.loads(path.read_text(encoding="utf-8"))
-            cells = notebook["cells"]
-        except (OSError, ValueError, KeyError, TypeError):
+            reflections = read_answers(Path(folder) / module_id).reflections
+        except (AnswersError, OSError):
             continue
-        texts = ["".join(c.get("source", "")) if isinstance(c.get("source"), list)
-                 else str(c.get("source", "")) for c in cells]
-        if any("BEGIN SOLUTION" in t for t in texts):
-            continue
-        answers = [t.strip() for c, t in zip(cells, texts)
-                   if c.get("cell_type") == "markdown"
-                   and (c.get("metadata", {}).get("nbgrader") or {}).get("solution")
-                   and (c.get("metadata", {}).get("nbgrader") or {}).get("grade")
-                   and t.strip() and PLACEHOLDER not in t]
-        if answers:
-            found[title] = "\n\n".join(answers)
+        order = _box_order(folder, module_id)
+        ids = sorted(reflections, key=lambda r: order.index(r) if r in order else len(order))
+        texts = [reflections[r].strip() for r in ids if reflections[r].strip()]
+        if texts:
+            found[title] = "\n\n".join(texts)
     return found or None
 
 
@@ -252,7 +262,7 @@ def render_reflections(fields: dict[str, Any]) -> list[Piece]:
 
 
 def reflections_part(folder: Path, modules: dict[str, str]) -> Part:
-    """The learner's written reflections, read from their notebooks under `folder`."""
+    """The learner's written reflections, read from their module folders under `folder`."""
     return Part("reflections", "Written reflections", "", "reflections", (),
                 render_reflections, read=lambda _store: written_reflections(folder, modules))
 
