@@ -4,10 +4,12 @@ For each module: generate_assignment, then a handful of "students" submit and ar
 in a single `nbgrader autograde` call (nbgrader's gradebook is not safe for parallel writers,
 and one call pays the start-up cost once):
 
-  solution       the authors' notebook itself, solutions included (and written answers
-                 filled in)
-  released       the learner version, untouched
-  wrong-<n>      the solution with one answer cell replaced by the module's plausible wrong answer
+  solution       the authors' notebook itself, with an answers file holding every form's key
+                 and a few words in each reflection box
+  released       the learner version, untouched (no answers file: nothing answered)
+  wrong-<n>      the solution with one activity's answers replaced by its plausible wrong answer
+  forger         every answer wrong, and a cell added that replaces the checking function and
+                 prints full marks: grading must not believe it
   damaged        a file that is not a notebook at all
 """
 
@@ -19,8 +21,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader_run import (ROOT, cells_by_grade_id, is_manual_answer, nbgrader, read_nb,
+from nbformat.v4 import new_code_cell
+from nbgrader_run import (ROOT, answers_file, form_keys, nbgrader, read_nb, reflection_ids,
                           source_notebook, wrong_answers)
+
+from tlkit.course.answers import ANSWERS_FILE
 
 
 @dataclass
@@ -29,14 +34,15 @@ class GradedModule:
     build: Path
     release: Path                      # the released notebook
     autograde_log: str
-    wrong_students: dict[str, str]     # answer grade_id -> student id
+    wrong_students: dict[str, str]     # activity id -> student id
     scores: dict[str, dict[str, dict]]  # student -> grade_id -> nbgrader Grade.to_dict()
 
     def autograded(self, student: str):
         return read_nb(self.build / "autograded" / student / self.module / f"{self.module}.ipynb")
 
 
-def _submit(build: Path, student: str, module: str, nb=None, text: str | None = None) -> None:
+def _submit(build: Path, student: str, module: str, nb=None, text: str | None = None,
+            answers: str | None = None) -> None:
     folder = build / "submitted" / student / module
     folder.mkdir(parents=True)
     target = folder / f"{module}.ipynb"
@@ -44,6 +50,14 @@ def _submit(build: Path, student: str, module: str, nb=None, text: str | None = 
         target.write_text(text, encoding="utf-8")
     else:
         nbformat.write(nb, target)
+    if answers is not None:
+        (folder / ANSWERS_FILE).write_text(answers, encoding="utf-8")
+
+
+# What a hostile learner adds to a notebook: the checking function replaced, and full marks
+# printed as the cell's value for nbgrader to read.
+FORGERY = ("import tlkit.course.forms as F\nF.score_form = lambda *a, **k: None\n"
+           "import builtins\nbuiltins.score_form = F.score_form\n100")
 
 
 def _scores(build: Path, module: str, students: list[str]) -> dict:
@@ -64,24 +78,23 @@ def _scores(build: Path, module: str, students: list[str]) -> dict:
 def _grade(module: str, build: Path) -> GradedModule:
     nbgrader("generate_assignment", module, "--force", root=ROOT, build=build)
     release = build / "release" / module / f"{module}.ipynb"
-    solution = read_nb(source_notebook(module))
-
-    # A written answer left as released counts as blank (nbgrader scores it 0 and stops
-    # waiting for a grader), so the "solution" learner writes something in each one.
-    for cell in solution.cells:
-        if is_manual_answer(cell):
-            cell.source = "A sample answer written by the learner."
-    _submit(build, "solution", module, solution)
+    source = read_nb(source_notebook(module))
+    keys = form_keys(source)
+    written = {r: "A sample answer written by the learner." for r in reflection_ids(source)}
+    _submit(build, "solution", module, source, answers=answers_file(keys, written))
     shutil.copytree(release.parent, build / "submitted" / "released" / module)
     wrong_students = {}
-    for n, (answer_id, wrong) in enumerate(sorted(wrong_answers(module).items()), start=1):
-        nb = read_nb(source_notebook(module))
-        cells_by_grade_id(nb)[answer_id].source = wrong["code"]
-        wrong_students[answer_id] = f"wrong-{n}"
-        _submit(build, f"wrong-{n}", module, nb)
+    for n, (activity_id, wrong) in enumerate(sorted(wrong_answers(module).items()), start=1):
+        wrong_students[activity_id] = f"wrong-{n}"
+        _submit(build, f"wrong-{n}", module, source,
+                answers=answers_file({**keys, activity_id: wrong["values"]}, written))
+    forged = read_nb(release)
+    forged.cells.insert(0, new_code_cell(FORGERY))
+    everything_wrong = {a: {item: "" for item in key} for a, key in keys.items()}
+    _submit(build, "forger", module, forged, answers=answers_file(everything_wrong, {}))
     _submit(build, "damaged", module, text='{"cells": [')
 
-    students = ["solution", "released", "damaged", *wrong_students.values()]
+    students = ["solution", "released", "forger", "damaged", *wrong_students.values()]
     # No roster import: autograde adds a learner it has not met (nbgrader's create_student).
     # The damaged submission makes nbgrader exit 1 after grading everyone else.
     done = nbgrader("autograde", module, root=ROOT, build=build, check=False)

@@ -47,24 +47,45 @@ def is_autograded_test(cell) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
 
 
-def is_manual_answer(cell) -> bool:
+def is_hand_graded(cell) -> bool:
+    """A part a facilitator grades: a reflection's task cell (or a written answer cell)."""
     meta = nbgrader_meta(cell)
-    return bool(meta.get("grade")) and bool(meta.get("solution"))
+    return bool(meta.get("task")) or (bool(meta.get("grade")) and bool(meta.get("solution")))
 
 
-# nbgrader's blank for a written (markdown) answer; nbgrader_config.py keeps the default.
-WRITTEN_ANSWER_BLANK = "YOUR ANSWER HERE"
+def form_keys(nb) -> dict[str, dict]:
+    """{activity id: key} of each form activity's grade cell (its hidden `score_form` call)."""
+    from tlkit.ops.form_scores import score_call
+
+    found = {}
+    for cell in nb.cells:
+        if is_autograded_test(cell) and (call := score_call(cell.source)):
+            found[call[0]] = call[1]
+    return found
 
 
-def unblanked_written_answers(source, release) -> list[str]:
-    """grade_ids of manually graded markdown answers whose released text is not nbgrader's blank.
+def form_cell(nb, activity_id: str):
+    """The grade cell that shows and scores `activity_id`'s form."""
+    from tlkit.ops.form_scores import score_call
 
-    A model answer written outside the SOLUTION markers would ship to learners, and the
-    marker-based checks would not see it."""
-    released = cells_by_grade_id(release)
-    return [gid for gid, cell in cells_by_grade_id(source).items()
-            if is_manual_answer(cell) and cell.cell_type == "markdown"
-            and released[gid].source.strip() != WRITTEN_ANSWER_BLANK]
+    for cell in nb.cells:
+        if is_autograded_test(cell) and (score_call(cell.source) or ("",))[0] == activity_id:
+            return cell
+    raise AssertionError(f"No grade cell scores the form {activity_id!r}")
+
+
+def reflection_ids(nb) -> list[str]:
+    from tlkit.ops.form_scores import reflection_call
+
+    return [r for c in nb.cells if c.cell_type == "code" and (r := reflection_call(c.source))]
+
+
+def answers_file(activities: dict[str, dict], reflections: dict[str, str]) -> str:
+    """What the forms write in my-answers.json for these values."""
+    from tlkit.course.answers import Answers
+
+    return Answers({a: {k: str(v) for k, v in values.items()} for a, values in activities.items()},
+                   dict(reflections)).as_json()
 
 
 def source_notebook(module: str, root: Path = ROOT) -> Path:
@@ -72,20 +93,11 @@ def source_notebook(module: str, root: Path = ROOT) -> Path:
 
 
 def wrong_answers(module: str) -> dict:
-    """The module's plausible wrong answers: {answer grade_id: {"code": ..., "message": ...}}.
+    """The module's plausible wrong answers: {activity id: {"values": ..., "message": ...}}.
 
     They live in tests/nbgrader/wrong_answers.yaml, not in the notebook, so nothing that hints
     at an answer ships in the learner's release."""
     return yaml.safe_load(WRONG_ANSWERS.read_text(encoding="utf-8")).get(module) or {}
-
-
-def checking_cell_after(nb, answer_id: str):
-    """The first autograded test cell after the answer cell `answer_id`: the one that checks it."""
-    ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
-    for cell in nb.cells[ids.index(answer_id) + 1:]:
-        if is_autograded_test(cell):
-            return cell
-    raise AssertionError(f"No autograded test cell follows the answer cell {answer_id!r}")
 
 
 def read_nb(path: Path):

@@ -6,15 +6,15 @@ import re
 
 import nbformat
 import pytest
-from nbgrader_run import (ROOT, cells_by_grade_id, checking_cell_after, is_autograded_test,
-                          is_manual_answer, nbgrader_meta, read_nb, source_notebook,
-                          unblanked_written_answers, wrong_answers)
+from nbgrader_run import (ROOT, cells_by_grade_id, form_cell, form_keys, is_autograded_test,
+                          is_hand_graded, nbgrader_meta, read_nb, reflection_ids, source_notebook,
+                          wrong_answers)
 
 from tlkit.ops.release import module_ids
 from tlkit.ops.submissions import check_submission
 
 MODULES = module_ids(ROOT)
-WRONG = [(m, gid) for m in MODULES for gid in sorted(wrong_answers(m))]
+WRONG = [(m, a) for m in MODULES for a in sorted(wrong_answers(m))]
 SOLUTION_BLOCK = re.compile(r"BEGIN SOLUTION(.*?)END SOLUTION", re.S)
 HIDDEN_BLOCK = re.compile(r"BEGIN HIDDEN TESTS(.*?)END HIDDEN TESTS", re.S)
 
@@ -56,10 +56,13 @@ def test_release_is_the_learner_version(graded, module):
         for line in hidden:
             assert line not in released_cells[gid].source, f"{gid}: {line!r} reached learners"
 
-    # A written answer's example (e.g. a model plan) may sit outside any marker: only
-    # nbgrader's blank may reach learners.
-    assert not unblanked_written_answers(source, release), "an example answer reached learners"
-
+    # Learners answer in forms and boxes only: no answer cell, no code to type in.
+    assert not any(nbgrader_meta(c).get("solution") for c in release.cells)
+    # Each reflection box follows its task (the prompt a facilitator grades).
+    for reflection in reflection_ids(source):
+        box = next(n for n, c in enumerate(source.cells) if f'"{reflection}"' in c.source
+                   and c.cell_type == "code")
+        assert nbgrader_meta(source.cells[box - 1]).get("task"), reflection
 
 @pytest.mark.parametrize("module", MODULES)
 def test_solution_earns_every_autograded_point(graded, module):
@@ -70,9 +73,14 @@ def test_solution_earns_every_autograded_point(graded, module):
     assert tests, f"{module} has no autograded test cells"
     for gid in tests:
         assert scores[gid]["auto_score"] == scores[gid]["max_score"] > 0, (gid, result.autograde_log)
-    for gid, cell in source.items():
-        if is_manual_answer(cell):
-            assert scores[gid]["needs_manual_grade"], f"{gid} should wait for a facilitator"
+    hand_graded = [gid for gid, cell in source.items() if is_hand_graded(cell)]
+    assert hand_graded, f"{module} has no part a facilitator grades"
+    for gid in hand_graded:
+        assert scores[gid]["needs_manual_grade"], f"{gid} should wait for a facilitator"
+    # The reflection reached the graded notebook as the learner wrote it, as plain text.
+    shown = "".join(out.get("text", "") for c in result.autograded("solution").cells
+                    for out in c.get("outputs", []))
+    assert "A sample answer written by the learner." in shown
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -86,27 +94,37 @@ def test_released_version_earns_nothing(graded, module):
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_every_code_answer_has_a_plausible_wrong_answer(module):
-    source = read_nb(source_notebook(module))
-    answers = [nbgrader_meta(c)["grade_id"] for c in source.cells
-               if nbgrader_meta(c).get("solution") and not nbgrader_meta(c).get("grade")
-               and c.cell_type == "code"]
-    missing = sorted(set(answers) - set(wrong_answers(module)))
+def test_every_form_has_a_plausible_wrong_answer(module):
+    activities = set(form_keys(read_nb(source_notebook(module))))
+    assert activities, f"{module} has no checked activity"
+    missing = sorted(activities - set(wrong_answers(module)))
     assert not missing, f"add entries for {missing} to tests/nbgrader/wrong_answers.yaml"
 
 
-@pytest.mark.parametrize(("module", "answer_id"), WRONG)
-def test_wrong_answer_scores_zero_with_its_message(graded, module, answer_id):
+@pytest.mark.parametrize(("module", "activity_id"), WRONG)
+def test_a_wrong_answer_loses_its_share_with_its_message(graded, module, activity_id):
     result = graded(module)
-    student = result.wrong_students[answer_id]
-    message = wrong_answers(module)[answer_id]["message"]
-    check = nbgrader_meta(checking_cell_after(read_nb(source_notebook(module)), answer_id))["grade_id"]
+    student = result.wrong_students[activity_id]
+    message = wrong_answers(module)[activity_id]["message"]
+    check = nbgrader_meta(form_cell(read_nb(source_notebook(module)), activity_id))["grade_id"]
 
-    assert result.scores[student][check]["auto_score"] == 0
+    score = result.scores[student][check]
+    # Partial credit: each item right keeps its share, the wrong ones lose theirs.
+    assert 0 <= score["auto_score"] < score["max_score"], score
     graded_cell = cells_by_grade_id(result.autograded(student))[check]
-    shown = "\n".join(str(out.get("evalue", "")) + "".join(out.get("traceback", []))
-                      + str(out.get("text", "")) for out in graded_cell.outputs)
+    shown = "\n".join(str(out.get("text", "")) for out in graded_cell.outputs)
     assert message in shown, f"{check} does not tell the learner {message!r}; it shows {shown!r}"
+    key = form_keys(read_nb(source_notebook(module)))[activity_id]
+    assert not any(f"{item}: {answer}" in shown for item, answer in key.items())
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_forged_check_in_the_kernel_changes_no_score(graded, module):
+    result = graded(module)
+    source = cells_by_grade_id(read_nb(source_notebook(module)))
+    for gid, cell in source.items():
+        if is_autograded_test(cell):
+            assert result.scores["forger"][gid]["auto_score"] == 0, gid
 
 
 @pytest.mark.parametrize("module", MODULES)

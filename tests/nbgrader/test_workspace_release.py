@@ -10,7 +10,7 @@ import datetime as dt
 
 import nbformat
 import pytest
-from nbgrader_run import nbgrader, read_nb, unblanked_written_answers, write_demo_course
+from nbgrader_run import nbgrader, read_nb, write_demo_course
 
 from tlkit.course.manifest import add_module
 from tlkit.ops.release import ReleaseError, prepare_workspace
@@ -94,25 +94,3 @@ def test_a_broken_module_gives_a_plain_message(course, tmp_path):
     assert "module 'broken'" in message and "modules/broken/" in message
     assert "not appear to be JSON" in message
     assert "Traceback" not in message and 'File "' not in message
-
-
-def test_an_example_outside_the_solution_markers_is_caught(course):
-    from nbformat.v4 import new_markdown_cell
-
-    def written(grade_id, text):
-        return new_markdown_cell(text, metadata={"nbgrader": {
-            "schema_version": 3, "grade": True, "solution": True, "locked": False,
-            "points": 1, "grade_id": grade_id}})
-
-    path = course / "modules" / "demo" / "demo.ipynb"
-    source = read_nb(path)
-    source.cells += [
-        written("plan-whole-cell", "*Example plan.* Present first, then ask the team."),
-        written("plan-leaky", "*Example plan.* Present first.\n### BEGIN SOLUTION\n"
-                              "Then ask the team.\n### END SOLUTION"),
-    ]
-    nbformat.write(source, path)
-    nbgrader("generate_assignment", "demo", root=course, build=None)
-
-    release = read_nb(course / "build" / "release" / "demo" / "demo.ipynb")
-    assert unblanked_written_answers(source, release) == ["plan-leaky"]

@@ -55,7 +55,7 @@ class ActivityForm(widgets.VBox):
             box = widgets.Dropdown(options=options, value="", description=item.name,
                                    style=_WIDE, layout=widgets.Layout(width="auto"))
         else:
-            box = widgets.Text(value="", description=item.name, placeholder="a percent, e.g. 40",
+            box = widgets.Text(value="", description=item.name, placeholder="a number, e.g. 40",
                                continuous_update=True, style=_WIDE,
                                layout=widgets.Layout(width="auto", max_width="34em"))
         box.add_class("tlkit-form-field")

@@ -1,29 +1,19 @@
-"""Checked activities in a module notebook: formative feedback while a teacher studies, a plain
-failure while nbgrader grades.
+"""Checked activities: their definitions and their answer keys as salted digests.
 
-A check cell in a module shows one line, `check_activity("clarify_probe")`. The activity's
-definition is a YAML file (content/activities/<id>.yaml, or activities/<id>.yaml beside the
-notebook for a course's own modules) listing its items, the accepted labels and spellings, a
-hint per item and the answer key as salted SHA-256 digests. The digests keep the key out of
-plain sight (the learner's copy of the kit holds them); they are not a secret from someone who
-tries every label, and the graded score never relies on them: the grade cell's hidden tests
-carry the key itself (`expect_answers`), and only authors see those.
-
-Two modes:
-- studying (no NBGRADER_EXECUTION): never raise. Show a plain box saying what is missing and
-  which items to reconsider, with a hint that teaches the distinction, and let Run All go on.
-- grading (nbgrader sets NBGRADER_EXECUTION during validate and autograde): a missing, blank or
-  unreadable answer raises CheckFailed, an AssertionError whose traceback is the sentence
-  itself, so nbgrader's Validate dialog and feedback show one sentence and the cell scores 0.
+An activity is a YAML file (content/activities/<id>.yaml, or activities/<id>.yaml beside the
+notebook for a course's own modules) listing its items, the labels and their spellings, a hint
+per item and the accepted answers as salted SHA-256 digests. A learner answers in a form
+(tlkit.widgets.course.activity_form); tlkit.course.forms reviews and scores what the form holds.
+The digests keep the key out of plain sight in the learner's copy; they are not a secret from
+someone who tries every label, and the graded score never relies on them: the grade cell's
+hidden tests carry the key itself (`score_form`), and only authors see those.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -34,9 +24,7 @@ from tlkit.settings import CONTENT
 
 ACTIVITIES_DIR = CONTENT / "activities"
 LOCAL_FOLDER = "activities"   # beside the notebook: a course's own module activities
-RUN_FIRST = "Run the answer cell above first, then this one."
 KINDS = ("labels", "percents")
-_MISSING = object()
 
 
 class ActivityError(ValueError):
@@ -74,7 +62,7 @@ class Item:
 class Activity:
     id: str
     kind: str                       # "labels" or "percents"
-    answers: tuple[str, ...]        # the variable(s) the answer cell sets
+    answers: tuple[str, ...]        # unused by forms; kept so older files still load
     salt: str
     items: tuple[Item, ...]
     labels: tuple[Label, ...] = ()
@@ -149,7 +137,7 @@ def _activity(data: Any, path: Path, activity_id: str) -> Activity:
     kind = need(data.get("kind"), "'kind'")
     if kind not in KINDS:
         raise ActivityError(f"{where}: kind {kind!r} should be one of {', '.join(KINDS)}.")
-    answers = need(data.get("answers"), "'answers' (the answer cell's variable names)")
+    answers = data.get("answers") or ()     # older files name the answer cell's variables
     answers = (answers,) if isinstance(answers, str) else tuple(str(a) for a in answers)
     labels = tuple(
         Label(str(name), tuple(_spelling(s) for s in [name, *(info or {}).get("spellings", [])]),
@@ -181,39 +169,10 @@ def _spelling(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().strip(".!?\"'").strip().lower()
 
 
-# --- reviewing an answer --------------------------------------------------------------------
+# --- reading an answer ---------------------------------------------------------------------
 
-@dataclass
-class Review:
-    problems: list[str] = field(default_factory=list)     # missing, blank or unreadable
-    reconsider: list[str] = field(default_factory=list)   # answered, but worth another look
-    answered: int = 0
-
-    @property
-    def complete(self) -> bool:
-        return not self.problems
-
-    @property
-    def all_right(self) -> bool:
-        return not self.problems and not self.reconsider
-
-    def _ipython_display_(self) -> None:
-        # A check cell ends with its call: the box it showed is the whole answer, so the value
-        # itself shows nothing (no "Review(...)" line, nothing for nbgrader to read as a score).
-        pass
-
-
-def review(activity: Activity, namespace: Mapping[str, Any]) -> Review:
-    """What is missing and which answers to reconsider, in plain sentences. Never raises."""
-    values = [namespace.get(name, _MISSING) for name in activity.answers]
-    if any(value is _MISSING for value in values):
-        return Review(problems=[RUN_FIRST])
-    if activity.kind == "labels":
-        return _review_labels(activity, values[0])
-    return _review_percents(activity, dict(zip(activity.answers, values)))
-
-
-def _label_of(activity: Activity, answer: Any) -> str | None:
+def label_of(activity: Activity, answer: Any) -> str | None:
+    """The label an answer names, whatever its case, spacing or spelling; None if none."""
     spelling = _spelling(answer)
     for label in activity.labels:
         if spelling in label.spellings:
@@ -221,144 +180,7 @@ def _label_of(activity: Activity, answer: Any) -> str | None:
     return None
 
 
-def _review_labels(activity: Activity, answer: Any) -> Review:
-    result = Review()
-    name = activity.answers[0]
-    if not isinstance(answer, dict):
-        result.problems.append(f"Keep the answer in the shape it started in: {name} = "
-                               "{ \"Q1\": \"...\", ... }. Undo your last change or copy the "
-                               "lines back from the text above.")
-        return result
-    blank = []
-    for item in activity.items:
-        if item.id not in answer:
-            result.problems.append(f"{item.name} is missing. Put back the line for {item.id} "
-                                   f"and label it.")
-            continue
-        given = answer[item.id]
-        if not str(given if given is not None else "").strip():
-            blank.append(item.name)
-            continue
-        label = _label_of(activity, given)
-        if label is None:
-            result.problems.append(
-                f"{item.name} says {given!r}, which is not one of the "
-                f"{_count(len(activity.labels))} labels. Check the spelling: "
-                f"{activity.label_names()}.")
-            continue
-        result.answered += 1
-        if answer_digest(activity.salt, item.id, label) not in item.digests:
-            result.reconsider.append(f"{item.name}: {item.hints.get(label, item.hint)}")
-    if blank:
-        which = _join(blank)
-        verb = "does" if len(blank) == 1 else "do"
-        result.problems.insert(0, f"{which} {verb} not have a label yet. Type "
-                                  f"{activity.label_names()} between the quotes.")
-    return result
-
-
-def _percent(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.strip().rstrip("%").strip()
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _review_percents(activity: Activity, answers: Mapping[str, Any]) -> Review:
-    result = Review()
-    for item in activity.items:
-        given = answers.get(item.id)
-        number = _percent(given)
-        if number is None:
-            result.problems.append(
-                f"{item.id} is not a number yet (it is {given!r}). Replace None with a "
-                f"percent, for example 40 or 72.5.")
-            continue
-        if not 0 <= number <= 100:
-            result.problems.append(f"{item.id} is {number:g}; a percent is between 0 and 100.")
-            continue
-        result.answered += 1
-        if answer_digest(activity.salt, item.id, str(whole_percent(number))) in item.digests:
-            continue
-        hint = next((h for value, tol, h in item.near if abs(number - value) <= tol), item.hint)
-        result.reconsider.append(f"{item.name}: {hint}")
-    return result
-
-
-def _count(n: int) -> str:
-    return ("no", "one", "two", "three", "four", "five", "six")[n] if n <= 6 else str(n)
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-# --- what a notebook cell calls -------------------------------------------------------------
-
-def grading() -> bool:
-    """True while nbgrader validates or autogrades (it sets NBGRADER_EXECUTION)."""
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
-
-
-def check_activity(activity_id: str, namespace: Mapping[str, Any] | None = None) -> Review:
-    """The visible check. Reads the answers from the notebook (the caller's globals), so a check
-    run before its answer cell can say so instead of failing with a NameError."""
-    namespace = sys._getframe(1).f_globals if namespace is None else namespace
-    try:
-        activity = load_activity(activity_id)
-    except ActivityError as error:
-        if grading():
-            raise CheckFailed(str(error)) from None
-        _show("problem", [f"This check could not be loaded: {error} Tell your facilitator; "
-                          "your answer is kept."])
-        return Review(problems=[str(error)])
-    result = review(activity, namespace)
-    if grading():
-        if result.problems:
-            raise CheckFailed("\n".join(result.problems)) from None
-        print("Every answer is filled in. It is checked when your work is collected.")
-        return result
-    if result.problems == [RUN_FIRST]:
-        _show("note", [RUN_FIRST])
-    elif result.all_right:
-        _show("done", ["All your answers fit. Well done."])
-    else:
-        lines = list(result.problems)
-        if result.problems:
-            lines.append("Nothing stops here: carry on reading, and come back to this activity "
-                         "when you are ready (run the answer cell, then this one).")
-        if result.reconsider:
-            lines.append(f"Worth another look ({len(result.reconsider)} of "
-                         f"{len(activity.items)}):")
-            lines.extend(result.reconsider)
-        elif result.answered:
-            lines.append("The answers you have given so far fit.")
-        _show("note", lines)
-    return result
-
-
-def expect_answers(activity_id: str, key: Mapping[str, Any],
-                   namespace: Mapping[str, Any] | None = None) -> None:
-    """The graded check, for a grade cell's hidden tests: `key` is the answer key itself. Raises
-    CheckFailed naming each item to reconsider, with its hint (never the right answer)."""
-    namespace = sys._getframe(1).f_globals if namespace is None else namespace
-    activity = load_activity(activity_id)
-    keyed = Activity(activity.id, activity.kind, activity.answers, activity.salt,
-                     tuple(Item(i.id, i.name, tuple(accepted_digests(activity.kind, activity.salt,
-                                                                     i.id, key[i.id])),
-                                i.hint, i.hints, i.near) for i in activity.items),
-                     activity.labels, activity.path)
-    result = review(keyed, namespace)
-    if result.problems:
-        raise CheckFailed("\n".join(result.problems))
-    if result.reconsider:
-        raise CheckFailed("Worth another look:\n" + "\n".join(result.reconsider))
-
+# --- what a check shows ---------------------------------------------------------------------
 
 _STYLES = {"note": ("#fff8e1", "#f9a825"), "problem": ("#fdecea", "#c62828"),
            "done": ("#e8f5e9", "#2e7d32")}
@@ -371,9 +193,3 @@ def box_html(kind: str, lines: list[str]) -> str:
     return (f'<div class="tlkit-check tlkit-check-{kind}" role="status" style="background:'
             f'{background};border-left:6px solid {border};padding:0.6em 1em;font-size:1.1em;'
             f'color:#1a1a1a">{body}</div>')
-
-
-def _show(kind: str, lines: list[str]) -> None:
-    from IPython.display import display   # only where a notebook shows the box
-
-    display({"text/html": box_html(kind, lines), "text/plain": "\n".join(lines)}, raw=True)

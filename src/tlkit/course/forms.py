@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from tlkit.course.checks import (Activity, Item, _label_of, accepted_digests, answer_digest,
+from tlkit.course.checks import (Activity, Item, accepted_digests, answer_digest, label_of,
                                  whole_percent)
 
 _FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
@@ -63,8 +63,8 @@ def read_percent(text: str) -> tuple[float | None, str]:
                       "1/4 is 25.")
     number = _NUMBER.match(text)
     if not number:
-        return None, (f"“{text}” is not a number. Type a percent with digits, for "
-                      "example 40 or 72.5 (a % sign is fine).")
+        return None, (f"“{text}” is not a number. Type it with digits, for example 40 "
+                      "or 72.5 (a % sign is fine).")
     value = float(number.group(1).replace(",", "."))
     if not math.isfinite(value):
         return None, f"“{text}” is not a number."
@@ -98,7 +98,7 @@ def _review_label(activity, item, given, result, unanswered) -> None:
     if not given:
         unanswered.append(item.name)
         return
-    label = _label_of(activity, given)
+    label = label_of(activity, given)
     if label is None:     # only a hand-edited answers file can hold this
         result.missing.append(f"{item.name}: “{given}” is not one of the choices.")
         return
