@@ -1,7 +1,8 @@
 """Check a learner's notebook before it is graded, and explain any problem in plain words.
 
 nbgrader's autograde either stops with a traceback on a notebook that is not valid JSON, or
-quietly grades a notebook whose answer or test cells were deleted (those cells score
+quietly grades a notebook whose graded cells were deleted (an activity's graded cell, a check,
+a code answer, or a reflection's question, which nbgrader marks as a task cell: those score
 nothing and nobody is told). This check finds both, so a facilitator or learner can fix the
 file first.
 """
@@ -18,13 +19,32 @@ import nbformat
 from nbformat.reader import NotJSONError
 
 
-def _graded_ids(nb: nbformat.NotebookNode) -> list[str]:
-    ids = []
+def _graded_cells(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Every cell that is graded or holds an answer, by grade id, with what it is in words: a
+    graded activity or check, a code answer, or a reflection's question (a task cell, graded
+    by hand)."""
+    cells = {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if (meta.get("grade") or meta.get("solution")) and meta.get("grade_id"):
-            ids.append(meta["grade_id"])
-    return ids
+        if (meta.get("grade") or meta.get("solution") or meta.get("task")) \
+                and meta.get("grade_id"):
+            cells.setdefault(meta["grade_id"], _what(meta))
+    return cells
+
+
+def _graded_ids(nb: nbformat.NotebookNode) -> list[str]:
+    return list(_graded_cells(nb))
+
+
+_QUESTION = "a reflection's question, graded by hand"
+
+
+def _what(meta: dict) -> str:
+    if meta.get("task"):
+        return _QUESTION
+    if meta.get("solution"):
+        return "an answer cell"
+    return "an activity or check cell"
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -65,16 +85,15 @@ def check_submission(path: Path | str, released: Path | str) -> list[str]:
         return [f"There is no released notebook at {released} to check {path.name} against. "
                 + fix]
     try:
-        expected = _graded_ids(_read(released))
+        expected = _graded_cells(_read(released))
     except Exception as err:  # the same ways of failing as the learner's copy above
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         return [f"The released notebook {released} cannot be opened ({reason}), so "
                 f"{path.name} cannot be checked against it. " + fix]
-    missing = [gid for gid in expected if gid not in present]
     return [
-        f"{path.name} is missing the cell '{gid}' (an answer or check cell, probably deleted "
-        f"by accident). Open a fresh copy of {released.name}, copy that cell back into your "
-        f"notebook in the same place, and save." for gid in missing
+        f"{path.name} is missing the cell '{gid}' ({what}, probably deleted by accident). "
+        f"Open a fresh copy of {released.name}, copy that cell back into your notebook in the "
+        f"same place, and save." for gid, what in expected.items() if gid not in present
     ]
 
 
@@ -193,16 +212,23 @@ def inspect_submission(path: Path | str, released: Path | str) -> tuple[list[Fin
         kept.append(cell)
     nb.cells = kept
 
-    expected = _graded_ids(original)
-    for gid in expected:
+    expected = _graded_cells(original)
+    for gid, what in expected.items():
         if gid not in seen:
             findings.append(Finding(
-                "cell-deleted", GRADE, f"{path.name} is missing the cell '{gid}' (deleted by "
-                f"accident?); it scores nothing until it is back. Restore the cell from the "
-                f"released copy ({fresh}) in the same place, and save."))
+                "cell-deleted", GRADE, f"{path.name} is missing the cell '{gid}' ({what}; "
+                f"deleted by accident?); it scores nothing until it is back. Restore the cell "
+                f"from the released copy ({fresh}) in the same place, and save."))
     before = _locked_sources(original)
     for gid, source in _locked_sources(nb).items():
         if gid in before and source.strip() != before[gid].strip():
+            if expected.get(gid) == _QUESTION:
+                findings.append(Finding(
+                    "cell-edited", GRADE, f"{path.name}: the reflection's question '{gid}' was "
+                    "changed. Grading used the released question, not the changed one. Restore "
+                    f"the question from the released copy ({fresh}); your own words go in the "
+                    "box below it."))
+                continue
             findings.append(Finding(
                 "cell-edited", GRADE, f"{path.name}: the check cell '{gid}' was changed. "
                 "Grading used the released check, not the changed one. Restore the check "
@@ -219,8 +245,9 @@ def inspect_submission(path: Path | str, released: Path | str) -> tuple[list[Fin
 
 
 def findings_after_grading(autograded: Path | str, timeout: int | None = None) -> list[Finding]:
-    """What went wrong while the notebook ran: a cell stopped at its time limit, or a cell
-    that is not an answer or a check stopped with an error (the checks after it then fail)."""
+    """What went wrong while the notebook ran: a cell stopped at its time limit, or a code
+    cell that is not graded (a course's own code answer, or any other code cell) stopped with
+    an error (the checks after it may then fail)."""
     path = Path(autograded)
     try:
         nb = _read(path)
@@ -245,15 +272,20 @@ def findings_after_grading(autograded: Path | str, timeout: int | None = None) -
         elif not meta.get("grade"):
             value = str(errors[0].get("evalue", ""))[:120]
             problem, line = _plain_error(ename, value)
-            kind = "the answer cell" if meta.get("solution") else "the code cell"
+            # Only a course's own code answers are answer cells; the kit's modules are answered
+            # in forms and boxes, whose cells are never the learner's to edit.
+            answer = bool(meta.get("solution"))
+            kind = "the answer cell" if answer else "the code cell"
             heading = _heading_before(nb.cells, number - 1)
             where = f"{kind} under '{heading}' (cell {number})" if heading else \
                 f"{kind} at position {number}"
             fix = f"Fix line {line} of that cell" if line else "Fix that cell"
+            fix = (f"The checks after it could not see the answers. {fix} (the answers in it "
+                   "stay)" if answer else f"The checks after it may have failed because of it. "
+                   f"{fix}, or copy it back from a fresh copy of {path.name}")
             found.append(Finding(
-                "error", GRADE, f"{path.name}: {where} could not run: {problem}. The checks after it "
-                f"could not see the answers. {fix} (the answers in it stay), run the notebook "
-                f"from the top and submit again. (Python said: {ename}"
+                "error", GRADE, f"{path.name}: {where} could not run: {problem}. {fix}, run the "
+                f"notebook from the top and submit again. (Python said: {ename}"
                 f"{': ' + value if value else ''})"))
     return found
 
