@@ -73,9 +73,11 @@ c.ExecutePreprocessor.timeout = 60
 # it to shut down and waiting (about 0.3 s less per submission when grading).
 c.ExecutePreprocessor.shutdown_kernel = "immediate"
 
-# In the learner's copy an answer region becomes this comment instead of nbgrader's default
-# `raise NotImplementedError()`: each answer cell already starts with a blank template (empty
-# quotes, None) that the checks reject, so a teacher never has to delete a line of code.
+# The kit's modules have no code answers (learners answer in forms and reflection boxes); this
+# is for a course's own module that asks for one. In the learner's copy its answer region
+# becomes this comment instead of nbgrader's default `raise NotImplementedError()`: give the
+# answer cell a blank template (empty quotes, None) that its checks reject, so a teacher never
+# has to delete a line of code.
 c.ClearSolutions.code_stub = {"python": "# Type your answer in the lines above, then run this cell."}
 
 # The exchange (where released modules wait for learners and their submissions arrive) is a

@@ -1,11 +1,14 @@
 """In the learner's copy, code a teacher does not type is folded away.
 
-A module notebook shows widgets and checks through code cells (`from tlkit.widgets import …`,
-`check_activity("…")`). Teachers need what those cells show, not the code. This nbgrader
-preprocessor, early in the release chain (nbgrader_config.py), marks every code cell that is not
-an answer cell with JupyterLab's `"jupyter": {"source_hidden": true}`: the cell still runs and
-shows its output, and its code stays one click away. Answer cells (nbgrader `solution` cells)
-stay open, since a teacher types in them.
+A module notebook shows its widgets, its activity forms and its reflection boxes through code
+cells (`from tlkit.widgets import …`, `ActivityForm("…")`, `ReflectionBox("…")`). Teachers need
+what those cells show, not the code: they answer in the forms and boxes, never in code. This
+nbgrader preprocessor, early in the release chain (nbgrader_config.py), marks every code cell
+that is not an answer cell with JupyterLab's `"jupyter": {"source_hidden": true}`: the cell
+still runs and shows its output, and its code stays one click away. The kit's modules have no
+answer cells, so a learner's copy of them shows no code at all; a course's own module may still
+ask for code answers (nbgrader `solution` cells), and those stay open, since a teacher types in
+them.
 
 A folded cell still shows its first line beside the "…" (JupyterLab's placeholder), so the
 code is made to start with a blank line: the placeholder then shows the "…" alone. This runs
