@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from voila_pages import ROOT, free_port
 
 from tlkit.ops import release
+from tlkit.ops.learner_view import visible_code_lines
 from tlkit.serve import servers as serve
 
 TOKEN = "tlkit-learner-lab-test"
@@ -170,8 +171,8 @@ def test_the_first_screen_is_start_here_not_the_launcher(learner_lab, new_page):
     workspace, port = learner_lab
     first = serve.start_page(ROOT)
     learner_copy = json.loads((workspace / first.split("/tree/", 1)[1]).read_text("utf-8"))
-    answers = sum(1 for c in learner_copy["cells"]
-                  if c["cell_type"] == "code" and c["metadata"].get("nbgrader", {}).get("solution"))
+    # Answers go in forms and boxes: the learner's copy shows not one line of code.
+    assert sum(visible_code_lines(c) for c in learner_copy["cells"]) == 0
     for address in (f"http://127.0.0.1:{port}{first}?token={TOKEN}",
                     f"http://127.0.0.1:{port}/?token={TOKEN}"):
         page = new_page().page
@@ -182,12 +183,13 @@ def test_the_first_screen_is_start_here_not_the_launcher(learner_lab, new_page):
         assert page.locator(".jp-Launcher").count() == 0, address
         tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
         assert tab.inner_text().strip() == "start-here.ipynb", address
-        # No code on screen but the answer cells' (an editor still filling in reads empty).
-        # Only this notebook: JupyterLab may restore other tabs, kept in the page but hidden.
+        # No code on screen at all (an editor still filling in reads empty). Only this
+        # notebook: JupyterLab may restore other tabs, kept in the page but hidden.
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-        shown = [t for t in notebook.locator(".jp-CodeCell .cm-content").all_inner_texts() if t]
-        assert shown and all("between the quotes" in text for text in shown), shown
-        assert notebook.locator(".jp-CodeCell .cm-editor").count() <= answers, address
+        shown = [t for t in notebook.locator(".jp-CodeCell .cm-content").all_inner_texts()
+                 if t.strip()]
+        assert shown == [], shown
+        assert notebook.locator(".jp-CodeCell .cm-editor").count() == 0, address
         # A folded cell shows the "…" alone, not its first line of code.
         folded = notebook.locator(".jp-InputPlaceholder .jp-PlaceholderText").all_inner_texts()
         assert folded and not any(text.strip() for text in folded), folded
