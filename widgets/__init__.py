@@ -13,6 +13,7 @@ _LAZY = {
     "AgendaView": "course.agenda",
     "activity_widget": "course.activity",
     "ActivityForm": "course.activity_form",
+    "activity_form": "course.form_cell",
     "ReflectionBox": "course.reflection_box",
     "ProtocolPanel": "course.guide",
     "ProtocolRunner": "practice.protocol_runner",

@@ -1,5 +1,5 @@
-"""The learner's copy shows a teacher no code but the answers they type: widget and check cells
-have their input folded away, and a check shows its box and nothing else."""
+"""The learner's copy shows a teacher no code: every code cell (forms, boxes, widgets) has its
+input folded away, and a form cell shows its form and nothing else."""
 
 from __future__ import annotations
 
@@ -22,24 +22,22 @@ def workspace(tmp_path_factory):
 
 
 @pytest.mark.parametrize("module", module_ids())
-def test_no_code_shows_but_the_answer_cells(workspace, module):
+def test_no_code_shows(workspace, module):
     nb = read_nb(workspace / module / f"{module}.ipynb")
     shown = {cell.get("id"): visible_code_lines(cell) for cell in nb.cells
-             if not is_answer_cell(cell) and visible_code_lines(cell)}
+             if visible_code_lines(cell)}
     assert shown == {}, f"{module}: code lines a teacher sees, by cell: {shown}"
+    assert not any(is_answer_cell(cell) for cell in nb.cells), "a cell asks for typed code"
     # A folded cell shows its first line beside the "…": that line is blank.
-    previews = [placeholder_text(cell) for cell in nb.cells
-                if cell.cell_type == "code" and not is_answer_cell(cell)]
+    previews = [placeholder_text(cell) for cell in nb.cells if cell.cell_type == "code"]
     assert previews and not any(text.strip() for text in previews), previews
-    answers = [cell for cell in nb.cells if cell.cell_type == "code" and is_answer_cell(cell)]
-    assert all(visible_code_lines(cell) for cell in answers), "an answer cell was folded away"
 
 
-def test_a_check_shows_its_box_and_no_value(workspace, monkeypatch):
+def test_a_form_shows_itself_and_no_value(workspace, monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     nb = run_notebook(workspace / "start-here" / "start-here.ipynb", allow_errors=True)
-    checks = [cell for cell in nb.cells if "check_activity(" in cell.source]
-    assert checks
-    for cell in checks:
-        kinds = [out.output_type for out in cell.outputs]
-        assert kinds == ["display_data"], kinds       # the box, and no "Review(...)" result
+    forms = [cell for cell in nb.cells if "activity_form(" in cell.source]
+    assert len(forms) == 2
+    for cell in forms:
+        [shown] = cell.outputs       # the form itself, and no repr line or message under it
+        assert "application/vnd.jupyter.widget-view+json" in shown["data"], shown

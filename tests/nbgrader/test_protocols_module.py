@@ -4,9 +4,6 @@ cells, and the facts in its text held against the kit's content files and source
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
-import os
 import re
 import shutil
 
@@ -21,7 +18,6 @@ from tlkit.practice.protocols import load_protocol
 
 MODULE = source_notebook("protocols")
 GUIDE = ROOT / "facilitator" / "protocols.ipynb"
-RUN_FIRST = "Run the answer cell above first, then this one."
 
 
 def _flat(text: str) -> str:
@@ -50,70 +46,19 @@ def _sentences_with(text: str, word: str) -> list[str]:
     return found
 
 
-# --- the visible checks, as released to learners --------------------------------------------
+# --- the forms, as released to learners -----------------------------------------------------
 
-def _check_message(release, grade_id: str, answers: dict) -> str:
-    """Run a released check cell after `answers` (none: the answer cell was never run) the way
-    nbgrader grades it. Returns the sentence the check fails with, or "" when it passes."""
-    with _grading(), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            exec(cells_by_grade_id(release)[grade_id].source, dict(answers))
-        except AssertionError as failed:
-            return str(failed)
-    return ""
-
-
-@contextlib.contextmanager
-def _grading():
-    before = os.environ.get("NBGRADER_EXECUTION")
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["NBGRADER_EXECUTION"]
-        else:
-            os.environ["NBGRADER_EXECUTION"] = before
-
-
+FORMS = {"clarify_probe_tests": "clarify_probe", "agreement_tests": "agreement"}
 LABELS = {"Q1": "clarifying", "Q2": "probing", "Q3": "advice", "Q4": "clarifying",
           "Q5": "probing"}
 
 
-@pytest.mark.parametrize(("grade_id", "answers"), [
-    ("clarify_probe_tests", {}),
-    ("agreement_tests", {}),
-    ("agreement_tests", {"exact_agreement_percent": 50}),
-])
-def test_a_check_run_before_its_answer_cell_says_so(graded, grade_id, answers):
-    assert _check_message(read_nb(graded("protocols").release), grade_id, answers) == RUN_FIRST
-
-
-@pytest.mark.parametrize("misspelt", ["calrifying", "advise", "porbing"])
-def test_a_misspelt_label_is_named_as_a_spelling_problem(graded, misspelt):
-    release = read_nb(graded("protocols").release)
-    answers = {"clarifying_or_probing": {**LABELS, "Q2": misspelt}}
-    message = _check_message(release, "clarify_probe_tests", answers)
-    assert "Q2" in message and repr(misspelt) in message
-    assert "not one of the three labels" in message and "spelling" in message
-    assert "label yet" not in message
-
-
-def test_a_blank_label_and_a_complete_answer(graded):
-    release = read_nb(graded("protocols").release)
-    blank = _check_message(release, "clarify_probe_tests",
-                           {"clarifying_or_probing": {**LABELS, "Q4": "  "}})
-    assert blank.startswith("Q4 does not have a label yet")
-    assert _check_message(release, "clarify_probe_tests", {"clarifying_or_probing": LABELS}) == ""
-
-
-def test_released_check_cells_are_one_visible_call(graded):
+def test_released_form_cells_are_one_visible_call(graded):
     release = cells_by_grade_id(read_nb(graded("protocols").release))
-    for grade_id, activity in (("clarify_probe_tests", "clarify_probe"),
-                               ("agreement_tests", "agreement")):
+    for grade_id, activity in FORMS.items():
         lines = release[grade_id].source.strip().splitlines()
-        assert lines == ["from tlkit.course.checks import check_activity",
-                         f'check_activity("{activity}")'], lines
+        assert lines == ["from tlkit.widgets import activity_form",
+                         f"activity_form(\"{activity}\")"], lines
 
 
 def _run(path):
@@ -127,7 +72,7 @@ def _shown(cell) -> str:
 
 
 def test_run_all_on_a_fresh_learner_copy_reaches_the_end(graded, tmp_path, monkeypatch):
-    # A teacher opens the released copy and chooses Run All before typing anything.
+    # A teacher opens the released copy and chooses Run All before answering anything.
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     nb = _run(graded("protocols").release)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -135,36 +80,30 @@ def test_run_all_on_a_fresh_learner_copy_reaches_the_end(graded, tmp_path, monke
     errors = [(c.source[:60], out) for c in code for out in c.outputs
               if out.output_type == "error"]
     assert not errors, errors
-    checks = cells_by_grade_id(nb)
-    first = _shown(checks["clarify_probe_tests"])
-    assert "Q1, Q2, Q3, Q4 and Q5 do not have a label yet" in first
-    assert "Nothing stops here" in first
-    second = _shown(checks["agreement_tests"])
-    assert "exact_agreement_percent is not a number yet" in second
-    for cell in (checks["clarify_probe_tests"], checks["agreement_tests"]):
-        html = "".join(out.get("data", {}).get("text/html", "") for out in cell.outputs)
-        assert 'role="status"' in html and "Traceback" not in html
+    forms = cells_by_grade_id(nb)
+    for grade_id in FORMS:            # each shows its form, nothing else
+        [shown] = forms[grade_id].outputs
+        assert "application/vnd.jupyter.widget-view+json" in shown["data"], shown
 
 
-def test_validate_shows_one_sentence_per_failing_check(graded, tmp_path):
-    # nbgrader's Validate button (the Validator API) on a blank learner copy: both checks
-    # fail, and each shows its visible call and a plain sentence, not the kit's internals.
+def test_validate_names_the_unanswered_items_in_one_sentence_per_form(graded, tmp_path):
+    # nbgrader's Validate button (the Validator API) on a learner copy: a form with answers
+    # missing fails with a plain sentence, not the kit's internals; a full form passes.
     from nbgrader.validator import Validator
+
+    from tlkit.course.answers import save_activity
 
     release = graded("protocols").release
     copy = tmp_path / "learner" / release.name
     shutil.copytree(release.parent, copy.parent)
+    save_activity("agreement", {"exact_agreement_percent": "50 %"}, copy.parent)
+    save_activity("clarify_probe", {q: "probing" for q in LABELS}, copy.parent)
     failed = Validator().validate(str(copy))["failed"]
-    by_call = {f["source"].splitlines()[-1]: f["raw_error"] for f in failed
-               if "check_activity" in f["source"]}   # (the written plan is blank too)
-    assert set(by_call) == {'check_activity("clarify_probe")', 'check_activity("agreement")'}
-    assert by_call['check_activity("clarify_probe")'].startswith(
-        "Q1, Q2, Q3, Q4 and Q5 do not have a label yet.")
-    assert by_call['check_activity("agreement")'].startswith(
-        "exact_agreement_percent is not a number yet")
-    for error in by_call.values():
-        assert "Traceback" not in error and "File " not in error and "checks.py" not in error
-        assert "\x1b" not in error and len(error.splitlines()) <= 2, error
+    by_call = {f["source"].splitlines()[-1]: f["raw_error"] for f in failed}
+    assert set(by_call) == {'activity_form("agreement")'}, by_call
+    error = by_call['activity_form("agreement")']
+    assert error == "Within-one agreement has no answer yet.", error
+    assert "Traceback" not in error and "File " not in error and "\x1b" not in error
 
 
 # --- widget cells ---------------------------------------------------------------------------
@@ -222,7 +161,7 @@ def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
     # What the restart note promises: Run > Run All Cells, and the saved work comes back.
     before = _widgets(MODULE)
     assert set(before) == {"ProtocolRunner", "LiveSessionJoin", "FeedbackSorter",
-                           "ObservationNotes", "CalibrationView"}
+                           "ObservationNotes", "CalibrationView", "ReflectionBox"}
     before["ProtocolRunner"].next_button.click()
     sorter = before["FeedbackSorter"]
     first = sorter.statements[0]

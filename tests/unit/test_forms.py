@@ -125,7 +125,7 @@ def test_the_kernel_check_fails_unless_every_item_is_right(tmp_path, monkeypatch
 
 # --- the grading step, outside the kernel -------------------------------------------------------
 
-GRADED_SOURCE = ('ActivityForm("roles_match")\n'
+GRADED_SOURCE = ('activity_form("roles_match")\n'
                  f'score_form("roles_match", {ROLES_KEY!r})\n')
 
 
@@ -252,3 +252,30 @@ def test_a_reflection_that_cannot_be_saved_stays_on_the_page_and_says_so(tmp_pat
     box.box.value = "Typed work"
     assert "Not saved (No space left on device)" in box.message.value
     assert box.box.value == "Typed work"
+
+
+def test_a_key_that_is_not_plain_data_scores_nothing_whatever_the_kernel_said(tmp_path):
+    from nbgrader.utils import determine_grade
+
+    save_activity("roles_match", ROLES_KEY, tmp_path)
+    nb = _graded_notebook()
+    nb.cells[0].source = 'ActivityForm("roles_match")\nscore_form("roles_match", make_key())'
+    _score(nb, tmp_path)
+    assert "not written as plain data" in nb.cells[0].outputs[0]["text"]
+    assert determine_grade(nb.cells[0]) == (0, 3.0)
+
+
+def test_while_nbgrader_runs_the_form_cell_builds_no_widget_and_names_what_is_missing(
+        tmp_path, monkeypatch):
+    from tlkit.widgets import activity_form
+
+    shutil.copytree(ROLES / "activities", tmp_path / "activities")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(CheckFailed) as failed:
+        activity_form("roles_match", folder=tmp_path)
+    assert str(failed.value) == "S1, S2, S3, S4 and S5 have no answer yet."
+    assert failed.value._render_traceback_() == [str(failed.value)]
+    save_activity("roles_match", dict(ROLES_KEY, S3="coach"), tmp_path)
+    assert activity_form("roles_match", folder=tmp_path) is None   # wrong, but complete
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert activity_form("roles_match", folder=tmp_path).fields["S3"].value == "coach"

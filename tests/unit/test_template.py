@@ -12,6 +12,7 @@ from support import ROOT
 
 from tlkit import cli
 from tlkit.course import checks
+from tlkit.course.forms import review_form
 from tlkit.course.manifest import load_manifest
 from tlkit.course.module import load_module
 from tlkit.course.template import TemplateError, is_widget_cell, new_module
@@ -83,12 +84,13 @@ def test_new_module_writes_a_complete_module(course):
     text = "\n".join(_source(c) for c in cells)
     assert "{{" not in text and "Talking about \"data\"" in text
     kinds = [c["metadata"].get("nbgrader", {}) for c in cells]
-    assert any(k.get("solution") and not k.get("grade") for k in kinds)      # a code answer
-    assert any(k.get("grade") and k.get("solution") for k in kinds)          # written reflection
+    assert not any(k.get("solution") for k in kinds)          # nothing typed in code
+    assert any(k.get("task") and k.get("points") for k in kinds)   # a reflection to grade
+    assert 'ReflectionBox("data-talk_reflection")' in text
     check = next(c for c in cells if c["metadata"].get("nbgrader", {}).get("points")
                  and c["cell_type"] == "code")
-    assert _source(check).startswith('from tlkit.course.checks import check_activity\n'
-                                     'check_activity("data-talk_check")\n### BEGIN HIDDEN TESTS')
+    assert _source(check).startswith('from tlkit.widgets import activity_form\n'
+                                     'activity_form("data-talk_check")\n### BEGIN HIDDEN TESTS')
     guide = "\n".join(_source(c) for c in _cells(course / "facilitator" / "data-talk.ipynb"))
     assert 'load_module("data-talk")' in guide and "AgendaView" in guide and "Debrief" in guide
 
@@ -96,7 +98,7 @@ def test_new_module_writes_a_complete_module(course):
     course_modules = set(yaml.safe_load((ROOT / "tests" / "nbgrader" / "wrong_answers.yaml")
                                         .read_text()))
     assert set(wrong) == course_modules | {"data-talk"}
-    assert set(wrong["data-talk"]) == {"data-talk_answer"}
+    assert set(wrong["data-talk"]) == {"data-talk_check"}
 
 
 def test_the_template_key_matches_its_digests_and_the_wrong_answer_is_caught(course):
@@ -104,13 +106,12 @@ def test_the_template_key_matches_its_digests_and_the_wrong_answer_is_caught(cou
     folder = course / "modules" / "data-talk"
     activity = checks.load_activity("data-talk_check", here=folder)
     key = {"M1": "describe", "M2": "judge", "M3": "describe", "M4": "judge"}
-    assert checks.review(activity, {"moves_data_talk": key}).all_right
+    assert review_form(activity, key).all_right
     wrong = yaml.safe_load((course / "tests" / "nbgrader" / "wrong_answers.yaml").read_text())
-    namespace: dict = {}
-    exec(wrong["data-talk"]["data-talk_answer"]["code"], namespace)
-    result = checks.review(activity, namespace)
-    assert result.complete and len(result.reconsider) == 1
-    assert wrong["data-talk"]["data-talk_answer"]["message"] in result.reconsider[0]
+    entry = wrong["data-talk"]["data-talk_check"]
+    result = review_form(activity, entry["values"], key=key)
+    assert not result.missing and len(result.reconsider) == 1 and result.right == 3
+    assert entry["message"] in result.reconsider[0]
     plain = (folder / "activities" / "data-talk_check.yaml").read_text()
     assert "judge\n" not in plain.split("items:")[1]          # only digests and hints
 

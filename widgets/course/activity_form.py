@@ -1,6 +1,6 @@
 """The form a learner answers a checked activity in: a choice per item, or a box per percent.
 
-    ActivityForm("roles_match")
+    activity_form("roles_match")      (tlkit.widgets.course.form_cell)
 
 draws the form from the activity's file (tlkit.course.checks), keeps every change in the
 answers file beside the notebook at once (tlkit.course.answers), and checks what the form holds

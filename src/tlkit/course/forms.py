@@ -152,3 +152,19 @@ def score_form(activity_id: str, key: Mapping[str, object]) -> None:
     if not result.all_right:
         raise CheckFailed("\n".join(result.lines()))
     print("\n".join(result.lines()))
+
+
+def fail_if_unanswered(activity_id: str, folder=None) -> None:
+    """While nbgrader validates: fail with one sentence naming the items with no answer yet
+    (a damaged answers file or activity file says so instead)."""
+    from tlkit.course.answers import AnswersError, read_answers
+    from tlkit.course.checks import ActivityError, CheckFailed, load_activity
+
+    try:
+        activity = load_activity(activity_id, here=folder)
+        values = read_answers(folder).activity(activity_id)
+    except (ActivityError, AnswersError) as error:
+        raise CheckFailed(str(error)) from None
+    missing = review_form(activity, values).missing
+    if missing:
+        raise CheckFailed("\n".join(missing))

@@ -102,12 +102,7 @@ TEMPLATE_WRONG = {"M1": "describe", "M2": "describe", "M3": "describe", "M4": "j
 
 
 def _fill(slug: str, title: str, minutes: int) -> dict[str, str]:
-    return {"{{SLUG}}": slug, "{{TITLE}}": title, "{{MINUTES}}": str(minutes),
-            "{{ANSWER}}": _answer_name(slug)}
-
-
-def _answer_name(slug: str) -> str:
-    return "moves_" + slug.replace("-", "_")
+    return {"{{SLUG}}": slug, "{{TITLE}}": title, "{{MINUTES}}": str(minutes)}
 
 
 def _template(name: str, fill: dict[str, str]) -> dict[str, Any]:
@@ -139,7 +134,7 @@ def _template_activity(slug: str) -> str:
     data = read_yaml(TEMPLATES / "activity.yaml")
     activity_id = f"{slug}_check"
     salt = f"tlkit-{slug}-check-1"
-    data.update(id=activity_id, answers=_answer_name(slug), salt=salt)
+    data.update(id=activity_id, salt=salt)
     for item, label in TEMPLATE_KEY.items():
         data["items"][item]["accepted"] = checks.accepted_digests("labels", salt, item, label)
     header = (f"# The checked activity of the {slug} module (made by `tlkit new-module`).\n"
@@ -170,11 +165,10 @@ def _add_to_course_page(root: Path, slug: str, title: str) -> Path | None:
 
 
 def _add_wrong_answer(path: Path, slug: str) -> None:
-    answer = _answer_name(slug)
-    code = f"{answer} = {json.dumps(TEMPLATE_WRONG)}"
-    entry = (f"{slug}:\n  {slug}_answer:\n"
+    values = ", ".join(f"{item}: {label}" for item, label in TEMPLATE_WRONG.items())
+    entry = (f"{slug}:\n  {slug}_check:\n"
              f"    # M2 judges the lesson (\"went well\") instead of describing it.\n"
-             f"    code: |-\n      {code}\n"
+             f"    values: {{{values}}}\n"
              f"    message: verdict on the lesson, however kind, is a judgement\n")
     text = path.read_text(encoding="utf-8")
     path.write_text(text + ("" if text.endswith("\n") else "\n") + entry, encoding="utf-8")

@@ -91,6 +91,11 @@ class ScoreForms(NbGraderPreprocessor):
         if scored:
             cell.outputs = self._scored(scored, float(meta.get("points", 0)),
                                         cell.get("execution_count"))
+        elif meta.get("grade") and SCORE_CALL in cell.source:
+            # A key that is not plain data is never run here, and never left to the kernel.
+            cell.outputs = [_text(["This activity could not be graded: its key is not written "
+                                   "as plain data. Tell the course author."]),
+                            _points(0, cell.get("execution_count"))]
         elif (reflection_id := reflection_call(cell.source)) is not None:
             text = self._answers.reflection(reflection_id).strip()
             cell.outputs = [_text(["Reflection as handed in:", "",
