@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 from tlkit.content import ContentError
-from tlkit.course.checks import load_activity, review
+from tlkit.course.checks import load_activity
+from tlkit.course.forms import review_form
+from tlkit.ops.form_scores import score_call
 from tlkit.practice.session_audit import (Segment, active_share, audit, compare, feature_chart,
                                           load_audit_content, read_segments)
 from tlkit.settings import CONTENT
@@ -45,26 +47,34 @@ def test_active_minutes_count_only_segments_where_participants_do_something(info
 
 
 def test_the_module_activity_key_is_the_audits_own_arithmetic(root):
-    activity = load_activity("active_minutes", root / "modules" / "adult-learning")
+    module = root / "modules" / "adult-learning"
+    activity = load_activity("active_minutes", module)
     active, total = active_share(ACTIVITY_B)
-    assert not review(activity, {"active_percent": active / total * 100}).reconsider
+    assert review_form(activity, {"active_percent": f"{active / total * 100:.1f}"}).all_right
+    # the grade cell's hidden key is the same arithmetic
+    notebook = json.loads((module / "adult-learning.ipynb").read_text("utf-8"))
+    [key] = [scored[1] for c in notebook["cells"]
+             if (scored := score_call("".join(c["source"]))) and scored[0] == "active_minutes"]
+    assert key["active_percent"] == pytest.approx(active / total * 100, abs=0.01)
     # the likely slip (the talk counted as active) gets the hint that names it
-    slip = review(activity, {"active_percent": (active + 30) / total * 100})
+    slip = review_form(activity, {"active_percent": f"{(active + 30) / total * 100:.1f} %"})
+    assert not slip.all_right
     assert "whole-group talk was counted as active" in " ".join(slip.reconsider)
 
 
-@pytest.mark.parametrize(("percent", "words"), [
-    (80 / 120 * 100, "the video was counted as active"),
-    (110 / 120 * 100, "the talk and the video were counted as active"),
-    (50 / 120 * 100, "share of minutes spent listening or watching"),
-    (70, "number of active minutes, not a percent"),
-    (0.5833, "That looks like a fraction"),
-    (120, "a percent is between 0 and 100"),
+@pytest.mark.parametrize(("typed", "words"), [
+    ("66.7", "the video was counted as active"),
+    ("91.7%", "the talk and the video were counted as active"),
+    ("41.67", "share of minutes spent listening or watching"),
+    ("70", "number of active minutes, not a percent"),
+    ("0.5833", "That looks like a fraction"),
+    ("120", "a percent is between 0 and 100"),
 ])
-def test_each_likely_slip_in_the_active_share_is_named(root, percent, words):
+def test_each_likely_slip_in_the_active_share_is_named(root, typed, words):
     activity = load_activity("active_minutes", root / "modules" / "adult-learning")
-    result = review(activity, {"active_percent": percent})
-    assert words in " ".join(result.reconsider + result.problems)
+    result = review_form(activity, {"active_percent": typed})
+    assert not result.all_right
+    assert words in " ".join(result.reconsider + result.missing)
 
 
 def test_an_example_session_is_audited_feature_by_feature(info):
