@@ -193,6 +193,7 @@ def test_a_percent_that_is_not_one_is_a_sentence_not_a_crash(typed, says):
 def test_the_hidden_test_reads_the_answers_file_and_fails_with_sentences(tmp_path, monkeypatch,
                                                                         capsys):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     save_activity("clarify_probe", {**KEY_A, "Q3": "probing"}, tmp_path)
     with pytest.raises(CheckFailed, match="Q3: .*carries the asker's own plan") as failed:
         score_form("clarify_probe", KEY_A)
@@ -207,6 +208,7 @@ def test_the_hidden_test_reads_the_answers_file_and_fails_with_sentences(tmp_pat
 
 def test_the_hidden_test_grades_percents_as_typed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     save_activity("agreement", {"exact_agreement_percent": "50 %",
                                 "within_one_percent": "66.7"}, tmp_path)
     with pytest.raises(CheckFailed, match="Within-one agreement"):

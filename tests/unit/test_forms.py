@@ -115,6 +115,8 @@ def test_a_fraction_typed_for_a_percent_is_said_plainly():
 
 def test_the_kernel_check_fails_unless_every_item_is_right(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    score_form("roles_match", ROLES_KEY)      # an author's Run All: nothing is graded
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     shutil.copytree(ROLES / "activities", tmp_path / "activities")
     save_activity("roles_match", dict(ROLES_KEY, S3="curriculum"), tmp_path)
     with pytest.raises(CheckFailed, match="S3"):

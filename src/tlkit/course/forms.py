@@ -137,13 +137,17 @@ def _join(names: list[str]) -> str:
 # --- what a graded cell calls -----------------------------------------------------------------
 
 def score_form(activity_id: str, key: Mapping[str, object]) -> None:
-    """The graded check, for a grade cell's hidden tests: reads the answers file beside the
-    notebook and prints what to reconsider. It fails the cell unless every item is right, so
+    """The graded check, for a grade cell's hidden tests: while nbgrader runs, reads the answers
+    file beside the notebook and prints what to reconsider. It fails the cell unless every item is right, so
     grading without the kit's own scoring step never gives marks for a partly right form; with
     it (tlkit.ops.form_scores, outside the learner's kernel) each right item earns its share."""
+    import os
+
     from tlkit.course.answers import AnswersError, read_answers
     from tlkit.course.checks import CheckFailed, load_activity
 
+    if not os.environ.get("NBGRADER_EXECUTION"):
+        return      # an author's Run All of the source notebook: nothing is graded there
     try:
         values = read_answers().activity(activity_id)
     except AnswersError as error:
