@@ -10,6 +10,8 @@ notes) through their server.
 
 from __future__ import annotations
 
+import html
+
 import json
 import urllib.parse
 
@@ -33,7 +35,7 @@ def _meta(cell):
 
 def _ok(result, what):
     status, body = result
-    assert status == 200, f"{what}: HTTP {status} {body}"
+    assert status in (200, 201), f"{what}: HTTP {status} {body}"
     if isinstance(body, dict) and "success" in body:
         assert body["success"], f"{what} failed: {body.get('error')}\n{body.get('log')}"
     return body
@@ -45,25 +47,26 @@ def course(hub):
     return facilitator_course(hub, MODULE)
 
 
-def _answered_well(fetched, source):
-    """The learner's copy with every answer written as the authors' solution."""
-    answers = {_meta(c)["grade_id"]: c for c in source.cells
-               if _meta(c).get("solution") and _meta(c).get("grade_id")}
-    for cell in fetched.cells:
-        gid = _meta(cell).get("grade_id")
-        if gid in answers:
-            cell.source = (answers[gid].source if cell.cell_type == "code"
-                           else "Ana's answer: we named the protocol's purpose before choosing it.")
-    return fetched
+def _answers_well(source) -> str:
+    """The answers file of a learner who chose every form's key and wrote a reflection."""
+    from tlkit.course.answers import Answers
+    from tlkit.ops.form_scores import reflection_call, score_call
+
+    keys = dict(call for c in source.cells if _meta(c).get("grade") and (call := score_call(c.source)))
+    reflections = {r: "Ana's answer: we named the protocol's purpose before choosing it."
+                   for c in source.cells if c.cell_type == "code" and (r := reflection_call(c.source))}
+    assert keys and reflections
+    return Answers({a: {k: str(v) for k, v in key.items()} for a, key in keys.items()},
+                   reflections).as_json()
 
 
-def _answered_badly(fetched):
-    """The learner's copy with one plausible wrong answer and everything else left blank."""
-    answer_id, wrong = sorted(_nbgrader_yaml().items())[0]
-    for cell in fetched.cells:
-        if _meta(cell).get("grade_id") == answer_id:
-            cell.source = wrong["code"]
-    return fetched, wrong["code"]
+def _answers_badly() -> tuple[str, str]:
+    """One activity's plausible wrong answer and everything else left blank; and the message
+    its feedback prints."""
+    from tlkit.course.answers import Answers
+
+    activity_id, wrong = sorted(_nbgrader_yaml().items())[0]
+    return Answers({activity_id: dict(wrong["values"])}, {}).as_json(), wrong["message"]
 
 
 def _contents(hub, user, path, token=None, content=1):
@@ -100,7 +103,6 @@ def test_release_fetch_submit_collect_autograde_feedback(hub, course):
                         if "facilitator" in c.get("metadata", {}).get("tags", [])]
     assert facilitator_text, "the module should have facilitator notes to keep from learners"
 
-    fetched = {}
     for learner in LEARNERS:
         token = hub.tokens[learner]
         listed = _ok(hub.request("GET", f"/user/{learner}/assignments?course_id={COURSE}", token),
@@ -115,15 +117,14 @@ def test_release_fetch_submit_collect_autograde_feedback(hub, course):
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
         for note in facilitator_text:
             assert note.strip()[:60] not in text
-        fetched[learner] = nbformat.from_dict(nb_json["content"])
 
     ana, ben = LEARNERS
-    good = _answered_well(fetched[ana], source)
-    bad, wrong_code = _answered_badly(fetched[ben])
-    for learner, nb in ((ana, good), (ben, bad)):
-        _ok(hub.request("PUT", f"/user/{learner}/api/contents/{MODULE}/{MODULE}.ipynb",
-                        hub.tokens[learner], body={"type": "notebook", "format": "json",
-                                                   "content": nb}), f"{learner} saves answers")
+    bad, wrong_message = _answers_badly()
+    for learner, answers in ((ana, _answers_well(source)), (ben, bad)):
+        # What the forms write as the learner answers, beside the fetched notebook.
+        _ok(hub.request("PUT", f"/user/{learner}/api/contents/{MODULE}/my-answers.json",
+                        hub.tokens[learner], body={"type": "file", "format": "text",
+                                                   "content": answers}), f"{learner} answers")
         _ok(hub.request("POST", f"/user/{learner}/assignments/submit", hub.tokens[learner],
                         body={"course_id": COURSE, "assignment_id": MODULE}), f"{learner} submits")
 
@@ -150,8 +151,7 @@ def test_release_fetch_submit_collect_autograde_feedback(hub, course):
         pages[learner] = _feedback_html(hub, learner)
     assert "Ana&#39;s answer" in pages[ana] or "Ana's answer" in pages[ana]
     assert "Ana&#39;s answer" not in pages[ben] and "Ana's answer" not in pages[ben]
-    first_line = wrong_code.strip().splitlines()[0]
-    assert first_line.split("=")[0].strip() in pages[ben]
+    assert wrong_message in html.unescape(pages[ben])
 
 
 def test_learners_cannot_reach_each_other_or_the_course_source(hub, course):

@@ -26,15 +26,15 @@ def _source(cell: dict) -> str:
 
 
 def _solution_lines(notebook: dict) -> list[str]:
-    """Lines only found between nbgrader's solution markers in the authors' notebook
+    """Lines only found between nbgrader's solution or hidden-test markers in the authors' notebook
     (a cell may repeat the stub's lines, e.g. a variable name, outside the markers)."""
     lines = []
     for cell in _cells(notebook):
         inside, answer, stub = False, [], set()
         for line in _source(cell).splitlines():
-            if "BEGIN SOLUTION" in line:
+            if "BEGIN SOLUTION" in line or "BEGIN HIDDEN TESTS" in line:
                 inside = True
-            elif "END SOLUTION" in line:
+            elif "END SOLUTION" in line or "END HIDDEN TESTS" in line:
                 inside = False
             else:
                 (answer.append if inside else stub.add)(line.strip())
@@ -124,7 +124,7 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
         if "facilitator" in cell.get("metadata", {}).get("tags", []):
             assert _source(cell).strip() not in learner_text, "facilitator note released"
     solutions = _solution_lines(source)
-    assert solutions, "the module notebook should hold at least one nbgrader solution"
+    assert solutions, "the module notebook should hold at least one hidden answer key"
     for line in solutions:
         assert line not in learner_text, f"solution line released: {line!r}"
 
