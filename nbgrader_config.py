@@ -14,7 +14,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import IncludeHeaderFooter
 
-from tlkit.settings import build_dir, exchange_dir
+from tlkit.settings import COURSE_ID, build_dir, exchange_dir
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -40,7 +40,7 @@ def _step(name):
 
 os.makedirs(BUILD, exist_ok=True)  # sqlite creates the gradebook file, not its folder
 c.CourseDirectory.root = COURSE_ROOT
-c.CourseDirectory.course_id = "tlkit"
+c.CourseDirectory.course_id = COURSE_ID
 c.CourseDirectory.source_directory = "modules"
 c.CourseDirectory.release_directory = _step("release")
 c.CourseDirectory.submitted_directory = _step("submitted")

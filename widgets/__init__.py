@@ -15,6 +15,7 @@ _LAZY = {
     "ActivityForm": "course.activity_form",
     "activity_form": "course.form_cell",
     "ReflectionBox": "course.reflection_box",
+    "HandInPanel": "course.hand_in",
     "ProtocolPanel": "course.guide",
     "ProtocolRunner": "practice.protocol_runner",
     "ProtocolPresenter": "practice.presenter",

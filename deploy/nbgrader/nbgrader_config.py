@@ -11,11 +11,11 @@ gradebook.
 
 import os
 
-from tlkit.settings import exchange_dir, role
+from tlkit.settings import COURSE_ID, exchange_dir, role
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
-c.CourseDirectory.course_id = "tlkit"
+c.CourseDirectory.course_id = COURSE_ID
 c.Exchange.root = str(exchange_dir())
 
 if role() != "facilitator":

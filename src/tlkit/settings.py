@@ -52,6 +52,8 @@ SETTINGS = (
             "the join code"),
 )
 ROLES = ("learner", "facilitator")
+# nbgrader's course id: the exchange files releases and hand-ins under it.
+COURSE_ID = "tlkit"
 
 
 class SettingError(ValueError):

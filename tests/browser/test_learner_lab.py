@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
 import pytest
+from lab_pages import private_env, running_lab
 from playwright.sync_api import expect
-from voila_pages import ROOT, free_port
+from voila_pages import ROOT
 
 from tlkit.ops import release
 from tlkit.ops.learner_view import visible_code_lines
@@ -29,67 +26,10 @@ def _source(cell: dict) -> str:
     return "".join(text) if isinstance(text, list) else text
 
 
-def _private_env(tmp: Path) -> dict[str, str]:
-    """Every folder Jupyter, JupyterLab, IPython and the kit write to, inside `tmp`, so the
-    user's own Jupyter settings are neither read nor changed."""
-    folders = {
-        "TLKIT_STATE_DIR": "state",
-        "JUPYTER_RUNTIME_DIR": "runtime",
-        "JUPYTER_CONFIG_DIR": "config",
-        "JUPYTER_DATA_DIR": "data",  # the notebook trust database lives here
-        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
-        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
-        "IPYTHONDIR": "ipython",  # the kernel's history database
-    }
-    env = {}
-    for name, folder in folders.items():
-        (tmp / folder).mkdir()
-        env[name] = str(tmp / folder)
-    return env
-
-
-def _stop(proc: subprocess.Popen) -> list[psutil.Process]:
-    """Stop JupyterLab as `tlkit start` does; return any of its processes still alive."""
-    try:
-        # Kernels run in sessions of their own, so note them while the server still knows them.
-        started = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        started = []
-    serve.stop_all([proc])  # SIGTERM: JupyterLab shuts its kernels down before it exits
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # anything left in the server's own group
-    except ProcessLookupError:
-        pass
-    _, alive = psutil.wait_procs(started, timeout=serve.STOP_TIMEOUT_SECONDS)
-    for process in alive:
-        process.kill()
-    return alive
-
-
-@contextmanager
-def running_lab(workspace: Path, env: dict[str, str], log: Path):
-    """JupyterLab on `workspace` with the kit's command line; yields its port."""
-    port = free_port()
-    with open(log, "wb") as handle:
-        # From the course root, as `tlkit start` runs it (Jupyter also reads config from there).
-        command = serve.lab_command(workspace, port, first_page=serve.start_page(ROOT),
-                                    runtime_dir=env["JUPYTER_RUNTIME_DIR"])
-        proc = subprocess.Popen(command, cwd=ROOT, env=env,
-                                stdin=subprocess.DEVNULL, stdout=handle,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            if not serve.wait_until_answers(f"http://127.0.0.1:{port}/api/status", proc, 120):
-                pytest.fail(f"JupyterLab did not start:\n{log.read_text(errors='replace')[-4000:]}")
-            yield port
-        finally:
-            alive = _stop(proc)
-    assert not alive, f"processes left running after JupyterLab stopped: {alive}"
-
-
 @pytest.fixture(scope="module")
 def learner_lab(tmp_path_factory, chromium_path):  # no server to start without a browser
     tmp = tmp_path_factory.mktemp("learner-lab")
-    env = _private_env(tmp)
+    env = private_env(tmp)
     with pytest.MonkeyPatch.context() as patch:
         # nbgrader's build and the learner's copy go to temporary folders, as in `tlkit start`
         # with TLKIT_BUILD and TLKIT_WORKSPACE set.
@@ -98,7 +38,7 @@ def learner_lab(tmp_path_factory, chromium_path):  # no server to start without 
         for name, value in env.items():
             patch.setenv(name, value)
         workspace = release.prepare_workspace(root=ROOT)
-        lab_env = serve.lab_env(dict(os.environ, JUPYTER_TOKEN=TOKEN))
+        lab_env = serve.lab_env(dict(os.environ, JUPYTER_TOKEN=TOKEN), ROOT)
     with running_lab(workspace, lab_env, tmp / "lab.log") as port:
         yield workspace, port
 

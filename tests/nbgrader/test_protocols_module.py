@@ -161,7 +161,8 @@ def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
     # What the restart note promises: Run > Run All Cells, and the saved work comes back.
     before = _widgets(MODULE)
     assert set(before) == {"ProtocolRunner", "LiveSessionJoin", "FeedbackSorter",
-                           "ObservationNotes", "CalibrationView", "ReflectionBox"}
+                           "ObservationNotes", "CalibrationView", "ReflectionBox",
+                           "HandInPanel"}
     before["ProtocolRunner"].next_button.click()
     sorter = before["FeedbackSorter"]
     first = sorter.statements[0]

@@ -290,3 +290,14 @@ def test_a_folder_outside_a_course_preheats_everything(tmp_path):
     (tmp_path / "views").mkdir()
     (tmp_path / "views" / "a.ipynb").write_text("{}")
     assert serve.preheat_denylist(tmp_path / "views") == []
+
+
+def test_the_learners_lab_hands_in_through_the_courses_exchange(tmp_path, monkeypatch):
+    from tlkit.settings import build_dir, exchange_dir
+
+    monkeypatch.delenv("TLKIT_EXCHANGE", raising=False)
+    monkeypatch.setenv("TLKIT_BUILD", str(tmp_path / "build"))
+    env = serve.lab_env({"TLKIT_COURSE_ROOT": str(tmp_path)}, tmp_path)
+    assert env["TLKIT_EXCHANGE"] == str(exchange_dir(build_dir(tmp_path))) == str(
+        (tmp_path / "build" / "exchange").resolve())
+    assert "TLKIT_COURSE_ROOT" not in env  # the authors' notebooks stay out of reach

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tlkit.atomic import write_atomic
+from tlkit.ops.hand_in import open_exchange
 from tlkit.ops.nbgrader_api import NbgraderSetupError, course_api
-from tlkit.settings import build_dir, course_root, workspace_dir
+from tlkit.settings import build_dir, course_root, exchange_dir, workspace_dir
 
 # What was last copied from the release, per workspace file. It is how we tell "the release
 # changed" (new version goes beside the learner's file) from "the learner edited their copy
@@ -164,6 +165,9 @@ def prepare_workspace(dest: Path | str | None = None, *, root: Path | None = Non
     root = Path(root) if root else course_root()
     workspace = Path(dest) if dest else workspace_dir(root)
     report = release_course(root, workspace)
+    # Each module is handed in from this copy through the exchange `tlkit course collect` reads.
+    build = build_dir(root)
+    open_exchange(exchange_dir(build), build / "release", module_ids(root))
     for line in report.messages():
         print(line)
     return report.workspace

@@ -15,13 +15,12 @@ PARTS below: the part's `kind` and `keys` must match what the module's widget sa
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
+from tlkit.ops.hand_in import module_forms
 from tlkit.printables.page_style import page_html
 from tlkit.store.base import RecordSetAside, Store, StoreUnavailable
 from tlkit.store.records import Record, RecordError
@@ -220,20 +219,10 @@ def render_explorer_choices(fields: dict[str, Any]) -> list[Piece]:
 
 # --- reflections written in the learner's boxes -----------------------------------------------
 
-_BOX = re.compile(r"""ReflectionBox\(\s*(["'])([A-Za-z0-9_-]+)\1""")
-
-
 def _box_order(folder: Path, module_id: str) -> list[str]:
     """The reflection ids in the order the module's notebook shows their boxes (none if the
     notebook cannot be read: the answers file's order is used then)."""
-    path = Path(folder) / module_id / f"{module_id}.ipynb"
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        sources = ["".join(c.get("source", "")) if isinstance(c.get("source"), list)
-                   else str(c.get("source", "")) for c in cells if c.get("cell_type") == "code"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return []
-    return [m.group(2) for source in sources for m in _BOX.finditer(source)]
+    return module_forms(Path(folder) / module_id)[1]
 
 
 def written_reflections(folder: Path, modules: dict[str, str]) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
-from tlkit.settings import CONTENT, course_root
+from tlkit.settings import CONTENT, build_dir, course_root, exchange_dir
 
 # By name, not imported: it is loaded inside Voila's process (and needs jupyter_server).
 PAGE_COOKIE_PROVIDER = "tlkit.serve.voila_identity.PageCookieIdentityProvider"
@@ -255,9 +255,10 @@ def kernel_runtime_dir(env: dict[str, str]) -> Path:
     return short_runtime_dir() or runtime
 
 
-def lab_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for the learners' JupyterLab: the kit's learner config folder first, and a
-    runtime folder where its kernels can use local sockets (kernel_runtime_dir).
+def lab_env(base: dict[str, str] | None = None, root: Path | None = None) -> dict[str, str]:
+    """Environment for the learners' JupyterLab: the kit's learner config folder first, a
+    runtime folder where its kernels can use local sockets (kernel_runtime_dir), and the
+    course's exchange, through which learners hand modules in (tlkit.ops.hand_in).
 
     TLKIT_COURSE_ROOT is left out: it points at the authors' notebooks (with solutions),
     and nothing a learner runs needs them.
@@ -267,6 +268,8 @@ def lab_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env["JUPYTER_RUNTIME_DIR"] = str(kernel_runtime_dir(env))
     paths = [str(LEARNER_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+    if root is not None:
+        env["TLKIT_EXCHANGE"] = str(exchange_dir(build_dir(root)))
     return env
 
 
@@ -396,7 +399,7 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     root = course_root()
     # Honour a token the user chose; otherwise make one and show it in the printed link.
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
-    learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
+    learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token), root)
     first = start_page(root)
     lab = lab_url(lab_port, token, first)
     front = voila_url(voila_port, FRONT_PAGE)

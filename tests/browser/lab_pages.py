@@ -1,0 +1,74 @@
+"""The learner's JupyterLab for browser tests, started with the kit's own command line and
+environment, every folder it writes to kept inside the test's temporary folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+import pytest
+from voila_pages import ROOT, free_port
+
+from tlkit.serve import servers as serve
+
+
+def private_env(tmp: Path) -> dict[str, str]:
+    """Every folder Jupyter, JupyterLab, IPython and the kit write to, inside `tmp`, so the
+    user's own Jupyter settings are neither read nor changed."""
+    folders = {
+        "TLKIT_STATE_DIR": "state",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",  # the notebook trust database lives here
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+        "IPYTHONDIR": "ipython",  # the kernel's history database
+    }
+    env = {}
+    for name, folder in folders.items():
+        (tmp / folder).mkdir()
+        env[name] = str(tmp / folder)
+    return env
+
+
+def stop_lab(proc: subprocess.Popen) -> list[psutil.Process]:
+    """Stop JupyterLab as `tlkit start` does; return any of its processes still alive."""
+    try:
+        # Kernels run in sessions of their own, so note them while the server still knows them.
+        started = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        started = []
+    serve.stop_all([proc])  # SIGTERM: JupyterLab shuts its kernels down before it exits
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # anything left in the server's own group
+    except ProcessLookupError:
+        pass
+    _, alive = psutil.wait_procs(started, timeout=serve.STOP_TIMEOUT_SECONDS)
+    for process in alive:
+        process.kill()
+    return alive
+
+
+@contextmanager
+def running_lab(workspace: Path, env: dict[str, str], log: Path, root: Path = ROOT):
+    """JupyterLab on `workspace` (a learner's copy of the course at `root`) with the kit's
+    command line; yields its port."""
+    port = free_port()
+    with open(log, "wb") as handle:
+        # From the course root, as `tlkit start` runs it (Jupyter also reads config from there).
+        command = serve.lab_command(workspace, port, first_page=serve.start_page(root),
+                                    runtime_dir=env["JUPYTER_RUNTIME_DIR"])
+        proc = subprocess.Popen(command, cwd=root, env=env,
+                                stdin=subprocess.DEVNULL, stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            if not serve.wait_until_answers(f"http://127.0.0.1:{port}/api/status", proc, 120):
+                pytest.fail(f"JupyterLab did not start:\n{log.read_text(errors='replace')[-4000:]}")
+            yield port
+        finally:
+            alive = stop_lab(proc)
+    assert not alive, f"processes left running after JupyterLab stopped: {alive}"
