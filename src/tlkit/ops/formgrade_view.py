@@ -10,8 +10,8 @@ the coordinator's own Jupyter session, where a script could do anything the coor
   outputs are not needed for grading; form scores and reflections are plain text already.
 - `SafeSubmission` does the same again while the formgrader draws a page (for a notebook
   graded before this step existed) and makes grade ids safe to put in an attribute.
-- `markdown_as_text` replaces nbconvert's Markdown filter there: Markdown is rendered with
-  any HTML in it shown as typed, then only plain formatting survives (no script, no event
+- `markdown_as_text` replaces nbconvert's Markdown filter there: Markdown is rendered, then
+  only plain formatting survives and any other HTML in it shows as typed (no script, no event
   attribute, links only to web or mail addresses, images only from the page's own server).
 
 nbgrader_config.py also sends no maths renderer from a CDN, and the formgrader's pages get a
@@ -61,7 +61,10 @@ def markdown_as_text(source: str) -> str:
     """A Jinja filter in place of nbconvert's markdown2html (nbgrader_config.py)."""
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    renderer = IPythonRenderer(escape=True, attachments={}, exclude_anchor_links=True)
+    # HTML in the Markdown passes the renderer and is then cleaned: a tag that is not plain
+    # formatting shows as typed. (Escaping it here too would show the feedback page's
+    # already-escaped text as entities.)
+    renderer = IPythonRenderer(escape=False, attachments={}, exclude_anchor_links=True)
     return clean(MarkdownWithMath(renderer=renderer).render(str(source)))
 
 
