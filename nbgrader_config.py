@@ -6,10 +6,12 @@ goes into one build folder: <course root>/build, or the folder named by TLKIT_BU
 Run nbgrader from this folder, e.g. `nbgrader generate_assignment protocols`.
 """
 
+import importlib.util
 import os
 import re
 from pathlib import Path
 
+import nbgrader
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import IncludeHeaderFooter
@@ -95,6 +97,14 @@ from tlkit.ops.autograde_skip import SkipWidgetCells  # noqa: E402
 _grading = Autograde.class_traits()["autograde_preprocessors"].default()
 _grading.insert(_grading.index(Execute), SkipWidgetCells)
 
+# Every learner's notebook runs in a sandbox of its own (tlkit.ops.sandbox), however grading
+# starts: `tlkit course autograde`, the formgrader's Autograde button or `nbgrader autograde`
+# typed here. Where no sandbox can be made, grading stops with one sentence saying why;
+# `tlkit course autograde --unsandboxed` grades anyway, for hand-ins you trust.
+from tlkit.ops.sandbox import SandboxedExecute  # noqa: E402
+
+_grading[_grading.index(Execute)] = SandboxedExecute
+
 # A form activity's score and a reflection's text come from the answers file the learner
 # handed in, read here in this process after the notebook ran: whatever the learner's kernel
 # printed for those cells is replaced before nbgrader saves the grades (tlkit.ops.form_scores).
@@ -103,14 +113,33 @@ from nbgrader.preprocessors import SaveAutoGrades  # noqa: E402
 from tlkit.ops.form_scores import ScoreForms  # noqa: E402
 
 _grading.insert(_grading.index(SaveAutoGrades), ScoreForms)
+
+# The formgrader shows each autograded notebook in your own Jupyter session, so nothing a
+# learner wrote may become markup or script there (tlkit.ops.formgrade_view): the autograded
+# notebook keeps only plain-text outputs; when a page is drawn, outputs are made plain again
+# and Markdown shows any HTML as typed; no maths renderer is fetched from a CDN (the kit's
+# modules have no maths). The formgrader's pages also carry a policy that lets only its own
+# scripts run (tlkit.serve.formgrader_policy, in the facilitator's JupyterLab settings).
+from tlkit.ops.formgrade_view import PlainOutputs  # noqa: E402
+
+_grading.insert(_grading.index(SaveAutoGrades) + 1, PlainOutputs)
 c.Autograde.autograde_preprocessors = _grading
+c.HTMLExporter.preprocessors = ["tlkit.ops.formgrade_view.SafeSubmission"]
+c.HTMLExporter.filters = {"markdown2html": "tlkit.ops.formgrade_view.markdown_as_text"}
+# nbgrader's formgrade and feedback templates, with the kit's empty maths macro found first.
+c.HTMLExporter.extra_template_basedirs = [
+    os.path.join(importlib.util.find_spec("tlkit.content").submodule_search_locations[0],
+                 "jupyter", "nbconvert"),
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader",
+                 "templates"),
+]
 
 # Feedback pages show no check's code (hidden tests included) and run nothing a learner wrote:
 # outputs as plain text, no script, a policy that blocks any, nothing from a CDN
 # (tlkit.ops.feedback).
 c.GenerateFeedback.exporter_class = "tlkit.ops.feedback.FeedbackHTMLExporter"
 
-# Limits for each learner's notebook while `tlkit course autograde` grades it in its sandbox
+# Limits for each learner's notebook while it is graded in its sandbox
 # (tlkit.ops.sandbox): bytes of address space per process, processes and threads at once,
 # seconds of processor time per process, bytes in the largest file it may write.
 c.SandboxedKernelManager.memory_limit = 1 << 30

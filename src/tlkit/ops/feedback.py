@@ -29,7 +29,7 @@ CHECKS_HIDDEN = "# The checks of this answer are not shown."
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
                      re.DOTALL | re.MULTILINE)
 _KEPT_OUTPUT = ("text/plain", "image/png", "image/jpeg")
-_SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
+SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 # No script, no outside request: styles and images only from the page itself.
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
        "base-uri 'none'; form-action 'none'")
@@ -46,7 +46,8 @@ def _is_check(cell) -> bool:
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 
-def _plain_output(output):
+def plain_output(output):
+    """An output as its plain text (and a checked PNG/JPEG image): nothing a page runs."""
     kind = output.get("output_type")
     if kind in ("display_data", "execute_result"):
         data = output.get("data", {})
@@ -54,10 +55,19 @@ def _plain_output(output):
         kept = {k: v for k, v in data.items() if k in _KEPT_OUTPUT
                 and (k == "text/plain" or (isinstance(v, str) and _BASE64.fullmatch(v)))}
         if "text/plain" not in kept and not kept:
-            kept["text/plain"] = "(output not shown in feedback)"
+            kept["text/plain"] = "(an output that is not text, not shown)"
         output["data"] = kept
         output["metadata"] = {}
     return output
+
+
+def plain_notebook(nb):
+    """Every code cell's outputs as plain text (and checked images); no widget state."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [plain_output(o) for o in cell.get("outputs", [])]
+    nb.metadata.pop("widgets", None)
+    return nb
 
 
 def without_keys(nb):
@@ -68,7 +78,7 @@ def without_keys(nb):
         grading = meta.get("nbgrader")
         if isinstance(grading, dict):
             if "grade_id" in grading:
-                grading["grade_id"] = _SAFE_ID.sub("-", str(grading["grade_id"]))
+                grading["grade_id"] = SAFE_ID.sub("-", str(grading["grade_id"]))
             if isinstance(grading.get("comment"), str):  # rendered as Markdown, like a cell
                 grading["comment"] = html.escape(grading["comment"], quote=False)
         source = _HIDDEN.sub("", cell.get("source", ""))
@@ -84,10 +94,7 @@ def without_keys(nb):
                 if output.get("output_type") == "error":
                     output["traceback"] = [f"{output.get('ename', '')}: {output.get('evalue', '')}"]
         cell.source = source
-        if cell.get("cell_type") == "code":
-            cell.outputs = [_plain_output(o) for o in cell.get("outputs", [])]
-    nb.metadata.pop("widgets", None)
-    return nb
+    return plain_notebook(nb)
 
 
 def harden_page(page: str) -> str:

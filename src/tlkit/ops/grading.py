@@ -181,7 +181,8 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
     sandbox: run each learner's notebook in a sandbox (tlkit.ops.sandbox); raises
     SandboxUnavailable, with the reason in one sentence, when none can be made here."""
     from tlkit.ops.release import generate_release
-    from tlkit.ops.sandbox import SandboxUnavailable, sandbox_problem, sandboxed_steps
+    from tlkit.ops.sandbox import (SandboxUnavailable, sandbox_problem, sandboxed_steps,
+                                   unsandboxed_steps)
 
     started = time.perf_counter()
     shown = progress or (lambda line: None)
@@ -194,12 +195,13 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
         if problem:
             raise SandboxUnavailable(problem)
     api = course_api(root)
-    steps = None  # nbgrader's autograde steps, with notebooks run in the sandbox
-    if sandbox:
-        from nbgrader.converters import Autograde
+    from nbgrader.converters import Autograde
 
-        steps = sandboxed_steps(list(api.config.Autograde.get("autograde_preprocessors") or
-                                     Autograde.class_traits()["autograde_preprocessors"].default()))
+    # nbgrader's autograde steps, notebooks run in the sandbox (the course's config asks for it
+    # already; a course's own config may not) or, --unsandboxed, with nbgrader's own Execute.
+    steps = (sandboxed_steps if sandbox else unsandboxed_steps)(list(
+        api.config.Autograde.get("autograde_preprocessors") or
+        Autograde.class_traits()["autograde_preprocessors"].default()))
     jobs = max(1, int(jobs))
     run = GradingRun(module, jobs=jobs)
     found = submitted_students(api, module)
@@ -244,9 +246,8 @@ def autograde_module(root: Path, module: str, jobs: int = 1, *,
                 _copy_gradebook(db_file, copy)
                 return copy
 
-            overrides = {"CourseDirectory.submitted_directory": str(stage_root)}
-            if steps is not None:
-                overrides["Autograde.autograde_preprocessors"] = steps
+            overrides = {"CourseDirectory.submitted_directory": str(stage_root),
+                         "Autograde.autograde_preprocessors": steps}
             if cell_timeout:
                 overrides["ExecutePreprocessor.timeout"] = int(cell_timeout)
             # Counted over the notebooks that run: those set aside are in the summary.

@@ -40,6 +40,8 @@ UID_BASE = 2_000_000_000
 UID_SPAN = 100_000_000
 
 UNSANDBOXED_OPTION = "--unsandboxed"
+# How to grade anyway, named wherever grading refuses (nbgrader's own commands too).
+UNSANDBOXED_COMMAND = "tlkit course autograde " + UNSANDBOXED_OPTION
 # Each kernel's temporary folder: <temp>/tlkit-sandbox-<pid of the grading process>-<random>.
 FOLDER_PREFIX = "tlkit-sandbox-"
 
@@ -240,12 +242,12 @@ def sandbox_problem() -> str | None:
     """None when kernels can be sandboxed here, else one plain sentence saying why not."""
     if sys.platform != "linux":
         return ("Grading keeps each learner's notebook in a sandbox, which needs Linux and "
-                "bubblewrap; on this computer grade with " + UNSANDBOXED_OPTION + " only if "
-                "you trust every hand-in.")
+                "bubblewrap; on this computer grade with " + UNSANDBOXED_COMMAND + " only "
+                "if you trust every hand-in.")
     if bwrap_command() is None:
         return ("Grading keeps each learner's notebook in a sandbox, made by bubblewrap (the "
                 "bwrap command), which is not installed: install it (on Debian or Ubuntu, "
-                "sudo apt-get install bubblewrap), or grade with " + UNSANDBOXED_OPTION +
+                "sudo apt-get install bubblewrap), or grade with " + UNSANDBOXED_COMMAND +
                 " only if you trust every hand-in.")
     folder = Path(tempfile.mkdtemp(prefix="tlkit-sandbox-check-"))
     try:
@@ -262,8 +264,8 @@ def sandbox_problem() -> str | None:
         return None
     return ("bubblewrap is installed but could not make a sandbox on this computer (" +
             why.rstrip(".") + "), as happens in a container that forbids new namespaces: "
-            "allow them, or grade with " + UNSANDBOXED_OPTION + " only if you trust every "
-            "hand-in.")
+            "allow them, or grade with " + UNSANDBOXED_COMMAND + " only if you trust "
+            "every hand-in.")
 
 
 def remove_folders_of(pid: int) -> None:
@@ -336,12 +338,33 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 
 class SandboxedExecute(Execute):
-    """nbgrader's Execute step with each notebook's kernel in a sandbox."""
+    """nbgrader's Execute step with each notebook's kernel in a sandbox.
+
+    nbgrader_config.py puts it in the autograde steps, so every way of grading is contained:
+    `tlkit course autograde`, the formgrader's Autograde button and `nbgrader autograde` typed
+    by hand. Where no sandbox can be made it runs nothing and says why in one sentence."""
 
     def __init__(self, *args, **kwargs):
         # Execute names its kernel manager class this way too, over any configured one.
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
+
+    def preprocess(self, nb, resources=None, km=None):
+        problem = sandbox_problem()
+        if problem:
+            # Logged first as nbgrader's own error line; nbgrader adds its traceback after.
+            self.log.error(problem)
+            raise SandboxUnavailable(problem)
+        return super().preprocess(nb, resources, km)
+
+
+def unsandboxed_steps(steps: list) -> list:
+    """The autograde steps with the sandboxed step replaced by nbgrader's own Execute, for
+    `tlkit course autograde --unsandboxed` (hand-ins the coordinator trusts)."""
+    from traitlets.utils.importstring import import_item
+
+    steps = [import_item(s) if isinstance(s, str) else s for s in steps]
+    return [Execute if s is SandboxedExecute else s for s in steps]
 
 
 def sandboxed_steps(steps: list) -> list:
@@ -360,6 +383,6 @@ def sandboxed_steps(steps: list) -> list:
             raise SandboxUnavailable(f"The course's nbgrader_config.py runs notebooks with "
                                      f"{step.__name__}, which the sandbox cannot wrap: use "
                                      "nbgrader's Execute there, or grade with "
-                                     f"{UNSANDBOXED_OPTION} only if you trust every hand-in.")
+                                     f"{UNSANDBOXED_COMMAND} only if you trust every hand-in.")
         out.append(step)
     return out
