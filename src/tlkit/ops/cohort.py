@@ -99,7 +99,8 @@ def release(root: Path, modules: list[str] | None, due: str | None = None) -> li
                      + f" It is in the exchange: {_exchange_part(api, 'outbound') / module}")
     if lines:
         lines.append("Learners get it in their JupyterLab: the Assignments list, under Released "
-                     "assignments, 'Fetch'. They hand it in there with 'Submit'.")
+                     "assignments, 'Fetch'. They hand it in with 'Hand in this module' at the end "
+                     "of the module (or 'Submit' in the Assignments list).")
     return lines
 
 
@@ -117,8 +118,8 @@ def collect(root: Path, modules: list[str] | None) -> list[str]:
         if result.success:
             lines.append(f"'{module}': {count} submission(s) collected so far.")
             if not count:
-                lines.append("  No learner has handed it in yet (they use 'Submit' in their "
-                             "Assignments list).")
+                lines.append("  No learner has handed it in yet (they press 'Hand in this "
+                             "module' at its end, or 'Submit' in their Assignments list).")
         else:
             lines.append(f"'{module}': could not collect ("
                          + "; ".join(result.problems()[:2]) + ").")
@@ -192,9 +193,9 @@ def _hand_back_problem(result) -> str:
     problems = result.problems(2)
     if any("submission_secret" in p for p in problems):
         # nbgrader finds a learner's feedback by a secret their own Submit puts in the hand-in.
-        return ("their hand-in has no submission_secret.txt, so it was not handed in with "
-                "Submit in their Assignments list; send them the page from the feedback folder, "
-                "or ask them to submit again")
+        return ("their hand-in has no submission_secret.txt, so it was not handed in from "
+                "their JupyterLab; send them the page from the feedback folder, or ask them to "
+                "hand in again with 'Hand in this module'")
     return "; ".join(problems) or "nbgrader named no reason"
 
 
@@ -244,7 +245,7 @@ def feedback(root: Path, modules: list[str] | None) -> StepLines:
     if handed_back:
         where = exchange_root(api) / api.coursedir.course_id / "feedback"
         lines.append(f"Handed back {handed_back} feedback page(s) through the exchange ({where}). "
-                     "Learners see them in their JupyterLab: Assignments list, the module's "
-                     "submitted copy, 'Fetch Feedback'; the page opens from the module's "
-                     "feedback folder.")
+                     "Learners see them in their JupyterLab: 'Get my feedback' at the end of the "
+                     "module (or, on a hub, 'Fetch Feedback' on the module's submitted copy in "
+                     "the Assignments list); the page opens from the module's feedback folder.")
     return lines
