@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from kit_processes import ROOT, free_port
+from kit_processes import ROOT, TOKEN, free_port
 
 from tlkit.serve import servers as serve
 
@@ -57,7 +57,7 @@ def kit_voila(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("install Debian's chromium: sudo apt-get install chromium")
     port = free_port()
-    env = serve.voila_env(root=ROOT)
+    env = serve.voila_env(root=ROOT, token=TOKEN)
     env.update(TLKIT_STATE_DIR=str(tmp_path / "state"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
                JUPYTER_DATA_DIR=str(tmp_path / "data"), IPYTHONDIR=str(tmp_path / "ipython"))
     log = tmp_path / "voila.log"
@@ -92,7 +92,7 @@ def test_a_closed_guide_gives_its_kernel_back(kit_voila):
                                              headless=True)
         context = browser.new_context()
         page = context.new_page()
-        page.goto(serve.voila_url(port, "protocols.ipynb"))
+        page.goto(serve.voila_url(port, "protocols.ipynb", TOKEN))
         page.locator(".tlkit-runner").first.wait_for(state="visible", timeout=180_000)
         assert "_xsrf" in {cookie["name"] for cookie in context.cookies()}
         # The page holds its kernel, and the pool refills behind it.

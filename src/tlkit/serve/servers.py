@@ -32,7 +32,9 @@ JUPYTER_DATA = CONTENT / "jupyter"
 # grading panels (formgrader, create assignment, course list), which are for course staff.
 # The Validate button stays: it lets a teacher check an activity before handing it in.
 LEARNER_CONFIG = JUPYTER_DATA / "learner-config"
-# A Jupyter config folder for Voila (voila.json): the log filter below on its console.
+# A Jupyter config folder for Voila (voila.json): the log filter below on its console, and
+# Jupyter Server's Host check, which Voila turns off: a request whose Host header is not this
+# computer (another site's page reaching 127.0.0.1 by DNS rebinding) is refused.
 VOILA_CONFIG = JUPYTER_DATA / "voila-config"
 
 # The terminal shows warnings and errors only: the ready message is what a teacher reads.
@@ -218,6 +220,9 @@ def voila_command(
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
         f"--Voila.identity_provider_class={PAGE_COOKIE_PROVIDER}",
+        # Pages open only with the token, as in JupyterLab. Voila's provider then reads it from
+        # JUPYTER_TOKEN (voila_env): a command line is readable by anyone on the machine.
+        "--Voila.auto_token=True",
         f"--Voila.log_level={LOG_LEVEL}",
         *kernel_transport_args(Path(tempfile.gettempdir()) / "voila_xxxxxxxx"),
         *warm,
@@ -225,14 +230,18 @@ def voila_command(
     ]
 
 
-def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> dict[str, str]:
-    """Environment for Voila: the kit's Jupyter data and config folders first, and the course
-    root.
+def voila_env(base: dict[str, str] | None = None, root: Path | None = None,
+              token: str | None = None) -> dict[str, str]:
+    """Environment for Voila: the kit's Jupyter data and config folders first, the course
+    root and the token its pages ask for.
 
     The course root is passed on so facilitator views find modules/ wherever Voila starts
-    their kernels.
+    their kernels. Without a token here or in JUPYTER_TOKEN, Voila makes one nobody knows and
+    refuses every page.
     """
     env = dict(os.environ if base is None else base)
+    if token:
+        env["JUPYTER_TOKEN"] = token
     paths = [str(JUPYTER_DATA)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     configs = [str(VOILA_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
@@ -270,14 +279,26 @@ def lab_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def session_token() -> str:
+    """The token the servers ask for: one the user chose (JUPYTER_TOKEN), else a new one,
+    shown in the printed links."""
+    return os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+
+
 def lab_url(port: int, token: str, page: str = "/lab") -> str:
     return f"http://{HOST}:{port}{page}?token={token}"
 
 
-def voila_url(port: int, notebook: str | None = None) -> str:
-    if notebook:
-        return f"http://{HOST}:{port}/voila/render/{notebook}"
-    return f"http://{HOST}:{port}/"
+def voila_url(port: int, notebook: str | None = None, token: str | None = None) -> str:
+    """A Voila page's address; with `token`, the one a browser opens first (Voila then keeps
+    it signed in by a cookie, so the pages' own links need no token)."""
+    url = f"http://{HOST}:{port}/voila/render/{notebook}" if notebook else f"http://{HOST}:{port}/"
+    return with_token(url, token) if token else url
+
+
+def with_token(url: str, token: str) -> str:
+    """`url` (which may have a query already) with `token` added to its query."""
+    return f"{url}{'&' if '?' in url else '?'}token={token}"
 
 
 def port_problem(port: int) -> str | None:
@@ -394,16 +415,16 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     if _any_port_refused(lab_port, voila_port):
         return 2
     root = course_root()
-    # Honour a token the user chose; otherwise make one and show it in the printed link.
-    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    # One token for both servers: the kit runs for one person on this computer.
+    token = session_token()
     learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token))
     first = start_page(root)
     lab = lab_url(lab_port, token, first)
-    front = voila_url(voila_port, FRONT_PAGE)
+    front = voila_url(voila_port, FRONT_PAGE, token)
     banner = (
         "\nThe Teacher Leader Kit is running on this computer only.\n"
         f"  Course (JupyterLab):       {lab}\n"
-        f"  Facilitator views (Voila): {voila_url(voila_port)}\n"
+        f"  Facilitator views (Voila): {voila_url(voila_port, token=token)}\n"
         f"  Facilitators' front page:  {front}\n"
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
@@ -411,8 +432,8 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
         [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
                                     runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]),
           learner_env, f"http://{HOST}:{lab_port}/api/status?token={token}"),
-         ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
-          voila_url(voila_port))],
+         ("Voila", voila_command(root / "facilitator", voila_port),
+          voila_env(root=root, token=token), voila_url(voila_port))],
         cwd=root, open_url=lab if open_browser else None, banner=banner,
     )
 
@@ -422,15 +443,16 @@ def facilitate(port: int = 8866, open_browser: bool = True) -> int:
     if _any_port_refused(port):
         return 2
     root = course_root()
-    front = voila_url(port, FRONT_PAGE)
+    token = session_token()
+    front = voila_url(port, FRONT_PAGE, token)
     banner = (
         "\nFacilitator views are running on this computer only.\n"
-        f"  All views:         {voila_url(port)}\n"
+        f"  All views:         {voila_url(port, token=token)}\n"
         f"  Front page:        {front}\n"
         "Keep this window open while you facilitate. Press Ctrl-C here to stop.\n"
     )
     return _launch(
-        [("Voila", voila_command(root / "facilitator", port), voila_env(root=root),
+        [("Voila", voila_command(root / "facilitator", port), voila_env(root=root, token=token),
           voila_url(port))],
         cwd=root, open_url=front if open_browser else None, banner=banner,
     )
@@ -467,7 +489,7 @@ def facilitator_lab(port: int = 8890, open_browser: bool = True) -> int:
     if _any_port_refused(port):
         return 2
     root = course_root()
-    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    token = session_token()
     env = facilitator_lab_env(dict(os.environ, JUPYTER_TOKEN=token), root)
     grading = formgrader_url(port, token)
     banner = (
