@@ -59,38 +59,37 @@ VOILA_EXTENSION_DENYLIST = (
 CULL_IDLE_SECONDS = 900
 CULL_INTERVAL_SECONDS = 60
 
-# The facilitator guides are served from a pool of kernels that have already run them
-# (Voila's preheating), so a guide shows at once instead of after a kernel start and a run.
-# Voila would keep a pool of this size for every notebook in the folder it serves; the kit
-# keeps one only for the front page and the module guides (a view named like a module in the
-# course manifest) and denies it to the other views (presenter, live sessions, dashboards),
-# which open once per session. Each preheated guide costs one waiting kernel while the kit
-# runs; benchmarks/run.py measures the time saved and the memory.
-PREHEAT_POOL_SIZE = 1
+# The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
+# module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
 FRONT_PAGE = "index.ipynb"
+
+# Voila's preheating keeps a kernel that has already run a view waiting for it, so the view
+# shows at once; left to itself, Voila keeps one for every notebook in the folder. Each waiting
+# kernel holds its memory for as long as the kit runs: measured with the front page and the
+# eight module guides all preheated (benchmarks/preheat_memory.py), 60 to 162 MiB resident each,
+# about 0.9 GiB together, for pages a facilitator opens one or two at a time. So only the front
+# page, the page a facilitator opens first, waits preheated (about 60 MiB); a guide opened from
+# it starts its kernel then: about 4.5 seconds to its first widget instead of 2.
+PREHEAT_POOL_SIZE = 1
 
 
 def preheat_denylist(folder: Path) -> list[str]:
-    """The views in `folder` that get no preheated kernel: all but the front page and the
-    module guides. A folder outside a course (no manifest above it) preheats everything."""
+    """The views in `folder` that get no preheated kernel: all but the front page. A folder
+    outside a course (no manifest above it) preheats everything."""
     from tlkit.course.manifest import ManifestError, module_ids
 
     try:
-        guides = {f"{module}.ipynb" for module in module_ids(Path(folder).resolve().parent)}
+        module_ids(Path(folder).resolve().parent)
     except (ManifestError, OSError):
         return []
-    keep = guides | {FRONT_PAGE}
-    return sorted(p.name for p in Path(folder).glob("*.ipynb") if p.name not in keep)
+    return sorted(p.name for p in Path(folder).glob("*.ipynb") if p.name != FRONT_PAGE)
+
 
 # Kernels talk to the server over local sockets (files) instead of TCP ports: nothing listens
 # on the network, and ipykernel has no "running over TCP without encryption" warning to print.
 # A socket path may hold at most about 100 characters, so only short folders qualify.
 IPC_PATH_LIMIT = 100
 IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-4")
-
-# The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
-# module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
-FRONT_PAGE = "index.ipynb"
 
 READY_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 15
@@ -186,6 +185,7 @@ def voila_command(
     *,
     show_tracebacks: bool = False,
     preheat: bool = True,
+    preheat_views: list[str] | None = None,
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
     cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
     extra: list[str] | tuple[str, ...] = (),
@@ -195,7 +195,8 @@ def voila_command(
     Run it with `voila_env()` so Voila finds the kit's template and config. Tracebacks are off
     by default: facilitators should not meet Python internals, and the guide's widgets show
     their own plain messages. Tests turn them on to see why a page failed. preheat keeps
-    PREHEAT_POOL_SIZE kernels per view that have already run it.
+    PREHEAT_POOL_SIZE kernels per view that have already run it: for the views
+    preheat_denylist leaves, or for `preheat_views` (names in `folder`) when given.
     """
     # Voila keeps its kernels' connection files in a fresh folder under the temp folder.
     import tempfile
@@ -203,8 +204,10 @@ def voila_command(
     warm = ["--preheat_kernel=True", f"--pool_size={PREHEAT_POOL_SIZE}"] if preheat else []
     if preheat:
         # Voila matches each entry as a substring of the notebook's path: full names only.
-        warm += [f"--VoilaKernelManager.preheat_denylist={name}"
-                 for name in preheat_denylist(folder)]
+        denied = (preheat_denylist(folder) if preheat_views is None else
+                  sorted(p.name for p in Path(folder).glob("*.ipynb")
+                         if p.name not in preheat_views))
+        warm += [f"--VoilaKernelManager.preheat_denylist={name}" for name in denied]
     return [
         sys.executable, "-m", "voila",
         str(Path(folder).resolve()),
