@@ -32,6 +32,7 @@ release: $(STAMP)  ## build the learner's copy of the course (nbgrader release)
 
 bench: $(STAMP)  ## print performance figures (not part of the tests)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/preheat_memory.py
 	$(BIN)/python benchmarks/datasets.py
 	$(BIN)/python benchmarks/live_load.py
 	$(BIN)/python benchmarks/planner.py

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -42,6 +43,8 @@ BARE_SLIDER = {
 }
 # Seconds Voila gets to shut its kernels down before it is killed.
 STOP_TIMEOUT = 60
+# The facilitator views ask for a token, as the kit serves them; this run makes its own.
+TOKEN = secrets.token_urlsafe(16)
 
 
 def _views_folder(root: Path, folder: Path) -> Path:
@@ -67,7 +70,7 @@ def _free_port() -> int:
 def _running_voila(root: Path, work: Path, port: int, extra: list[str], preheat: bool = True):
     """Voila on the benchmark's views, its state in `work` (never the user's ~/.tlkit), and
     certainly stopped at the end: killed if it does not stop in STOP_TIMEOUT seconds."""
-    env = serve.voila_env(root=root)
+    env = serve.voila_env(root=root, token=TOKEN)
     env["TLKIT_STATE_DIR"] = str(work / f"state-{port}")
     folder = _views_folder(root, work / f"views-{port}")
     with open(work / f"voila-{port}.log", "wb") as log:
@@ -134,7 +137,7 @@ def time_to_widget(root: Path, work: Path, runs: int, preheat: bool,
                     context = browser.new_context()  # a fresh cache each time
                     page = context.new_page()
                     began = time.perf_counter()
-                    page.goto(serve.voila_url(port, name))
+                    page.goto(serve.voila_url(port, name, TOKEN))
                     page.wait_for_selector(selector, state="visible", timeout=180_000)
                     times[name].append(time.perf_counter() - began)
                     page.close(run_before_unload=True)  # as a tab closes: its kernel stops

@@ -49,6 +49,17 @@ def download_link(content: str | bytes, filename: str, mime: str, label: str, *,
             f"{escape(label)}</a>")
 
 
+def handout_link(fragment: str, title: str, filename: str) -> str:
+    """A guide's handout (HTML shown on the page) as a download of a page of its own, which
+    prints whole from the browser; the guide itself is a screen page."""
+    from tlkit.printables.cards import handout_page
+
+    return ("<p class='tlkit-handout-download'>"
+            + download_link(handout_page(title, fragment), filename, "text/html",
+                            f"Download the {title.lower()} to print", style="font-size:1.2em")
+            + " &mdash; it opens in your browser, from where you print it.</p>")
+
+
 def cannot_save_text(err: StoreUnavailable) -> str:
     """What to tell a user whose work cannot be saved: what is wrong, what to do, and that
     nothing on the page is lost while it stays open."""

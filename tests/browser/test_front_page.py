@@ -35,3 +35,36 @@ def test_front_page_shows_the_map_links_the_guides_and_reschedules(voila, new_pa
     body = page.locator("body").inner_text()
     assert "Traceback" not in body and "CourseMapView(" not in body
     assert recorded.outside_requests() == []
+
+
+def test_front_page_links_the_live_session_join_and_cohort_pages(voila, new_page):
+    recorded = new_page()
+    page = recorded.page
+    page.goto(voila.url("index.ipynb"))
+    page.locator(".tlkit-course-map-table").wait_for(state="visible", timeout=120_000)
+    for name, href in (("Live session", "live-session.ipynb"), ("Join page", "live-join.ipynb"),
+                       ("Cohort progress", "cohort.ipynb"),
+                       ("Presenter view", "presenter.ipynb")):
+        assert page.get_by_role("link", name=name, exact=True).get_attribute("href") == href
+
+    # Followed from the front page (no token in the link: the first visit signed in), the
+    # live-session page says what it is and what to do before any session is open.
+    page.get_by_role("link", name="Live session", exact=True).click()
+    page.wait_for_url("**/live-session.ipynb")
+    heading = page.get_by_role("heading", name="Live session", level=1)
+    heading.wait_for()
+    steps = page.locator(".jp-MarkdownCell ol li")
+    assert steps.count() >= 3
+    assert "Open a live session" in steps.first.inner_text()
+    page.get_by_role("button", name="Open a live session").wait_for()
+    assert page.locator(".tlkit-live-code").count() == 0   # nothing opened by reading
+    # The heading and the instructions come before the controls.
+    assert heading.evaluate("(h, b) => !!(h.compareDocumentPosition(b) & 4)",
+                            page.get_by_role("button", name="Open a live session")
+                            .element_handle())
+
+    page.goto(voila.url("live-join.ipynb", token=False))
+    page.get_by_role("heading", name="Join a live session", level=1).wait_for()
+    page.get_by_label("Join code:").wait_for()
+    assert "Traceback" not in page.locator("body").inner_text()
+    assert recorded.outside_requests() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 from contextlib import contextmanager
@@ -22,11 +23,17 @@ LOCAL_HOSTS = {"127.0.0.1"}
 
 
 class Voila:
-    def __init__(self, port: int, proc: subprocess.Popen, log: Path, state: Path):
+    def __init__(self, port: int, proc: subprocess.Popen, log: Path, state: Path, token: str):
         self.port, self.proc, self.log, self.state = port, proc, log, state
+        self.token = token
 
-    def url(self, notebook: str) -> str:
-        return serve.voila_url(self.port, notebook)
+    def url(self, notebook: str | None, token: bool = True) -> str:
+        """A page's address with the token, as the kit prints it (token=False: without)."""
+        return serve.voila_url(self.port, notebook, self.token if token else None)
+
+    def with_token(self, url: str) -> str:
+        """`url` (a page's address as a page shows it) with the token added."""
+        return serve.with_token(url, self.token)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -37,7 +44,8 @@ def running_voila(folder: Path, tmp: Path, **options):
     """Voila on `folder` until the block ends; `options` go to tlkit.serve.servers.voila_command."""
     port = free_port()
     log = tmp / f"voila-{port}.log"
-    env = serve.voila_env(root=ROOT)
+    token = secrets.token_urlsafe(16)
+    env = serve.voila_env(root=ROOT, token=token)
     # Every folder the server and its kernels write to is temporary: the user's own Jupyter
     # and IPython files are neither used nor touched.
     env.update(TLKIT_STATE_DIR=str(tmp / "state"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
@@ -47,7 +55,7 @@ def running_voila(folder: Path, tmp: Path, **options):
         proc = subprocess.Popen(serve.voila_command(folder, port, **options), cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=handle,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-        voila = Voila(port, proc, log, tmp / "state")
+        voila = Voila(port, proc, log, tmp / "state", token)
         try:
             if not serve.wait_until_answers(serve.voila_url(port), proc, timeout=120):
                 pytest.fail(f"Voila did not start:\n{voila.output()[-4000:]}")

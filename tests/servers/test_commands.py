@@ -72,7 +72,11 @@ def _voila_html_outputs(page: str) -> str:
 
 
 def _check_guide_page(voila_port: int) -> None:
-    status, page = fetch(f"http://127.0.0.1:{voila_port}/voila/render/protocols.ipynb")
+    guide = f"http://127.0.0.1:{voila_port}/voila/render/protocols.ipynb"
+    # Only with the token, as JupyterLab: without it Voila sends the browser to its login page.
+    refused = fetch(guide)[1]
+    assert "token" in refused.lower() and "tlkit-" not in refused, refused[-2000:]
+    status, page = fetch(guide, TOKEN)
     assert status == 200, page[-3000:]
     guide = json.loads(GUIDE.read_text(encoding="utf-8"))
     heading = _source(_cells(guide)[0]).splitlines()[0].lstrip("# ").strip()
@@ -146,7 +150,7 @@ def test_start_serves_learner_course_and_facilitator_views(run_tlkit, kit_env):
     printed = running.wait_for_output("The Teacher Leader Kit is running")
     first = "/lab/tree/start-here/start-here.ipynb"      # the learner's first screen
     assert f"http://127.0.0.1:{lab_port}{first}?token={TOKEN}" in printed
-    assert f"http://127.0.0.1:{voila_port}/" in printed
+    assert f"http://127.0.0.1:{voila_port}/voila/render/index.ipynb?token={TOKEN}" in printed
     _check_quiet_terminal(printed)
     _stop_and_check(running, ("jupyterlab", "voila"))
 
@@ -171,7 +175,7 @@ def test_facilitate_serves_the_guide_alone(run_tlkit, kit_env):
     running = run_tlkit(["facilitate", "--no-browser", "--port", str(port)], kit_env)
     running.wait_until_ok(f"http://127.0.0.1:{port}/")
     _check_guide_page(port)
-    assert running.wait_for_output(f"http://127.0.0.1:{port}/voila/render/index.ipynb")
+    assert running.wait_for_output(f"http://127.0.0.1:{port}/voila/render/index.ipynb?token={TOKEN}")
     _stop_and_check(running, ("voila",))
 
 

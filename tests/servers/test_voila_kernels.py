@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from kit_processes import ROOT, free_port
+from kit_processes import ROOT, TOKEN, free_port
 
 from tlkit.serve import servers as serve
 
@@ -20,7 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-# The views Voila keeps a preheated kernel for: the front page and the module guides.
+# The views Voila keeps a preheated kernel for: the front page alone.
 GUIDES = sorted(p.name for p in (ROOT / "facilitator").glob("*.ipynb")
                 if p.name not in serve.preheat_denylist(ROOT / "facilitator"))
 # Well under the cull (CULL_IDLE_SECONDS), so only the page's own shutdown call can explain it.
@@ -57,7 +57,7 @@ def kit_voila(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("install Debian's chromium: sudo apt-get install chromium")
     port = free_port()
-    env = serve.voila_env(root=ROOT)
+    env = serve.voila_env(root=ROOT, token=TOKEN)
     env.update(TLKIT_STATE_DIR=str(tmp_path / "state"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
                JUPYTER_DATA_DIR=str(tmp_path / "data"), IPYTHONDIR=str(tmp_path / "ipython"))
     log = tmp_path / "voila.log"
@@ -92,10 +92,10 @@ def test_a_closed_guide_gives_its_kernel_back(kit_voila):
                                              headless=True)
         context = browser.new_context()
         page = context.new_page()
-        page.goto(serve.voila_url(port, "protocols.ipynb"))
+        page.goto(serve.voila_url(port, "protocols.ipynb", TOKEN))
         page.locator(".tlkit-runner").first.wait_for(state="visible", timeout=180_000)
         assert "_xsrf" in {cookie["name"] for cookie in context.cookies()}
-        # The page holds its kernel, and the pool refills behind it.
+        # The guide is not preheated: opening it starts its kernel.
         _wait_for_kernels(voila, baseline + 1, 180, log)
 
         page.close(run_before_unload=True)  # as a tab closes: the page says goodbye

@@ -283,3 +283,19 @@ def test_every_schema_keyword_has_a_plain_message_and_every_list_a_limit(kind):
     assert arrays and all("maxItems" in array for array in arrays), kind
     for prop in schema(kind).get("required", []):
         assert schema(kind)["properties"][prop].get("description"), prop
+
+
+def test_validating_content_skips_the_slow_iri_grammars_and_leaves_them_importable():
+    """jsonschema would import rfc3987_syntax (a second of grammar building) in every guide's
+    kernel; the kit's validators check no formats, so the loader keeps it out. Checked in a
+    fresh interpreter: this one may have imported either already."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from tlkit.content import load\n"
+             "load('protocol', 'tuning')\n"
+             "assert 'jsonschema' in sys.modules, 'nothing was validated'\n"
+             "assert 'rfc3987_syntax' not in sys.modules\n"
+             "import rfc3987_syntax\n")
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=120)

@@ -4,6 +4,7 @@ changed), the headline figures, and the widget driven from Python."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 import numpy as np
@@ -218,6 +219,74 @@ def test_an_unreadable_export_says_what_to_do(tmp_path):
     assert "no codebook" in own_survey(empty, "nope").summary
 
 
+def _export(rows: int, org: str = "ORG-01", answer: str = "Agree") -> str:
+    return "Timestamp,org_id,Our sessions connect to what I teach.\n" + "".join(
+        f"4/1/2025 10:00:00,{org},{answer}\n" for _ in range(rows))
+
+
+def test_a_file_too_large_or_too_long_is_refused_with_a_sentence(tmp_path, monkeypatch):
+    import io
+
+    from tlkit.data import forms
+
+    monkeypatch.setattr(forms, "MAX_BYTES", 2_000)
+    monkeypatch.setattr(forms, "MAX_ROWS", 30)
+    path = tmp_path / "big.csv"
+    path.write_text(_export(200), encoding="utf-8")          # about 9 kB
+    for source in (path, io.BytesIO(path.read_bytes()), path.read_bytes()):
+        own = own_survey(source, "teacher_survey_spring")
+        assert own.survey is None and "a survey export can be at most 2 kB" in own.summary
+        assert "split the file" in own.summary
+    path.write_text(_export(31), encoding="utf-8")           # under 2 kB, one row too many
+    own = own_survey(path, "teacher_survey_spring")
+    assert own.survey is None and "more than 30 rows" in own.summary
+    path.write_text(_export(30), encoding="utf-8")
+    assert own_survey(path, "teacher_survey_spring").survey.rows == 30
+
+
+def test_the_caps_fit_a_districts_survey():
+    from tlkit.data import forms
+
+    # 20,000 responses to 30 questions of about 15 characters each fit under the size cap.
+    assert forms.MAX_ROWS >= 20_000 and 20_000 * 30 * 15 < forms.MAX_BYTES
+
+
+def test_many_problems_come_back_as_counts_and_the_first_few(tmp_path):
+    from tlkit.explore.own import FIRST_PROBLEMS
+
+    path = tmp_path / "bad.csv"
+    path.write_text(_export(400, answer="Sometimes"), encoding="utf-8")
+    own = own_survey(path, "teacher_survey_spring")
+    assert own.problem_count == 400
+    assert len(own.problems) == FIRST_PROBLEMS + 1
+    assert all("'Sometimes'" in line for line in own.problems[:FIRST_PROBLEMS])
+    assert own.problems[-1].startswith("… and 390 more")
+    assert "'Our sessions connect to what I teach.': 400" in own.problems[-1]
+    assert "400 problem(s)" in own.summary and f"the first {FIRST_PROBLEMS} are listed" in own.summary
+
+
+@pytest.mark.parametrize("org", ["Springfield High", "Total", "All"])
+def test_group_values_the_codebook_does_not_know_never_crash_the_explorer(tmp_path, org):
+    path = tmp_path / "staff.csv"
+    path.write_text(_export(20, org=org), encoding="utf-8")
+    own = own_survey(path, "teacher_survey_spring")
+    assert own.problem_count == 20 and org in own.problems[0]
+    for view in ("distribution", "percent"):
+        with pytest.raises(ExploreError, match="nothing to show"):
+            explore({"own": own.survey}, "own", "q_sessions_relevant", "org", view)
+        # Grouped otherwise, the answers are all there.
+        r = explore({"own": own.survey}, "own", "q_sessions_relevant", "everyone", view)
+        assert "All respondents" in r.numbers.index
+
+
+def test_answers_that_are_all_unreadable_never_crash_the_explorer(tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text(_export(20, answer="maybe"), encoding="utf-8")
+    own = own_survey(path, "teacher_survey_spring")
+    with pytest.raises(ExploreError, match="nothing to show"):
+        explore({"own": own.survey}, "own", "q_sessions_relevant", "everyone", "distribution")
+
+
 # --- the widget ----------------------------------------------------------------------------
 
 def test_the_explorer_widget_shows_saves_exports_and_loads_an_own_file(tmp_path):
@@ -256,6 +325,39 @@ def test_the_explorer_widget_shows_saves_exports_and_loads_an_own_file(tmp_path)
     assert "row 3, column &#x27;Timestamp&#x27;" in w.own_report.value
     assert w.survey_menu.value == "own" and w.view_menu.value == "percent"
     assert "q_sessions_relevant" == w.item_menu.value
+
+
+def test_the_explorer_widget_reports_a_bad_upload_in_sentences(tmp_path, monkeypatch):
+    from tlkit.data import forms
+    from tlkit.store import JsonFileStore
+    from tlkit.widgets import SurveyExplorer
+
+    w = SurveyExplorer(state_key="explorer", store=JsonFileStore(tmp_path / "state"))
+    w.codebook_menu.value = "teacher_survey_spring"
+    assert w.upload.description and "Choose" in w.upload.description
+
+    def upload(name: str, text: str) -> None:
+        content = memoryview(text.encode("utf-8"))
+        w.upload.value = ({"name": name, "type": "text/csv", "size": len(content),
+                           "content": content,
+                           "last_modified": datetime.datetime(2025, 4, 1)},)
+
+    # Group values the codebook does not know: counts and the first few, and a sentence where
+    # the chart would be, never an error.
+    upload("staff.csv", _export(300, org="Springfield High"))
+    report = w.own_report.value
+    assert "300 problem(s)" in report and report.count("<li") <= 12
+    assert "… and 290 more" in report
+    assert w.survey_menu.value == "own" and w.grouping_menu.value == "org"
+    assert "nothing to show" in w.message.value and w.chart.value == ""
+    assert "Traceback" not in report + w.message.value
+    w.grouping_menu.value = "everyone"
+    assert "<table" in w.chart.value
+
+    monkeypatch.setattr(forms, "MAX_BYTES", 1_000)
+    upload("district.csv", _export(100))
+    assert "a survey export can be at most" in w.own_report.value
+    assert w.upload.value == ()   # cleared, so a smaller file can be chosen next
 
 
 

@@ -65,13 +65,19 @@ def _planning():
 def _others():
     from tlkit.ops.report import COLUMNS, report_html
     from tlkit.portfolio.parts import Gathered, Part, Piece, portfolio_html
+    from tlkit.planning.readiness import handout_html, load_tool
     from tlkit.printables.audit_sheet import audit_sheet
+    from tlkit.printables.cards import handout_page, principal_handout_html, quick_card_html
 
     part = Part("p", "A part", "m", "k", ("key",))
     gathered = [Gathered(part, "included", (Piece("Ratings", table=(("A", "B"), ("1", "2"))),))]
     return {"audit sheet": audit_sheet(),
             "portfolio": portfolio_html("I lead the Grade 4 team.", gathered),
-            "cohort report": report_html(pd.DataFrame(columns=COLUMNS))}
+            "cohort report": report_html(pd.DataFrame(columns=COLUMNS)),
+            # A guide's handouts offered as pages of their own.
+            "quick card": handout_page("Quick card", quick_card_html()),
+            "principal handout": handout_page("Principal", principal_handout_html()),
+            "rating sheet": handout_page("Rating sheet", handout_html(load_tool()))}
 
 
 def all_pages() -> dict[str, str]:
@@ -176,3 +182,26 @@ def test_only_the_shared_stylesheet_writes_a_page_head():
                for path in folder.rglob("*.py")
                if re.search(r"<!doctype|<html[ >]", path.read_text(encoding="utf-8"), re.I)]
     assert writers == [Path("src/tlkit/printables/page_style.py")]
+
+
+def test_the_quick_card_shows_control_names_in_bold_and_escapes_the_rest():
+    from tlkit.printables.cards import QUICK_CARD, quick_card_html
+
+    card = quick_card_html()
+    assert card.count("<tr>") == len(QUICK_CARD) + 1
+    assert "<strong>Shift + Enter</strong>" in card and "**" not in card
+    assert "<strong>Run &gt; Run All Cells</strong>" in card
+    assert fragment_style(".tlkit-quick-card") in card
+
+
+def test_a_guides_handout_link_holds_a_whole_page_to_print():
+    import base64
+
+    from tlkit.printables.cards import quick_card_html
+    from tlkit.widgets.common import handout_link
+
+    link = handout_link(quick_card_html(), "Quick card", "quick-card.html")
+    assert "download='quick-card.html'" in link and "Download the quick card to print" in link
+    page = base64.b64decode(re.search(r"base64,([^']+)'", link).group(1)).decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<title>Quick card</title>" in page
+    assert "Shift + Enter" in page

@@ -27,15 +27,21 @@ CLOCK_COLOUR = "#1a237e"
 
 # Text sizes: the laptop view, and the presenter view on a projector (vw: the same share of
 # any screen, e.g. 4.2vw = 81 px on a 1,920 px projector; clamp keeps a small window usable).
+# The presenter's clock is sized to its own panel (cqi: a share of the panel's width, see
+# PRESENTER_CSS), not to the screen: "+12:34" is about 3.8 times its font size wide, so 24% of
+# the panel leaves room for it and the padding at every projector width.
 SIZES = {
     False: {"title": "2em", "number": "1.3em", "name": "2em", "lists": "1.25em",
             "roles": "1.4em", "clock": "7em", "caption": "1.8em", "total": "2.2em"},
     True: {"title": "clamp(24px, 2.4vw, 72px)", "number": "clamp(20px, 2vw, 56px)",
            "name": "clamp(36px, 4.2vw, 120px)", "lists": "clamp(26px, 2.4vw, 64px)",
-           "roles": "clamp(24px, 2.2vw, 60px)", "clock": "clamp(96px, 13vw, 360px)",
+           "roles": "clamp(24px, 2.2vw, 60px)", "clock": "clamp(48px, 24cqi, 360px)",
            "caption": "clamp(24px, 2.4vw, 64px)", "total": "clamp(24px, 2.4vw, 64px)"},
 }
 
+
+# The presenter's clock panel is the container its clock's size is measured against.
+PRESENTER_CSS = "<style>.tlkit-runner-clock-panel{container-type:inline-size}</style>"
 
 # The kit's focus ring, for pages without the kit's Voila template (the learner's JupyterLab):
 # a 3 px outline on any focused control inside a kit widget; ipywidgets' own is 1 px.
@@ -132,7 +138,8 @@ class ProtocolRunner(widgets.VBox):
             self.layout.border = "none"
 
         self.title = widgets.HTML(
-            f"{FOCUS_CSS}<div style='font-size:{self._size['title']};font-weight:bold'>"
+            f"{FOCUS_CSS}{PRESENTER_CSS if self.presenter else ''}"
+            f"<div style='font-size:{self._size['title']};font-weight:bold'>"
             f"{html.escape(self.protocol.name)}</div>")
         self.title.add_class("tlkit-runner-title")
         self.step_number = widgets.HTML()
@@ -195,10 +202,12 @@ class ProtocolRunner(widgets.VBox):
             [self.step_number, self.step_name, self.roles, self.guidance],
             layout=widgets.Layout(flex="1 1 420px", min_width="300px"))
         if self.presenter:
-            # The room reads the step first, then glances at the clock: step on the left,
-            # wider; no minutes box and no notes, which are the facilitator's.
-            step_panel.layout.flex = "3 1 600px"
-            clock_panel.layout.flex = "2 1 420px"
+            # The room reads the step first, then glances at the clock: step on the left;
+            # no minutes box and no notes, which are the facilitator's. Two equal halves: the
+            # clock keeps its large type on a 1,280 px projector, and below about 1,150 px
+            # the clock goes under the step, the screen's full width.
+            clock_panel.add_class("tlkit-runner-clock-panel")
+            step_panel.layout.flex = clock_panel.layout.flex = "1 1 560px"
             self.children = [self.title,
                              widgets.HBox([step_panel, clock_panel],
                                           layout=widgets.Layout(flex_flow="row wrap",

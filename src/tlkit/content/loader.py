@@ -294,11 +294,29 @@ def schema_version(kind: str) -> int:
     return int(schema(kind)["$id"].rsplit("/", 1)[1])
 
 
+def _import_jsonschema():
+    """jsonschema, imported without rfc3987_syntax. Where that package is installed (Jupyter
+    brings it), jsonschema imports it for the "iri" format, and it builds some forty grammars
+    as it is imported: about a second of every guide's and module's first cell. The kit's
+    validators check no formats, so nothing is lost; once jsonschema is in, the package can be
+    imported as usual by whatever else needs it."""
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return sys.modules.get("jsonschema") or __import__("jsonschema")
+    sys.modules["rfc3987_syntax"] = None    # an import of it now fails: jsonschema skips it
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    # Imported here, not at the top: jsonschema takes most of a second to import, and every
-    # widget imports the domain modules for their records without ever validating a file.
-    from jsonschema import Draft202012Validator
+    # Imported here, not at the top: jsonschema takes a while to import, and every widget
+    # imports the domain modules for their records without ever validating a file.
+    Draft202012Validator = _import_jsonschema().Draft202012Validator
 
     Draft202012Validator.check_schema(schema(kind))
     return Draft202012Validator(schema(kind))

@@ -70,6 +70,11 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
 
 
+def _cases(failures: pd.DataFrame, *columns: str):
+    """The failure cases' values in `columns`, row by row, as plain tuples."""
+    return zip(*(failures[c].tolist() for c in columns))
+
+
 def check_frame(raw: pd.DataFrame, codebook: Codebook, source: str,
                 first_row: int = 2) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse and check `raw` (text cells, RangeIndex) against `codebook`.
@@ -89,29 +94,34 @@ def check_frame(raw: pd.DataFrame, codebook: Codebook, source: str,
     parse_fail = _failures(parse_schema(codebook, present), frame)
     parse_fail = parse_fail[parse_fail["check"].astype(str).str.startswith("coerce_dtype")]
     emptied = set()
-    for _, case in parse_fail.iterrows():
-        spec = codebook.column(case["column"])
-        problems.append(Problem(_spreadsheet_row(case["index"], first_row), spec.name,
-                                f"{case['failure_case']!r} is not {NOT_PARSED[spec.type]}."))
-        frame.loc[case["index"], spec.name] = None
-        emptied.add((case["index"], spec.name))
+    # Failure cases are read column by column (zip), not with iterrows: a file with a bad value
+    # in every cell has hundreds of thousands of them.
+    for name, value, index in _cases(parse_fail, "column", "failure_case", "index"):
+        spec = codebook.column(name)
+        problems.append(Problem(_spreadsheet_row(index, first_row), spec.name,
+                                f"{value!r} is not {NOT_PARSED[spec.type]}."))
+        emptied.add((index, spec.name))
+    for name in {name for _, name in emptied}:
+        frame.loc[[i for i, n in emptied if n == name], name] = None
     frame = parse_schema(codebook, present).validate(frame)
 
     # Pass 2: values and the rules across columns.
-    for _, case in _failures(check_schema(codebook, present), frame).iterrows():
-        column = case["column"] if isinstance(case["column"], str) else None
-        check = str(case["check"])
-        row = _spreadsheet_row(case["index"], first_row)
-        if check == "not_nullable" and (case["index"], column) in emptied:
+    failures = _failures(check_schema(codebook, present), frame)
+    for name, check, value, index in _cases(failures, "column", "check", "failure_case",
+                                            "index"):
+        column = name if isinstance(name, str) else None
+        check = str(check)
+        row = _spreadsheet_row(index, first_row)
+        if check == "not_nullable" and (index, column) in emptied:
             continue   # already reported as unreadable
         if check == "not_nullable":
             msg = "is empty; this column needs a value in every row."
         elif check == "field_uniqueness":
-            msg = f"{case['failure_case']!r} appears more than once; each value must be unique."
+            msg = f"{value!r} appears more than once; each value must be unique."
         elif column is None:
             msg = f"{check}."   # a row rule: its message says what is wrong
         else:
-            msg = f"{_show(case['failure_case'])} {check}."
+            msg = f"{_show(value)} {check}."
         problems.append(Problem(row, column, msg))
 
     for spec in codebook.columns:

@@ -40,6 +40,14 @@ TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%
                      "%m/%d/%y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d")
 
 
+# What an export may hold. A school's or a district's survey is well inside both (20,000
+# responses to 30 questions is about 9 MB); past them, reading and checking would keep a
+# laptop busy for minutes and use gigabytes of memory for a file that is not a survey export.
+MAX_BYTES = 10_000_000
+MAX_ROWS = 20_000
+MAX_COLUMNS = 500
+
+
 class FormsError(DataError):
     """The export cannot be read at all (wrong file type, empty file)."""
 
@@ -74,22 +82,55 @@ def normal(text) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().rstrip(":?").strip().casefold()
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+
+
+def _too_big(name: str, size: int | None = None) -> FormsError:
+    how_big = f"is {_megabytes(size)}" if size else f"is larger than {_megabytes(MAX_BYTES)}"
+    return FormsError(f"{name} {how_big}; a survey export can be at most "
+                      f"{_megabytes(MAX_BYTES)} (about {MAX_ROWS:,} responses). Export only the "
+                      "responses you need (one school or one year), or split the file.")
+
+
+def _read_limited(source: str | Path | IO | bytes, name: str) -> bytes | str:
+    """The file's content, refused without reading it all when it is larger than MAX_BYTES:
+    a path by its size, an open file after MAX_BYTES."""
+    if isinstance(source, (str, Path)):
+        try:
+            size = Path(source).stat().st_size
+        except OSError:
+            size = 0        # read_bytes says why it cannot be opened
+        if size > MAX_BYTES:
+            raise _too_big(name, size)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) > MAX_BYTES:
+            raise _too_big(name, len(source))
+    elif hasattr(source, "read"):
+        data = source.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise _too_big(name)
+        return data
+    return csv_text.read_bytes(source, name)
+
+
 def read_export(source: str | Path | IO) -> pd.DataFrame:
     """Every cell as text, blank cells missing; the index is the spreadsheet row number.
     The encoding (UTF-8, Windows-1252, UTF-16 "Unicode Text") and the cell separator (comma,
-    semicolon, tab) are worked out from the file itself."""
+    semicolon, tab) are worked out from the file itself. A file over MAX_BYTES, MAX_ROWS
+    responses or MAX_COLUMNS columns is refused with a sentence."""
     name = Path(getattr(source, "name", str(source))).name
     if str(name).lower().endswith((".xlsx", ".xls")):
         raise FormsError(f"{name} is an Excel workbook. Save it as CSV first (in Excel: File > "
                          "Save As > CSV UTF-8), then import the .csv file.")
     try:
-        text = csv_text.decode(csv_text.read_bytes(source, name), name)
+        text = csv_text.decode(_read_limited(source, name), name)
     except csv_text.CsvTextError as err:
         raise FormsError(str(err)) from err
     if not text.strip():
         raise FormsError(f"{name} is empty: export the responses again.")
     read = dict(dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                sep=csv_text.sniff_delimiter(text))
+                sep=csv_text.sniff_delimiter(text), nrows=MAX_ROWS + 1)
     try:
         raw = pd.read_csv(io.StringIO(text), **read)
     except pd.errors.EmptyDataError as err:
@@ -98,6 +139,13 @@ def read_export(source: str | Path | IO) -> pd.DataFrame:
         raise FormsError(f"{name} is not a well-formed CSV file: {_csv_damage(str(err))} "
                          "Export the responses from the form again, or open the file in a "
                          "spreadsheet, fix that row and save it as CSV UTF-8.") from err
+    if len(raw) > MAX_ROWS:
+        raise FormsError(f"{name} has more than {MAX_ROWS:,} rows; a survey export can have at "
+                         f"most {MAX_ROWS:,} responses. Export only the responses you need (one "
+                         "school or one year), or split the file.")
+    if raw.shape[1] > MAX_COLUMNS:
+        raise FormsError(f"{name} has {raw.shape[1]:,} columns; a survey export can have at "
+                         f"most {MAX_COLUMNS}. Check that it is the responses file of the form.")
     raw.index = raw.index + 2                     # header is spreadsheet row 1
     # A cell of only spaces is blank, so a row of them is a blank row, not a response.
     raw = raw.apply(lambda col: col.str.strip()).replace("", pd.NA)

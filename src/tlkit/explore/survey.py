@@ -241,6 +241,8 @@ def _missing_note(item: Item, grouping: Grouping) -> str:
 def _hidden_groups(answered: pd.Series, threshold: int) -> dict[str, str]:
     """Groups to hide, with the reason: fewer than `threshold` answers, and one more group
     when needed so that a hidden one cannot be worked out from the All row."""
+    if answered.empty:      # no group in common (the change view): only the All row shows
+        return {}
     shown = suppress_counts(answered.to_frame("Answered"), threshold=threshold,
                             row_totals=False, column_totals=True)
     reasons = shown.reasons["Answered"]
@@ -255,6 +257,14 @@ def _percent(part, whole):
 
 def _with_all(counts: np.ndarray, labels: tuple[str, ...], levels) -> pd.DataFrame:
     keep = counts.sum(axis=1) > 0          # groups nobody in this survey answered for
+    if not keep.any():
+        # A school's own file whose group column (or answers) holds only values the question
+        # set does not know: every answer is left out, and there is no table to show.
+        raise ExploreError("There is nothing to show for this question in this grouping: no "
+                           "answer was counted, because the answers or the group column hold "
+                           "values the question set does not know (the problems listed for "
+                           "your file say which). Choose another grouping or question, or fix "
+                           "the file.")
     frame = pd.DataFrame(counts[keep], index=[l for l, k in zip(labels, keep) if k],
                          columns=list(levels))
     frame.loc[ALL] = frame.sum(axis=0)

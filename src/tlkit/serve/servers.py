@@ -32,7 +32,9 @@ JUPYTER_DATA = CONTENT / "jupyter"
 # grading panels (formgrader, create assignment, course list), which are for course staff.
 # The Validate button stays: it lets a teacher check an activity before handing it in.
 LEARNER_CONFIG = JUPYTER_DATA / "learner-config"
-# A Jupyter config folder for Voila (voila.json): the log filter below on its console.
+# A Jupyter config folder for Voila (voila.json): the log filter below on its console, and
+# Jupyter Server's Host check, which Voila turns off: a request whose Host header is not this
+# computer (another site's page reaching 127.0.0.1 by DNS rebinding) is refused.
 VOILA_CONFIG = JUPYTER_DATA / "voila-config"
 
 # The terminal shows warnings and errors only: the ready message is what a teacher reads.
@@ -57,38 +59,37 @@ VOILA_EXTENSION_DENYLIST = (
 CULL_IDLE_SECONDS = 900
 CULL_INTERVAL_SECONDS = 60
 
-# The facilitator guides are served from a pool of kernels that have already run them
-# (Voila's preheating), so a guide shows at once instead of after a kernel start and a run.
-# Voila would keep a pool of this size for every notebook in the folder it serves; the kit
-# keeps one only for the front page and the module guides (a view named like a module in the
-# course manifest) and denies it to the other views (presenter, live sessions, dashboards),
-# which open once per session. Each preheated guide costs one waiting kernel while the kit
-# runs; benchmarks/run.py measures the time saved and the memory.
-PREHEAT_POOL_SIZE = 1
+# The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
+# module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
 FRONT_PAGE = "index.ipynb"
+
+# Voila's preheating keeps a kernel that has already run a view waiting for it, so the view
+# shows at once; left to itself, Voila keeps one for every notebook in the folder. Each waiting
+# kernel holds its memory for as long as the kit runs: measured with the front page and the
+# eight module guides all preheated (benchmarks/preheat_memory.py), 60 to 162 MiB resident each,
+# about 0.9 GiB together, for pages a facilitator opens one or two at a time. So only the front
+# page, the page a facilitator opens first, waits preheated (about 60 MiB); a guide opened from
+# it starts its kernel then: about 4.5 seconds to its first widget instead of 2.
+PREHEAT_POOL_SIZE = 1
 
 
 def preheat_denylist(folder: Path) -> list[str]:
-    """The views in `folder` that get no preheated kernel: all but the front page and the
-    module guides. A folder outside a course (no manifest above it) preheats everything."""
+    """The views in `folder` that get no preheated kernel: all but the front page. A folder
+    outside a course (no manifest above it) preheats everything."""
     from tlkit.course.manifest import ManifestError, module_ids
 
     try:
-        guides = {f"{module}.ipynb" for module in module_ids(Path(folder).resolve().parent)}
+        module_ids(Path(folder).resolve().parent)
     except (ManifestError, OSError):
         return []
-    keep = guides | {FRONT_PAGE}
-    return sorted(p.name for p in Path(folder).glob("*.ipynb") if p.name not in keep)
+    return sorted(p.name for p in Path(folder).glob("*.ipynb") if p.name != FRONT_PAGE)
+
 
 # Kernels talk to the server over local sockets (files) instead of TCP ports: nothing listens
 # on the network, and ipykernel has no "running over TCP without encryption" warning to print.
 # A socket path may hold at most about 100 characters, so only short folders qualify.
 IPC_PATH_LIMIT = 100
 IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-4")
-
-# The facilitators' front page (facilitator/index.ipynb): the course map, a link to each
-# module's guide and a suggested cohort schedule. `tlkit facilitate` opens it.
-FRONT_PAGE = "index.ipynb"
 
 READY_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 15
@@ -184,6 +185,7 @@ def voila_command(
     *,
     show_tracebacks: bool = False,
     preheat: bool = True,
+    preheat_views: list[str] | None = None,
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
     cull_interval_seconds: int = CULL_INTERVAL_SECONDS,
     extra: list[str] | tuple[str, ...] = (),
@@ -193,7 +195,8 @@ def voila_command(
     Run it with `voila_env()` so Voila finds the kit's template and config. Tracebacks are off
     by default: facilitators should not meet Python internals, and the guide's widgets show
     their own plain messages. Tests turn them on to see why a page failed. preheat keeps
-    PREHEAT_POOL_SIZE kernels per view that have already run it.
+    PREHEAT_POOL_SIZE kernels per view that have already run it: for the views
+    preheat_denylist leaves, or for `preheat_views` (names in `folder`) when given.
     """
     # Voila keeps its kernels' connection files in a fresh folder under the temp folder.
     import tempfile
@@ -201,8 +204,10 @@ def voila_command(
     warm = ["--preheat_kernel=True", f"--pool_size={PREHEAT_POOL_SIZE}"] if preheat else []
     if preheat:
         # Voila matches each entry as a substring of the notebook's path: full names only.
-        warm += [f"--VoilaKernelManager.preheat_denylist={name}"
-                 for name in preheat_denylist(folder)]
+        denied = (preheat_denylist(folder) if preheat_views is None else
+                  sorted(p.name for p in Path(folder).glob("*.ipynb")
+                         if p.name not in preheat_views))
+        warm += [f"--VoilaKernelManager.preheat_denylist={name}" for name in denied]
     return [
         sys.executable, "-m", "voila",
         str(Path(folder).resolve()),
@@ -218,6 +223,9 @@ def voila_command(
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
         f"--Voila.identity_provider_class={PAGE_COOKIE_PROVIDER}",
+        # Pages open only with the token, as in JupyterLab. Voila's provider then reads it from
+        # JUPYTER_TOKEN (voila_env): a command line is readable by anyone on the machine.
+        "--Voila.auto_token=True",
         f"--Voila.log_level={LOG_LEVEL}",
         *kernel_transport_args(Path(tempfile.gettempdir()) / "voila_xxxxxxxx"),
         *warm,
@@ -225,14 +233,18 @@ def voila_command(
     ]
 
 
-def voila_env(base: dict[str, str] | None = None, root: Path | None = None) -> dict[str, str]:
-    """Environment for Voila: the kit's Jupyter data and config folders first, and the course
-    root.
+def voila_env(base: dict[str, str] | None = None, root: Path | None = None,
+              token: str | None = None) -> dict[str, str]:
+    """Environment for Voila: the kit's Jupyter data and config folders first, the course
+    root and the token its pages ask for.
 
     The course root is passed on so facilitator views find modules/ wherever Voila starts
-    their kernels.
+    their kernels. Without a token here or in JUPYTER_TOKEN, Voila makes one nobody knows and
+    refuses every page.
     """
     env = dict(os.environ if base is None else base)
+    if token:
+        env["JUPYTER_TOKEN"] = token
     paths = [str(JUPYTER_DATA)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     configs = [str(VOILA_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
@@ -273,14 +285,26 @@ def lab_env(base: dict[str, str] | None = None, root: Path | None = None) -> dic
     return env
 
 
+def session_token() -> str:
+    """The token the servers ask for: one the user chose (JUPYTER_TOKEN), else a new one,
+    shown in the printed links."""
+    return os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+
+
 def lab_url(port: int, token: str, page: str = "/lab") -> str:
     return f"http://{HOST}:{port}{page}?token={token}"
 
 
-def voila_url(port: int, notebook: str | None = None) -> str:
-    if notebook:
-        return f"http://{HOST}:{port}/voila/render/{notebook}"
-    return f"http://{HOST}:{port}/"
+def voila_url(port: int, notebook: str | None = None, token: str | None = None) -> str:
+    """A Voila page's address; with `token`, the one a browser opens first (Voila then keeps
+    it signed in by a cookie, so the pages' own links need no token)."""
+    url = f"http://{HOST}:{port}/voila/render/{notebook}" if notebook else f"http://{HOST}:{port}/"
+    return with_token(url, token) if token else url
+
+
+def with_token(url: str, token: str) -> str:
+    """`url` (which may have a query already) with `token` added to its query."""
+    return f"{url}{'&' if '?' in url else '?'}token={token}"
 
 
 def port_problem(port: int) -> str | None:
@@ -397,16 +421,16 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
     if _any_port_refused(lab_port, voila_port):
         return 2
     root = course_root()
-    # Honour a token the user chose; otherwise make one and show it in the printed link.
-    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    # One token for both servers: the kit runs for one person on this computer.
+    token = session_token()
     learner_env = lab_env(dict(os.environ, JUPYTER_TOKEN=token), root)
     first = start_page(root)
     lab = lab_url(lab_port, token, first)
-    front = voila_url(voila_port, FRONT_PAGE)
+    front = voila_url(voila_port, FRONT_PAGE, token)
     banner = (
         "\nThe Teacher Leader Kit is running on this computer only.\n"
         f"  Course (JupyterLab):       {lab}\n"
-        f"  Facilitator views (Voila): {voila_url(voila_port)}\n"
+        f"  Facilitator views (Voila): {voila_url(voila_port, token=token)}\n"
         f"  Facilitators' front page:  {front}\n"
         "Keep this window open while you work. Press Ctrl-C here to stop both.\n"
     )
@@ -414,8 +438,8 @@ def start(workspace: Path, lab_port: int = 8888, voila_port: int = 8866,
         [("JupyterLab", lab_command(Path(workspace), lab_port, first_page=first,
                                     runtime_dir=learner_env["JUPYTER_RUNTIME_DIR"]),
           learner_env, f"http://{HOST}:{lab_port}/api/status?token={token}"),
-         ("Voila", voila_command(root / "facilitator", voila_port), voila_env(root=root),
-          voila_url(voila_port))],
+         ("Voila", voila_command(root / "facilitator", voila_port),
+          voila_env(root=root, token=token), voila_url(voila_port))],
         cwd=root, open_url=lab if open_browser else None, banner=banner,
     )
 
@@ -425,15 +449,16 @@ def facilitate(port: int = 8866, open_browser: bool = True) -> int:
     if _any_port_refused(port):
         return 2
     root = course_root()
-    front = voila_url(port, FRONT_PAGE)
+    token = session_token()
+    front = voila_url(port, FRONT_PAGE, token)
     banner = (
         "\nFacilitator views are running on this computer only.\n"
-        f"  All views:         {voila_url(port)}\n"
+        f"  All views:         {voila_url(port, token=token)}\n"
         f"  Front page:        {front}\n"
         "Keep this window open while you facilitate. Press Ctrl-C here to stop.\n"
     )
     return _launch(
-        [("Voila", voila_command(root / "facilitator", port), voila_env(root=root),
+        [("Voila", voila_command(root / "facilitator", port), voila_env(root=root, token=token),
           voila_url(port))],
         cwd=root, open_url=front if open_browser else None, banner=banner,
     )
@@ -470,7 +495,7 @@ def facilitator_lab(port: int = 8890, open_browser: bool = True) -> int:
     if _any_port_refused(port):
         return 2
     root = course_root()
-    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    token = session_token()
     env = facilitator_lab_env(dict(os.environ, JUPYTER_TOKEN=token), root)
     grading = formgrader_url(port, token)
     banner = (

@@ -19,7 +19,8 @@ PROVIDER = f"{__name__}.PageCookieIdentityProvider"
 
 
 class PageCookieIdentityProvider(PasswordIdentityProvider):
-    """Voila's default provider (no token on loopback), setting the `_xsrf` cookie on pages."""
+    """Jupyter Server's token provider (the token from JUPYTER_TOKEN: `voila_command` turns it
+    on), setting the `_xsrf` cookie on pages."""
 
     async def get_user(self, handler):
         user = super().get_user(handler)
