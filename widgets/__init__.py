@@ -20,6 +20,8 @@ _LAZY = {
     "ProtocolRunner": "practice.protocol_runner",
     "ProtocolPresenter": "practice.presenter",
     "FeedbackSorter": "practice.feedback_sort",
+    "QuestionWorkshop": "practice.question_workshop",
+    "CoachingLog": "practice.coaching_log",
     "ObservationNotes": "practice.observation_notes",
     "CalibrationView": "practice.calibration_view",
     "CourseMapView": "course.course_map",

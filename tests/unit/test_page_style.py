@@ -66,12 +66,15 @@ def _others():
     from tlkit.ops.report import COLUMNS, report_html
     from tlkit.portfolio.parts import Gathered, Part, Piece, portfolio_html
     from tlkit.printables.audit_sheet import audit_sheet
+    from tlkit.printables.coaching_log import coaching_log_html
 
     part = Part("p", "A part", "m", "k", ("key",))
     gathered = [Gathered(part, "included", (Piece("Ratings", table=(("A", "B"), ("1", "2"))),))]
     return {"audit sheet": audit_sheet(),
             "portfolio": portfolio_html("I lead the Grade 4 team.", gathered),
-            "cohort report": report_html(pd.DataFrame(columns=COLUMNS))}
+            "cohort report": report_html(pd.DataFrame(columns=COLUMNS)),
+            "coaching log": coaching_log_html([{"date": "2026-03-04", "goal": "More talk"}]),
+            "blank coaching log": coaching_log_html([])}
 
 
 def all_pages() -> dict[str, str]:

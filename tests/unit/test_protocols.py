@@ -23,19 +23,19 @@ from tlkit.practice.protocols import (
     who_speaks,
 )
 
-SHIPPED = ["consultancy", "looking-at-data", "peer-observation-cycle", "text-based-discussion",
+SHIPPED = ["coaching-triad", "consultancy", "looking-at-data", "peer-observation-cycle", "text-based-discussion",
            "tuning"]
 
 
 # --- Shipped content -----------------------------------------------------------------------
 
-def test_the_five_protocols_ship_and_load():
+def test_the_six_protocols_ship_and_load():
     assert list_protocols() == SHIPPED
     assert [p.id for p in load_all()] == SHIPPED
 
 
 @pytest.mark.parametrize("protocol_id, low, high", [
-    ("tuning", 60, 60), ("consultancy", 45, 55), ("looking-at-data", 40, 50),
+    ("tuning", 60, 60), ("consultancy", 45, 55), ("coaching-triad", 45, 45), ("looking-at-data", 40, 50),
     # Five rounds of about eight minutes (everyone reads once), with reading and a debrief.
     ("text-based-discussion", 50, 60), ("peer-observation-cycle", 60, 75)])
 def test_suggested_totals_match_the_published_lengths(protocol_id, low, high):
@@ -511,3 +511,21 @@ def test_number_words_and_a_claimed_total_for_the_rounds_are_read(tmp_path):
     step["facilitator_moves"] = ["The rounds take about 30 minutes in all."]
     error = _error(tmp_path, data, "text-based-discussion.yaml")
     assert "the rounds take about 30 minutes, but it suggests 28" in str(error)
+
+
+def test_the_coaching_triad_rotates_three_roles_through_three_rounds():
+    triad = load_protocol("coaching-triad")
+    assert triad.group_size == (3, 3)
+    assert {r.id for r in triad.roles} == {"coach", "teacher", "observer"}
+    conversations = [s for s in triad.steps if s.name.endswith("coaching conversation")]
+    reports = [s for s in triad.steps if s.name.endswith("observer reports")]
+    assert len(conversations) == len(reports) == 3       # each person takes each role once
+    for step in conversations:
+        # The observer is silent in the conversation and works from the look-for sheet.
+        assert step.listeners == ("observer",)
+        assert any("look-for sheet" in p and "open, leading or judging" in p
+                   for p in step.prompts) or any("same look-for sheet" in p
+                                                 for p in step.prompts)
+    for step in conversations[1:]:
+        assert any("Rotate" in p for p in step.prompts)
+    assert all(s.speakers[0] == "observer" for s in reports)

@@ -248,6 +248,20 @@ def render_self_assessment_change(fields: dict[str, Any]) -> list[Piece]:
                   table=(("Statement", "First rating", "Rating now", "Change"), *rows))]
 
 
+def render_coaching_log(fields: dict[str, Any]) -> list[Piece]:
+    """Each coaching cycle in the log, oldest first, as a small table of its five boxes."""
+    from tlkit.practice.coaching import LOG_FIELDS, sorted_entries
+
+    entries = [e for e in fields.get("entries") or [] if isinstance(e, dict)]
+    gone = set(fields.get("removed") or [])
+    pieces = []
+    for number, entry in enumerate(
+            sorted_entries([e for e in entries if e.get("id") not in gone]), start=1):
+        rows = tuple((label, str(entry.get(key, "")).strip()) for key, label, _h in LOG_FIELDS)
+        pieces.append(Piece(f"Coaching cycle {number}", table=(("Box", "What I wrote"), *rows)))
+    return pieces
+
+
 # --- reflections written in the learner's boxes -----------------------------------------------
 
 def _box_order(folder: Path, module_id: str) -> list[str]:
@@ -315,6 +329,8 @@ PARTS: list[Part] = [
          ("data-use-explorer-differences",), render_explorer_choices),
     Part("readiness", "Readiness assessment and action plan", "conditions", "readiness",
          ("conditions-readiness",), render_readiness),
+    Part("coaching-log", "Coaching log", "coaching", "coaching-log", ("coaching-log",),
+         render_coaching_log),
 ]
 
 

@@ -20,12 +20,13 @@ from tlkit.store.records.observation import (CalibrationRecord, ObservationRecor
                                              ObserverRow, new_note_id)
 from tlkit.store.records.planning import (PortfolioRecord, ReadinessRecord, TeamRatings,
                                           YearPlanRecord)
-from tlkit.store.records.practice import (AuditRow, FeedbackSortRecord, RunnerRecord,
+from tlkit.store.records.practice import (AuditRow, CoachingLogRecord, FeedbackSortRecord,
+                                          QuestionWorkshopRecord, RunnerRecord,
                                           SelfAssessmentRecord, SessionAuditRecord)
 
-__all__ = ["AuditRow", "CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord",
+__all__ = ["AuditRow", "CalibrationRecord", "CoachingLogRecord", "ExplorerRecord", "FeedbackSortRecord",
            "LiveHostRecord", "ObservationRecord", "ObservedNote", "ObserverRow", "PaceRecord",
-           "PortfolioRecord", "R", "ReadinessRecord", "Record", "RecordError", "RunnerRecord",
+           "PortfolioRecord", "QuestionWorkshopRecord", "R", "ReadinessRecord", "Record", "RecordError", "RunnerRecord",
            "SelfAssessmentRecord", "SessionAuditRecord", "TeamRatings", "YearPlanRecord",
            "new_note_id"]
 
