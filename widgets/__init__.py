@@ -31,6 +31,8 @@ _LAZY = {
     "GrowthPlan": "practice.self_assessment",
     "LiveSessionHost": "live.host",
     "LiveSessionJoin": "live.participant",
+    "TeachBackHost": "live.teach_back_host",
+    "TeachBackReturn": "planning.teach_back_view",
     "YearPlanner": "planning.year_planner",
     "SessionAudit": "practice.session_audit",
     "SurveyExplorer": "explore.survey_explorer",

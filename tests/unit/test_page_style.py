@@ -67,6 +67,8 @@ def _others():
     from tlkit.portfolio.parts import Gathered, Part, Piece, portfolio_html
     from tlkit.printables.audit_sheet import audit_sheet
     from tlkit.printables.coaching_log import coaching_log_html
+    from tlkit.practice.teachback import summarise
+    from tlkit.printables.teach_back import teach_back_html
 
     part = Part("p", "A part", "m", "k", ("key",))
     gathered = [Gathered(part, "included", (Piece("Ratings", table=(("A", "B"), ("1", "2"))),))]
@@ -74,7 +76,9 @@ def _others():
             "portfolio": portfolio_html("I lead the Grade 4 team.", gathered),
             "cohort report": report_html(pd.DataFrame(columns=COLUMNS)),
             "coaching log": coaching_log_html([{"date": "2026-03-04", "goal": "More talk"}]),
-            "blank coaching log": coaching_log_html([])}
+            "blank coaching log": coaching_log_html([]),
+            "teach-back result": teach_back_html(summarise("Dana", [{"norms": 3}],
+                                                           [("warm", "Clear start.")]))}
 
 
 def all_pages() -> dict[str, str]:

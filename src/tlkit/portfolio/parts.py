@@ -262,6 +262,26 @@ def render_coaching_log(fields: dict[str, Any]) -> list[Piece]:
     return pieces
 
 
+def render_teach_back(fields: dict[str, Any]) -> list[Piece]:
+    """The teach-back's result as handed back, no scorer named (the plan for the next try is
+    a written reflection, gathered with the others)."""
+    from tlkit.practice.teachback import ReturnFileError, returned_from_dict
+
+    pieces = []
+    if fields.get("result"):
+        try:
+            result = returned_from_dict(fields["result"])
+        except ReturnFileError as err:
+            raise PartUnreadable(str(err)) from None
+        pieces.append(Piece(f"Peer scores ({result.scorers} score sheets, no scorer named)",
+                            table=(("Look-for", "Scored by", "Median", "Spread"),
+                                   *result.rows)))
+        for heading, items in (("Warm feedback", result.warm), ("Cool feedback", result.cool)):
+            if items:
+                pieces.append(Piece(heading, items=items))
+    return pieces
+
+
 # --- reflections written in the learner's boxes -----------------------------------------------
 
 def _box_order(folder: Path, module_id: str) -> list[str]:
@@ -331,6 +351,8 @@ PARTS: list[Part] = [
          ("conditions-readiness",), render_readiness),
     Part("coaching-log", "Coaching log", "coaching", "coaching-log", ("coaching-log",),
          render_coaching_log),
+    Part("teach-back", "Teach-back", "portfolio", "teach-back", ("portfolio-teach-back",),
+         render_teach_back),
 ]
 
 

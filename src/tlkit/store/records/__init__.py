@@ -22,12 +22,14 @@ from tlkit.store.records.planning import (PortfolioRecord, ReadinessRecord, Team
                                           YearPlanRecord)
 from tlkit.store.records.practice import (AuditRow, CoachingLogRecord, FeedbackSortRecord,
                                           QuestionWorkshopRecord, RunnerRecord,
-                                          SelfAssessmentRecord, SessionAuditRecord)
+                                          SelfAssessmentRecord, SessionAuditRecord,
+                                          TeachBackRecord)
 
-__all__ = ["AuditRow", "CalibrationRecord", "CoachingLogRecord", "ExplorerRecord", "FeedbackSortRecord",
-           "LiveHostRecord", "ObservationRecord", "ObservedNote", "ObserverRow", "PaceRecord",
-           "PortfolioRecord", "QuestionWorkshopRecord", "R", "ReadinessRecord", "Record", "RecordError", "RunnerRecord",
-           "SelfAssessmentRecord", "SessionAuditRecord", "TeamRatings", "YearPlanRecord",
+__all__ = ["AuditRow", "CalibrationRecord", "CoachingLogRecord", "ExplorerRecord",
+           "FeedbackSortRecord", "LiveHostRecord", "ObservationRecord", "ObservedNote",
+           "ObserverRow", "PaceRecord", "PortfolioRecord", "QuestionWorkshopRecord", "R",
+           "ReadinessRecord", "Record", "RecordError", "RunnerRecord", "SelfAssessmentRecord",
+           "SessionAuditRecord", "TeachBackRecord", "TeamRatings", "YearPlanRecord",
            "new_note_id"]
 
 from tlkit.store.records.live import LiveJoinRecord

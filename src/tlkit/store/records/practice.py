@@ -243,3 +243,31 @@ class QuestionWorkshopRecord(Record):
         return QuestionWorkshopRecord(
             _merge_map(base.sorted_as, self.sorted_as, theirs.sorted_as),
             _merge_map(base.rewrites, self.rewrites, theirs.rewrites))
+
+
+# --- the teach-back, as the teacher leader keeps it -------------------------------------------
+
+@dataclass
+class TeachBackRecord(Record):
+    """The teach-back result handed back to a teacher leader (tlkit.practice.teachback,
+    plain text, no scorer named). A newer file replaces the older one."""
+
+    result: dict[str, Any] = field(default_factory=dict)
+
+    kind: ClassVar[str] = "teach-back"
+    label: ClassVar[str] = "saved teach-back"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"result": dict(self.result)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> TeachBackRecord:
+        from tlkit.practice.teachback import ReturnFileError, returned_from_dict
+
+        result = data.get("result") or {}
+        if result:
+            try:
+                returned_from_dict(result)
+            except ReturnFileError as err:
+                raise RecordError(f"The {cls.label} cannot be used: {err}") from None
+        return cls(dict(result))
