@@ -15,6 +15,7 @@ from support.notebooks import run_notebook
 from tlkit.live import LiveStore
 from tlkit.settings import CONTENT
 from tlkit.practice.protocols import load_protocol
+from tlkit.course.module import section_plan
 
 MODULE = source_notebook("protocols")
 GUIDE = ROOT / "facilitator" / "protocols.ipynb"
@@ -205,16 +206,19 @@ def test_after_a_restart_run_all_brings_every_module_widget_back_as_saved():
 
 def test_tuning_table_matches_the_protocol_the_runner_uses():
     tuning = load_protocol("tuning")
+    # The runner below the table is fitted to the section's live minutes; so is the table.
+    fitted = section_plan("protocols", "Running a tuning protocol")
     section = _cell(MODULE, "## Running a tuning protocol")
     rows = [[c.strip(" *") for c in line.strip("|").split("|")]
             for line in section.splitlines()
             if line.startswith("|") and not set(line) <= set("|- ")]
     header, *steps, total = rows
     assert header[-1] == "Minutes" and total[0] == "Total"
-    assert [int(minutes) for *_, minutes in steps] == [s.suggested_minutes for s in tuning.steps]
+    assert [int(minutes) for *_, minutes in steps] == list(fitted.minutes)
     for (name, *_), step in zip(steps, tuning.steps):
         assert name.startswith(step.name), (name, step.name)
-    assert int(total[-1]) == sum(s.suggested_minutes for s in tuning.steps)
+    assert int(total[-1]) == fitted.total == 45
+    assert "fits it to 45 minutes" in section
     size = re.search(r"Groups of (\d+) to (\d+)", section)
     assert size and tuple(map(int, size.groups())) == tuning.group_size
 
@@ -298,3 +302,11 @@ def test_corrected_citations_and_credits():
     assert "Averette" not in final_word and "School Reform Initiative" in final_word
     kappa = _flat(_cell(MODULE, "## Calibrating observers"))
     assert "| below 0 | poor (worse than chance) |" in kappa
+
+
+def test_the_class_certification_bar_names_teachstone_and_the_manual():
+    section = _flat(_cell(MODULE, "## Calibrating observers"))
+    [bar] = _sentences_with(section, "80%")
+    assert "Teachstone" in bar and "Pre-K" in bar and "Pianta, La Paro & Hamre, 2008" in bar
+    sources = _flat(_cell(MODULE, "### Sources"))
+    assert "Teachstone." in sources and "(CLASS) manual, Pre-K." in sources

@@ -98,6 +98,8 @@ BROKEN = {
     "scales": (_break(["scales", 0, "answers"], ["Yes"]), "scales[1].answers",
                "needs at least 2 entries"),
     "wordlist": (_break(["words"], "great, good"), "words", "should be a list"),
+    "questions": (_break(["questions", 2, "text"], ""), "questions[3].text",
+                  "this text is empty"),
     "sources": (_break(["sources", 1, "citaton"], "x"), "sources[2].citaton",
                 "the kit does not know this field"),
     "bands": (_break(["bands", 1, "up_to"], 1.5), "bands[2].up_to", "at most 1"),

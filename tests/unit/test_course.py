@@ -10,6 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tlkit.course.consistency import durations, module_problems, time_line
+from tlkit.practice.plan import plan_for
 from tlkit.course.module import (Activity, AgendaItem, Module, ModuleError, Section, agenda,
                                  list_modules, load_module, section_activity)
 
@@ -304,21 +305,32 @@ def test_a_protocol_section_checks_its_step_table_slot_text_and_length(tmp_path)
     from tlkit.practice.protocols import load_protocol
 
     tuning = load_protocol("tuning")
-    rows = "".join(f"| {s.name} | {s.suggested_minutes} |\n" for s in tuning.steps)
-    table = f"| Step | Minutes |\n| --- | --- |\n{rows}| **Total** | **{tuning.total_minutes}** |\n"
+    fitted = plan_for(tuning, 45)     # what the section's runner shows
+    rows = "".join(f"| {s.name} | {m} |\n" for s, m in zip(tuning.steps, fitted.minutes))
+    table = f"| Step | Minutes |\n| --- | --- |\n{rows}| **Total** | **45** |\n"
     line = time_line(Section("Run it", 0, 45))
     good = f"{line}\n\n{table}\nThe runner is fitted to a 45-minute slot."
     write_module(tmp_path, "tiny", [heading("Run it", 0, 45, good, {"protocol": "tuning"})],
                  session_minutes=45)
     assert module_problems(load_module("tiny", root=tmp_path)) == []
 
-    drifted = good.replace(f"| {tuning.steps[0].suggested_minutes} |", "| 99 |", 1)
+    drifted = good.replace(f"| {fitted.minutes[0]} |", "| 99 |", 1)
     drifted = drifted.replace("45-minute slot", "60-minute slot")
     write_module(tmp_path, "tiny", [heading("Run it", 0, 45, drifted, {"protocol": "tuning"})],
                  session_minutes=45)
     problems = module_problems(load_module("tiny", root=tmp_path))
     assert any("says a 60-minute slot but the section has 45 live minutes" in p for p in problems)
-    assert any("the step table gives [99," in p and "tuning.yaml suggests" in p for p in problems)
+    assert any("the step table gives [99," in p and "the runner fits tuning.yaml to the "
+               "section's 45 live minutes" in p for p in problems)
+
+    # The protocol's own 60-minute table above a runner fitted to 45 is caught too.
+    suggested = "".join(f"| {s.name} | {s.suggested_minutes} |\n" for s in tuning.steps)
+    full = good.replace(rows, suggested).replace("**45**", f"**{tuning.total_minutes}**")
+    write_module(tmp_path, "tiny", [heading("Run it", 0, 45, full, {"protocol": "tuning"})],
+                 session_minutes=45)
+    problems = module_problems(load_module("tiny", root=tmp_path))
+    assert len(problems) == 1 and f"(total {tuning.total_minutes}) minutes" in problems[0]
+    assert f"{list(fitted.minutes)} (total 45)" in problems[0]
 
     short = tuning.min_minutes - 1
     write_module(tmp_path, "tiny", [heading("Run it", 0, short, None, {"protocol": "tuning"})],

@@ -67,7 +67,10 @@ def _others():
     from tlkit.portfolio.parts import Gathered, Part, Piece, portfolio_html
     from tlkit.planning.readiness import handout_html, load_tool
     from tlkit.printables.audit_sheet import audit_sheet
+    from tlkit.practice.teachback import summarise
     from tlkit.printables.cards import handout_page, principal_handout_html, quick_card_html
+    from tlkit.printables.coaching_log import coaching_log_html
+    from tlkit.printables.teach_back import teach_back_html
 
     part = Part("p", "A part", "m", "k", ("key",))
     gathered = [Gathered(part, "included", (Piece("Ratings", table=(("A", "B"), ("1", "2"))),))]
@@ -77,7 +80,11 @@ def _others():
             # A guide's handouts offered as pages of their own.
             "quick card": handout_page("Quick card", quick_card_html()),
             "principal handout": handout_page("Principal", principal_handout_html()),
-            "rating sheet": handout_page("Rating sheet", handout_html(load_tool()))}
+            "rating sheet": handout_page("Rating sheet", handout_html(load_tool())),
+            "coaching log": coaching_log_html([{"date": "2026-03-04", "goal": "More talk"}]),
+            "blank coaching log": coaching_log_html([]),
+            "teach-back result": teach_back_html(summarise("Dana", [{"norms": 3}],
+                                                           [("warm", "Clear start.")]))}
 
 
 def all_pages() -> dict[str, str]:

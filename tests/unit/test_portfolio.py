@@ -267,3 +267,43 @@ def test_every_registered_part_reads_a_record_kind_and_key_its_module_saves(root
         text = json.dumps(json.loads(notebook.read_text(encoding="utf-8"))["cells"])
         for key in part.keys:
             assert key in text, f"{part.id}: {part.module} never saves under {key!r}"
+
+
+def test_rating_again_shows_the_change_beside_the_first_ratings(tmp_path):
+    from tlkit.portfolio.parts import PARTS
+
+    modules = {"teacher-roles": "Roles", "portfolio": "Portfolio"}
+    store = JsonFileStore(tmp_path)
+    before = {g.part.id: g for g in gather(store, modules, PARTS)}
+    assert before["self-assessment-change"].status == "not-started"
+    assert "“Portfolio”" in before["self-assessment-change"].note
+
+    write_json(tmp_path / "module-teacher-roles-self-assessment.json", {
+        "kind": "self-assessment", "version": 1,
+        "ratings": {"run-a-protocol": 2, "hard-conversations": 3, "build-trust": 4}})
+    write_json(tmp_path / "portfolio-self-assessment-again.json", {
+        "kind": "self-assessment", "version": 1,
+        "ratings": {"run-a-protocol": 4, "hard-conversations": 3, "build-trust": 3,
+                    "team-norms": 2, "plan-a-session": 9}})     # 9 is off the scale
+    got = {g.part.id: g for g in gather(store, modules, PARTS)}
+    [change] = got["self-assessment-change"].pieces
+    assert change.text == ("Of the 3 statements you rated both times, 1 is higher now, 1 the "
+                           "same and 1 lower.")
+    rows = {row[0][:30]: row[1:] for row in change.table[1:]}
+    assert len(rows) == 4                                        # the off-scale rating is left out
+    assert ("Starting", "Confident", "up 2 steps") in rows.values()
+    assert ("Practising", "Practising", "the same") in rows.values()
+    assert ("Confident", "Practising", "down 1 step") in rows.values()
+    assert ("", "Starting", "not rated the first time") in rows.values()
+    page = portfolio_html("", list(got.values()))
+    assert "Self-assessment: then and now" in page and "up 2 steps" in page
+
+
+def test_a_damaged_second_self_assessment_is_named_and_the_rest_is_gathered(tmp_path):
+    from tlkit.portfolio.parts import PARTS
+
+    (tmp_path / "portfolio-self-assessment-again.json").write_text("{not json")
+    got = {g.part.id: g for g in gather(JsonFileStore(tmp_path), {"portfolio": "Portfolio"},
+                                        PARTS)}
+    assert got["self-assessment-change"].status == "unreadable"
+    assert "could not be read" in got["self-assessment-change"].note

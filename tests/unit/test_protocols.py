@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 
 import pytest
 import yaml
@@ -22,20 +23,21 @@ from tlkit.practice.protocols import (
     who_speaks,
 )
 
-SHIPPED = ["consultancy", "looking-at-data", "peer-observation-cycle", "text-based-discussion",
+SHIPPED = ["coaching-triad", "consultancy", "looking-at-data", "peer-observation-cycle", "text-based-discussion",
            "tuning"]
 
 
 # --- Shipped content -----------------------------------------------------------------------
 
-def test_the_five_protocols_ship_and_load():
+def test_the_six_protocols_ship_and_load():
     assert list_protocols() == SHIPPED
     assert [p.id for p in load_all()] == SHIPPED
 
 
 @pytest.mark.parametrize("protocol_id, low, high", [
-    ("tuning", 60, 60), ("consultancy", 45, 55), ("looking-at-data", 40, 50),
-    ("text-based-discussion", 40, 50), ("peer-observation-cycle", 60, 75)])
+    ("tuning", 60, 60), ("consultancy", 45, 55), ("coaching-triad", 45, 45), ("looking-at-data", 40, 50),
+    # Five rounds of about eight minutes (everyone reads once), with reading and a debrief.
+    ("text-based-discussion", 50, 60), ("peer-observation-cycle", 60, 75)])
 def test_suggested_totals_match_the_published_lengths(protocol_id, low, high):
     assert low <= load_protocol(protocol_id).total_minutes <= high
 
@@ -50,6 +52,15 @@ def test_shipped_content_is_realistic_and_complete(protocol):
     # Every protocol can be run shorter than suggested (that is what the minimums are for).
     assert protocol.min_minutes < protocol.total_minutes
     assert protocol.norms and protocol.originators and protocol.source_note
+
+
+@pytest.mark.parametrize("path", sorted(PROTOCOLS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_total_a_file_claims_in_its_comment_is_its_total(path):
+    claimed = re.search(r"Times add up to (\d+) minutes", path.read_text(encoding="utf-8"))
+    if claimed:
+        assert int(claimed[1]) == load_protocol(path).total_minutes, (
+            f"{path.name} says its times add up to {claimed[1]} minutes; they add up to "
+            f"{load_protocol(path).total_minutes}")
 
 
 def test_content_avoids_registered_marks():
@@ -474,3 +485,47 @@ def test_importing_a_widget_does_not_load_the_schema_checker():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _rounds_data() -> dict:
+    return yaml.safe_load((PROTOCOLS_DIR / "text-based-discussion.yaml").read_text("utf-8"))
+
+
+def test_rounds_timed_in_words_must_match_the_step_minutes(tmp_path):
+    data = _rounds_data()
+    rounds = next(i for i, s in enumerate(data["steps"]) if s["name"] == "Rounds")
+    data["steps"][rounds].update(min_minutes=15, suggested_minutes=24)  # 8 minutes x 5 people
+    error = _error(tmp_path, data, "text-based-discussion.yaml")
+    assert error.field == f"steps[{rounds + 1}].suggested_minutes"
+    assert "a round takes about 8 minutes for 5 people" in str(error)
+    assert "about 40 minutes, but the step suggests 24" in str(error)
+    assert "make suggested_minutes 40" in str(error)
+
+
+def test_number_words_and_a_claimed_total_for_the_rounds_are_read(tmp_path):
+    data = _rounds_data()
+    step = next(s for s in data["steps"] if s["name"] == "Rounds")
+    step["facilitator_moves"] = ["Each round takes about seven minutes for four people."]
+    step.update(min_minutes=15, suggested_minutes=28)
+    assert load_protocol(_write(tmp_path, data, "text-based-discussion.yaml")).total_minutes
+    step["facilitator_moves"] = ["The rounds take about 30 minutes in all."]
+    error = _error(tmp_path, data, "text-based-discussion.yaml")
+    assert "the rounds take about 30 minutes, but it suggests 28" in str(error)
+
+
+def test_the_coaching_triad_rotates_three_roles_through_three_rounds():
+    triad = load_protocol("coaching-triad")
+    assert triad.group_size == (3, 3)
+    assert {r.id for r in triad.roles} == {"coach", "teacher", "observer"}
+    conversations = [s for s in triad.steps if s.name.endswith("coaching conversation")]
+    reports = [s for s in triad.steps if s.name.endswith("observer reports")]
+    assert len(conversations) == len(reports) == 3       # each person takes each role once
+    for step in conversations:
+        # The observer is silent in the conversation and works from the look-for sheet.
+        assert step.listeners == ("observer",)
+        assert any("look-for sheet" in p and "open, leading or judging" in p
+                   for p in step.prompts) or any("same look-for sheet" in p
+                                                 for p in step.prompts)
+    for step in conversations[1:]:
+        assert any("Rotate" in p for p in step.prompts)
+    assert all(s.speakers[0] == "observer" for s in reports)

@@ -71,7 +71,10 @@ def test_new_module_writes_a_complete_module(course):
                    "tests/nbgrader/wrong_answers.yaml"]
     [page] = [c for c in _cells(course / "modules" / "start-here" / "start-here.ipynb")
               if c["metadata"].get("tlkit", {}).get("course_page")]
-    assert _source(page).endswith('\n9. [Talking about "data"](../data-talk/data-talk.ipynb)')
+    # The new module is last in the course, so its number is the count of modules.
+    from tlkit.course.manifest import module_ids
+    last = len(module_ids(course))
+    assert _source(page).endswith(f'\n{last}. [Talking about "data"](../data-talk/data-talk.ipynb)')
 
     module = load_module("data-talk", course)      # consistent minutes and metadata
     assert module.title == 'Talking about "data"' and module.session_minutes == 60

@@ -27,6 +27,7 @@ from tlkit.live.contributions import MAX_NAME, MAX_TEXT, USEFUL_LABELS, USEFUL_S
 from tlkit.live.store import new_contribution_id, new_page_key, normal_code
 from tlkit.practice.follow import Follower
 from tlkit.practice.observation import load_episode, load_rubric
+from tlkit.practice.teachback import RUBRIC_ID as TEACH_BACK_RUBRIC, teach_back_label
 from tlkit.store import Keeper, LiveJoinRecord, Store, StoreUnavailable, default_store
 from tlkit.widgets.common import cannot_save_text, keeper_notice, message_html
 from tlkit.widgets.live.step import step_html
@@ -213,6 +214,10 @@ class LiveSessionJoin(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("tlkit-live-message")
 
+        self.scoring_for = widgets.Text(
+            description="Whose segment? (empty: the reference episode)", layout=WIDE,
+            style={"description_width": "initial"})
+        self.scoring_for.add_class("tlkit-live-scoring-for")
         self.tone = widgets.RadioButtons(options=[("Warm", "warm"), ("Cool", "cool")],
                                          description="Kind of feedback:",
                                          style={"description_width": "initial"})
@@ -243,8 +248,13 @@ class LiveSessionJoin(widgets.VBox):
                 box.add_class(f"tlkit-live-score-{lf.id}")
                 self.score_boxes[lf.id] = box
             self.scores_button = self._send_button("Send scores", self.send_scores)
-            parts += [_label("Calibration scores"), *self.score_boxes.values(),
-                      self.scores_button]
+            heading = [_label("Calibration scores")]
+            if rubric.id == TEACH_BACK_RUBRIC:
+                # A teach-back session: the same sheet scores the reference episode (name
+                # left empty) and then each colleague's segment; feedback goes to them too.
+                heading = [_label("Scores: the reference episode first, then each segment"),
+                           self.scoring_for]
+            parts += [*heading, *self.score_boxes.values(), self.scores_button]
 
         self.useful = widgets.Dropdown(
             options=[("choose", None)] + [(f"{n} {USEFUL_LABELS[n]}", n) for n in USEFUL_SCALE],
@@ -316,15 +326,18 @@ class LiveSessionJoin(widgets.VBox):
         return True
 
     def send_feedback(self) -> bool:
-        sent = self._contribute("feedback", "feedback",
-                          {"tone": self.tone.value, "text": self.feedback_box.value})
+        body = {"tone": self.tone.value, "text": self.feedback_box.value}
+        if self.scoring_for.value.strip():
+            body["about"] = self.scoring_for.value
+        sent = self._contribute("feedback", "feedback", body)
         if sent:
             self.feedback_box.value = ""
         return sent
 
     def send_scores(self) -> bool:
+        whose = self.scoring_for.value.strip()
         return self._contribute("scores", "scores", {
-            "episode": self._episode_id,
+            "episode": teach_back_label(whose) if whose else self._episode_id,
             "scores": {lf: box.value for lf, box in self.score_boxes.items()}})
 
     def send_exit(self) -> bool:

@@ -45,6 +45,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("statements", "statements", "Feedback statements", "feedback"),
     Kind("scales", "scales", "Answer scales", "survey"),
     Kind("wordlist", "wordlists", "Word list", "judgement"),
+    Kind("questions", "questions", "Coaching questions", "coaching"),
     Kind("sources", "sources", "Sources", "agreement"),
     Kind("bands", "bands", "Kappa bands", "landis-koch"),
     Kind("self-assessment", "self-assessment", "Self-assessment", "teacher-leader"),

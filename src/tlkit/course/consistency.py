@@ -129,14 +129,21 @@ def _activity_problems(section: Section, where: str) -> list[str]:
                         f"minutes but the section has {section.live_minutes} live minutes. Give "
                         f"the section more live minutes or choose a shorter protocol.")
     table = _minutes_column(section.heading)
-    suggested = list(plan_for(protocol).minutes)
-    if table is not None:
-        steps, total = table
-        if steps != suggested or (total is not None and total != protocol.total_minutes):
-            problems.append(
-                f"{place}: the step table gives {steps} (total {total}) minutes but "
-                f"{protocol.id}.yaml suggests {suggested} (total {protocol.total_minutes}). "
-                f"Copy the minutes from the protocol file into the table.")
+    if table is None:
+        return problems
+    # The table must show what the section's runner shows: the protocol fitted to the
+    # section's live minutes (a 60-minute table above a runner fitted to 45 misleads).
+    try:
+        plan = plan_for(protocol, section.live_minutes or None)
+    except ValueError:
+        return problems   # too short: reported above
+    steps, total = table
+    if steps != list(plan.minutes) or (total is not None and total != plan.total):
+        fitted = (f"the runner fits {protocol.id}.yaml to the section's {plan.total} live "
+                  f"minutes" if plan.slot_minutes else f"{protocol.id}.yaml suggests")
+        problems.append(
+            f"{place}: the step table gives {steps} (total {total}) minutes but {fitted}: "
+            f"{list(plan.minutes)} (total {plan.total}). Copy those minutes into the table.")
     return problems
 
 

@@ -61,7 +61,10 @@ def check(kind: str, body: Any, rubric: Rubric | None = None) -> dict[str, Any]:
         tone = body.get("tone")
         if tone not in TONES:
             raise ContributionRefused("Choose warm or cool for this feedback.")
-        return {"tone": tone, "text": clean_text(body.get("text"), "feedback")}
+        clean = {"tone": tone, "text": clean_text(body.get("text"), "feedback")}
+        # Feedback may name whose teach-back it is for; kept only when given.
+        about = clean_name(body.get("about"))
+        return {**clean, "about": about} if about else clean
     if kind == "question":
         return {"text": clean_text(body.get("text"), "question")}
     if kind == "exit":

@@ -217,6 +217,71 @@ def render_explorer_choices(fields: dict[str, Any]) -> list[Piece]:
     return [Piece("The chart behind my data story", items=items)] if items else []
 
 
+# --- the self-assessment again, at the end of the course -------------------------------------
+
+FIRST_SELF_ASSESSMENT = "module-teacher-roles-self-assessment"
+SELF_ASSESSMENT_AGAIN = "portfolio-self-assessment-again"
+
+
+def read_self_assessment_change(store: Store) -> dict[str, Any] | None:
+    """Both self-assessments' ratings; None until the learner has rated again."""
+    again = _saved_fields(store, SELF_ASSESSMENT_AGAIN, "self-assessment") or {}
+    if not again.get("ratings"):
+        return None
+    first = _saved_fields(store, FIRST_SELF_ASSESSMENT, "self-assessment") or {}
+    return {"first": first.get("ratings") or {}, "again": again["ratings"]}
+
+
+def render_self_assessment_change(fields: dict[str, Any]) -> list[Piece]:
+    """Each statement rated again: the first rating, the rating now and the change, in
+    words, under one sentence on the whole change."""
+    from tlkit.practice.self_assessment import (change_summary, load_self_assessment,
+                                                rating_changes)
+
+    assessment = load_self_assessment()
+    changes = rating_changes(assessment, fields.get("first") or {}, fields.get("again") or {})
+    if not changes:
+        return []
+    rows = tuple((c.item.statement, assessment.word(c.first) if c.first else "",
+                  assessment.word(c.again), c.words()) for c in changes)
+    return [Piece("How my ratings changed", text=change_summary(changes),
+                  table=(("Statement", "First rating", "Rating now", "Change"), *rows))]
+
+
+def render_coaching_log(fields: dict[str, Any]) -> list[Piece]:
+    """Each coaching cycle in the log, oldest first, as a small table of its five boxes."""
+    from tlkit.practice.coaching import LOG_FIELDS, sorted_entries
+
+    entries = [e for e in fields.get("entries") or [] if isinstance(e, dict)]
+    gone = set(fields.get("removed") or [])
+    pieces = []
+    for number, entry in enumerate(
+            sorted_entries([e for e in entries if e.get("id") not in gone]), start=1):
+        rows = tuple((label, str(entry.get(key, "")).strip()) for key, label, _h in LOG_FIELDS)
+        pieces.append(Piece(f"Coaching cycle {number}", table=(("Box", "What I wrote"), *rows)))
+    return pieces
+
+
+def render_teach_back(fields: dict[str, Any]) -> list[Piece]:
+    """The teach-back's result as handed back, no scorer named (the plan for the next try is
+    a written reflection, gathered with the others)."""
+    from tlkit.practice.teachback import ReturnFileError, returned_from_dict
+
+    pieces = []
+    if fields.get("result"):
+        try:
+            result = returned_from_dict(fields["result"])
+        except ReturnFileError as err:
+            raise PartUnreadable(str(err)) from None
+        pieces.append(Piece(f"Peer scores ({result.scorers} score sheets, no scorer named)",
+                            table=(("Look-for", "Scored by", "Median", "Spread"),
+                                   *result.rows)))
+        for heading, items in (("Warm feedback", result.warm), ("Cool feedback", result.cool)):
+            if items:
+                pieces.append(Piece(heading, items=items))
+    return pieces
+
+
 # --- reflections written in the learner's boxes -----------------------------------------------
 
 def _box_order(folder: Path, module_id: str) -> list[str]:
@@ -267,9 +332,13 @@ def _fields_only(*names: str) -> Renderer:
 # growth plan in one record). The modules' owners can give a part a richer renderer.
 PARTS: list[Part] = [
     Part("self-assessment", "Self-assessment profile", "teacher-roles", "self-assessment",
-         ("module-teacher-roles-self-assessment",), render_self_assessment),
+         (FIRST_SELF_ASSESSMENT,), render_self_assessment),
     Part("growth-plan", "Growth plan", "teacher-roles", "self-assessment",
-         ("module-teacher-roles-self-assessment",), render_growth_plan),
+         (FIRST_SELF_ASSESSMENT,), render_growth_plan),
+    # Rated again in the portfolio module, shown beside the first ratings.
+    Part("self-assessment-change", "Self-assessment: then and now", "portfolio",
+         "self-assessment", (SELF_ASSESSMENT_AGAIN,), render_self_assessment_change,
+         read=read_self_assessment_change),
     Part("session-redesign", "Session redesign", "adult-learning", "session-audit",
          ("module-adult-learning-redesign",), render_session_redesign),
     Part("year-plan", "Year plan", "designing-learning", "year-plan",
@@ -280,6 +349,10 @@ PARTS: list[Part] = [
          ("data-use-explorer-differences",), render_explorer_choices),
     Part("readiness", "Readiness assessment and action plan", "conditions", "readiness",
          ("conditions-readiness",), render_readiness),
+    Part("coaching-log", "Coaching log", "coaching", "coaching-log", ("coaching-log",),
+         render_coaching_log),
+    Part("teach-back", "Teach-back", "portfolio", "teach-back", ("portfolio-teach-back",),
+         render_teach_back),
 ]
 
 
@@ -303,23 +376,30 @@ class Gathered:
     note: str = ""                   # what to tell the learner when not included
 
 
+def _saved_fields(store: Store, key: str, kind: str) -> dict[str, Any] | None:
+    """The fields saved under `key`, or None; PartUnreadable when they cannot be read."""
+    try:
+        saved = store.get(key, SavedWork)
+    except RecordSetAside as err:
+        raise PartUnreadable(f"{err.reason.rstrip('.')}. A copy was kept in {err.kept}; "
+                             "nothing was deleted") from None
+    except StoreUnavailable as err:
+        raise PartUnreadable(err.problem) from None
+    if saved is None:
+        return None
+    if saved.saved_kind and saved.saved_kind != kind:
+        raise PartUnreadable(f"what is saved there is a different kind of work "
+                             f"({saved.saved_kind!r}, not {kind!r})")
+    return saved.fields
+
+
 def _read(part: Part, store: Store) -> dict[str, Any] | None:
     if part.read is not None:
         return part.read(store)
     for key in part.keys:
-        try:
-            saved = store.get(key, SavedWork)
-        except RecordSetAside as err:
-            raise PartUnreadable(f"{err.reason.rstrip('.')}. A copy was kept in {err.kept}; "
-                                 "nothing was deleted") from None
-        except StoreUnavailable as err:
-            raise PartUnreadable(err.problem) from None
-        if saved is None:
-            continue
-        if saved.saved_kind and saved.saved_kind != part.kind:
-            raise PartUnreadable(f"what is saved there is a different kind of work "
-                                 f"({saved.saved_kind!r}, not {part.kind!r})")
-        return saved.fields
+        fields = _saved_fields(store, key, part.kind)
+        if fields is not None:
+            return fields
     return None
 
 

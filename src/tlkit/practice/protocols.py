@@ -7,6 +7,7 @@ raises tlkit.content.ContentError naming the file, the field, the line and the f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,6 +122,43 @@ def _check_consistency(document: Document) -> None:
             fail(["steps", index, "listeners"],
                  f"'{both[0]}' is both a speaker and a listener in this step.",
                  "keep the role in only one of the two lists.")
+        _check_round_words(document, index, step)
+
+
+# Words in a step that time its rounds: "each round takes about 8 minutes for 5 people" and
+# "the rounds take about 40 minutes". A file once said eight minutes a round for five people,
+# everyone reading once, yet gave the rounds 24 minutes: the words and the number must agree.
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_PER_ROUND = re.compile(r"round takes about (\w+) minutes? for (\w+) people", re.I)
+_ALL_ROUNDS = re.compile(r"rounds take about (\w+) minutes?", re.I)
+
+
+def _count(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
+
+
+def _check_round_words(document: Document, index: int, step: dict) -> None:
+    text = " ".join([*step["prompts"], *step.get("facilitator_moves", [])])
+    text = re.sub(r"\s+", " ", text)
+    suggested = step["suggested_minutes"]
+    for match in _PER_ROUND.finditer(text):
+        minutes, people = _count(match[1]), _count(match[2])
+        if minutes and people and minutes * people != suggested:
+            # Everyone has a round of their own, so the step is a round per person.
+            document.fail(
+                ["steps", index, "suggested_minutes"],
+                f"the step says a round takes about {minutes} minutes for {people} people; "
+                f"with a round for each person that is about {minutes * people} minutes, but "
+                f"the step suggests {suggested}.",
+                f"make suggested_minutes {minutes * people}, or correct the words.")
+    for match in _ALL_ROUNDS.finditer(text):
+        minutes = _count(match[1])
+        if minutes and minutes != suggested:
+            document.fail(
+                ["steps", index, "suggested_minutes"],
+                f"the step says the rounds take about {minutes} minutes, but it suggests "
+                f"{suggested}.", f"make suggested_minutes {minutes}, or correct the words.")
 
 
 def _build(data: dict) -> Protocol:

@@ -324,3 +324,55 @@ def _list_html(title: str, css: str, lines: list[str], empty: str) -> str:
     body = ("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
             if lines else f"<p>{escape(empty)}</p>")
     return f"<div class='{css}'><h4>{escape(title)}</h4>{body}</div>"
+
+
+# --- Rating again at the end of the course ---------------------------------------------------
+
+@dataclass(frozen=True)
+class RatingChange:
+    """One statement rated at the end of the course, beside its first rating (None: it was
+    not rated the first time)."""
+
+    item: AssessmentItem
+    first: int | None
+    again: int
+
+    @property
+    def change(self) -> int | None:
+        return None if self.first is None else self.again - self.first
+
+    def words(self) -> str:
+        """The change in plain words: "up 2 steps", "the same", "down 1 step"."""
+        if self.change is None:
+            return "not rated the first time"
+        if self.change == 0:
+            return "the same"
+        steps = abs(self.change)
+        return f"{'up' if self.change > 0 else 'down'} {steps} step{'s' if steps != 1 else ''}"
+
+
+def rating_changes(assessment: SelfAssessment, first: Mapping[str, Any],
+                   again: Mapping[str, Any]) -> list[RatingChange]:
+    """Each statement rated again, in the assessment's order, with its first rating. Ratings
+    off the scale count as not given (a record saved under an older scale is never fatal)."""
+    changes = []
+    for item in assessment.items:
+        now = read_rating(again.get(item.id), assessment.scale)
+        if now is not None:
+            changes.append(RatingChange(item, read_rating(first.get(item.id), assessment.scale),
+                                        now))
+    return changes
+
+
+def change_summary(changes: Sequence[RatingChange]) -> str:
+    """One sentence on the whole change, e.g. "Of the 9 statements you rated both times, 4 are
+    higher now, 4 the same and 1 lower." """
+    both = [c for c in changes if c.change is not None]
+    if not both:
+        return "None of the statements you rated again was rated the first time."
+    up = sum(1 for c in both if c.change > 0)
+    down = sum(1 for c in both if c.change < 0)
+    same = len(both) - up - down
+    noun = "statement" if len(both) == 1 else "statements"
+    return (f"Of the {len(both)} {noun} you rated both times, {up} "
+            f"{'is' if up == 1 else 'are'} higher now, {same} the same and {down} lower.")

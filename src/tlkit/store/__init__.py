@@ -22,6 +22,9 @@ __all__ = ["CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord", "JsonFil
 __all__ += ["PortfolioRecord", "ReadinessRecord"]
 __all__ += ["Keeper"]
 __all__ += ["LiveJoinRecord"]
+from tlkit.store.records import CoachingLogRecord, QuestionWorkshopRecord, TeachBackRecord
+
+__all__ += ["CoachingLogRecord", "QuestionWorkshopRecord", "TeachBackRecord"]
 
 
 def default_store() -> Store:

@@ -20,13 +20,16 @@ from tlkit.store.records.observation import (CalibrationRecord, ObservationRecor
                                              ObserverRow, new_note_id)
 from tlkit.store.records.planning import (PortfolioRecord, ReadinessRecord, TeamRatings,
                                           YearPlanRecord)
-from tlkit.store.records.practice import (AuditRow, FeedbackSortRecord, RunnerRecord,
-                                          SelfAssessmentRecord, SessionAuditRecord)
+from tlkit.store.records.practice import (AuditRow, CoachingLogRecord, FeedbackSortRecord,
+                                          QuestionWorkshopRecord, RunnerRecord,
+                                          SelfAssessmentRecord, SessionAuditRecord,
+                                          TeachBackRecord)
 
-__all__ = ["AuditRow", "CalibrationRecord", "ExplorerRecord", "FeedbackSortRecord",
-           "LiveHostRecord", "ObservationRecord", "ObservedNote", "ObserverRow", "PaceRecord",
-           "PortfolioRecord", "R", "ReadinessRecord", "Record", "RecordError", "RunnerRecord",
-           "SelfAssessmentRecord", "SessionAuditRecord", "TeamRatings", "YearPlanRecord",
+__all__ = ["AuditRow", "CalibrationRecord", "CoachingLogRecord", "ExplorerRecord",
+           "FeedbackSortRecord", "LiveHostRecord", "ObservationRecord", "ObservedNote",
+           "ObserverRow", "PaceRecord", "PortfolioRecord", "QuestionWorkshopRecord", "R",
+           "ReadinessRecord", "Record", "RecordError", "RunnerRecord", "SelfAssessmentRecord",
+           "SessionAuditRecord", "TeachBackRecord", "TeamRatings", "YearPlanRecord",
            "new_note_id"]
 
 from tlkit.store.records.live import LiveJoinRecord

@@ -1,5 +1,6 @@
 """Records of the practice widgets: the protocol clock, the feedback sort, the
-self-assessment and growth plan, and the session audit."""
+self-assessment and growth plan, the session audit, the coaching log and the question
+workshop."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any, ClassVar
 
 from tlkit.practice.clock import RunnerState
 from tlkit.store.records.core import (Record, RecordError, _merge_map, _mine_or_theirs,
-                                      _must_be, _text_map, _whole)
+                                      _must_be, _text, _text_map, _whole)
 
 # --- the protocol runner's clock ------------------------------------------------------------
 
@@ -157,3 +158,116 @@ class SessionAuditRecord(Record):
     @classmethod
     def _from_fields(cls, data: dict[str, Any]) -> SessionAuditRecord:
         return cls(_audit_rows(data, "before", cls.label), _audit_rows(data, "after", cls.label))
+
+
+# --- the coaching log and the question workshop --------------------------------------------
+
+_LOG_KEYS = ("date", "goal", "observed", "next_step", "my_question")
+
+
+@dataclass
+class CoachingLogRecord(Record):
+    """A coach's log: entries by id (each the five boxes of tlkit.practice.coaching.LOG_FIELDS,
+    as text), in the order added. Views merge entry by entry; `removed` keeps the ids taken
+    out, so a merge with a view that still shows one never brings it back."""
+
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+
+    kind: ClassVar[str] = "coaching-log"
+    label: ClassVar[str] = "saved coaching log"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"entries": [{"id": eid, **entry} for eid, entry in self.entries.items()],
+                "removed": sorted(self.removed)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> CoachingLogRecord:
+        raw = data.get("entries") or []
+        _must_be(raw, list, cls.label, "entries", "be a list of entries.")
+        entries = {}
+        for number, entry in enumerate(raw, start=1):
+            where = f"{cls.label} (entry {number})"
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                raise RecordError(f"The {where} should be a set of named fields with an id.")
+            entries[entry["id"]] = {key: _text(entry, key, where) for key in _LOG_KEYS}
+        removed = data.get("removed") or []
+        if not isinstance(removed, list) or not all(isinstance(r, str) for r in removed):
+            raise RecordError(f"The {cls.label} has 'removed' as {removed!r}; it should be a "
+                              "list of entry ids.")
+        return cls(entries, set(removed))
+
+    def merged(self, base: CoachingLogRecord | None,
+               theirs: CoachingLogRecord | None) -> CoachingLogRecord:
+        if theirs is None:
+            return self
+        before = base.entries if base else {}
+        removed = self.removed | theirs.removed
+        order = [*theirs.entries, *(e for e in self.entries if e not in theirs.entries)]
+        entries = {eid: _mine_or_theirs(before.get(eid), self.entries[eid],
+                                        theirs.entries.get(eid))
+                   if eid in self.entries else theirs.entries[eid]
+                   for eid in order if eid not in removed}
+        return CoachingLogRecord(entries, removed)
+
+
+@dataclass
+class QuestionWorkshopRecord(Record):
+    """The question workshop: each question's kind as sorted (None: not sorted) and each
+    rewrite as typed. Merged question by question and rewrite by rewrite."""
+
+    sorted_as: dict[str, str | None] = field(default_factory=dict)
+    rewrites: dict[str, str] = field(default_factory=dict)
+
+    kind: ClassVar[str] = "question-workshop"
+    label: ClassVar[str] = "saved question workshop"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"sorted_as": dict(self.sorted_as), "rewrites": dict(self.rewrites)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> QuestionWorkshopRecord:
+        sorted_as = data.get("sorted_as") or {}
+        _must_be(sorted_as, dict, cls.label, "sorted_as", "map questions to kinds.")
+        for question, kind in sorted_as.items():
+            if kind is not None and not isinstance(kind, str):
+                raise RecordError(f"The {cls.label} has the kind {kind!r} for {question!r}; "
+                                  "it should be a kind or empty.")
+        return cls(dict(sorted_as), _text_map(data, "rewrites", cls.label))
+
+    def merged(self, base: QuestionWorkshopRecord | None,
+               theirs: QuestionWorkshopRecord | None) -> QuestionWorkshopRecord:
+        if theirs is None:
+            return self
+        base = base or QuestionWorkshopRecord()
+        return QuestionWorkshopRecord(
+            _merge_map(base.sorted_as, self.sorted_as, theirs.sorted_as),
+            _merge_map(base.rewrites, self.rewrites, theirs.rewrites))
+
+
+# --- the teach-back, as the teacher leader keeps it -------------------------------------------
+
+@dataclass
+class TeachBackRecord(Record):
+    """The teach-back result handed back to a teacher leader (tlkit.practice.teachback,
+    plain text, no scorer named). A newer file replaces the older one."""
+
+    result: dict[str, Any] = field(default_factory=dict)
+
+    kind: ClassVar[str] = "teach-back"
+    label: ClassVar[str] = "saved teach-back"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"result": dict(self.result)}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> TeachBackRecord:
+        from tlkit.practice.teachback import ReturnFileError, returned_from_dict
+
+        result = data.get("result") or {}
+        if result:
+            try:
+                returned_from_dict(result)
+            except ReturnFileError as err:
+                raise RecordError(f"The {cls.label} cannot be used: {err}") from None
+        return cls(dict(result))
