@@ -94,6 +94,11 @@ from nbgrader.preprocessors import Execute  # noqa: E402
 
 from tlkit.ops.autograde_skip import SkipWidgetCells  # noqa: E402
 
+from tlkit.ops.nbgrader_api import restore_env_after_grading  # noqa: E402
+
+# A notebook whose grading fails must not leave this process acting as if it still graded.
+restore_env_after_grading()
+
 _grading = Autograde.class_traits()["autograde_preprocessors"].default()
 _grading.insert(_grading.index(Execute), SkipWidgetCells)
 

@@ -101,6 +101,14 @@ def _isolated_state(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TLKIT_STATE_DIR", str(tmp_path_factory.mktemp("state")))
 
 
+@pytest.fixture(autouse=True)
+def _grading_leaves_nothing_set():
+    """nbgrader marks a notebook it grades with NBGRADER_EXECUTION; left set in this process,
+    every later form, and every server a test starts, would act as if it were being graded."""
+    yield
+    assert "NBGRADER_EXECUTION" not in os.environ, "a test left NBGRADER_EXECUTION set"
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

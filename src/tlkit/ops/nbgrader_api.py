@@ -223,3 +223,28 @@ def course_api(root: Path) -> CourseAPI:
     or cannot be loaded.
     """
     return CourseAPI(root)
+
+
+@contextmanager
+def _setenv_and_restore(**values: str):
+    """nbgrader.utils.setenv, restoring the variables even when the block raises."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def restore_env_after_grading() -> None:
+    """nbgrader sets NBGRADER_EXECUTION while it grades a notebook but leaves it set when the
+    grading raises. In a long-running process (the formgrader's server, whose Autograde button
+    grades in-process) every later kernel and form would then act as if it were being graded.
+    Make nbgrader's setenv restore what it changed."""
+    import nbgrader.utils
+
+    nbgrader.utils.setenv = _setenv_and_restore
