@@ -52,6 +52,8 @@ def join_address_html(environ=None) -> str:
         return ("<div style='font-size:1.1em'>On this hub each participant opens the protocols "
                 "module's notebook in their own JupyterLab and uses the join box in its "
                 "tuning-protocol section: they type the code there and press Join.</div>")
+    if address.room:
+        return room_address_html(address)
     if address.url is None:
         text = (f"<div style='font-size:1.1em'>Participants open the join page, "
                 f"<a href='{JOIN_PAGE}' target='_blank'>live-join</a>, which is next to this "
@@ -69,6 +71,23 @@ def join_address_html(environ=None) -> str:
             "This address only opens on this computer. For people to join from their own "
             "devices, the kit must be served at an address they can reach; set "
             "TLKIT_LIVE_JOIN_URL to it (see the kit's README).", "warning")
+    return text
+
+
+def room_address_html(address: JoinAddress) -> str:
+    """The participant app's address (tlkit facilitate --room), to read out or project."""
+    url = html.escape(address.url, quote=True)
+    text = ("<div style='font-size:1.1em'>People in the room open this address on their own "
+            "phone or laptop, on this room's network:</div>"
+            f"<div class='tlkit-live-address' style='font-size:2.4em;font-weight:bold;"
+            f"user-select:all;overflow-wrap:anywhere;margin:0.2em 0'>{url}</div>"
+            "<div style='font-size:1.1em'>Then they type the join code and press Join. No "
+            "one there can open this page, the guides or the cohort page: only the "
+            "participant page is served to the room.</div>")
+    if address.this_computer_only:
+        text += message_html("This address only opens on this computer: this computer seems "
+                             "to be on no network. Join the room's Wi-Fi and start the kit "
+                             "again.", "warning")
     return text
 
 
