@@ -114,6 +114,11 @@ class Base(tornado.web.RequestHandler):
             return None
 
 
+class NotFound(Base):
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(404)
+
+
 class Page(Base):
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -175,7 +180,7 @@ def make_app(room: RoomApp | None = None, *, threads: int = THREADS) -> tornado.
         [(r"/", Page), (r"/api/join", Join), (r"/api/resume", Resume),
          (r"/api/session", Session), (r"/api/send", Send),
          (r"/static/(app\.js|app\.css|icon\.svg)", Static, {"path": str(STATIC)})],
-        room=room, executor=executor, watch=Watch(room, run), xsrf_cookies=False,
+        default_handler_class=NotFound, room=room, executor=executor, watch=Watch(room, run), xsrf_cookies=False,
         compress_response=True)
 
 
