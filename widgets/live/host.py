@@ -79,7 +79,7 @@ def room_address_html(address: JoinAddress) -> str:
     url = html.escape(address.url, quote=True)
     text = ("<div style='font-size:1.1em'>People in the room open this address on their own "
             "phone or laptop, on this room's network:</div>"
-            f"<div class='tlkit-live-address' style='font-size:2.4em;font-weight:bold;"
+            f"<div class='tlkit-live-address' style='font-size:2.8em;font-weight:bold;"
             f"user-select:all;overflow-wrap:anywhere;margin:0.2em 0'>{url}</div>"
             "<div style='font-size:1.1em'>Then they type the join code and press Join. No "
             "one there can open this page, the guides or the cohort page: only the "

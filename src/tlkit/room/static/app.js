@@ -31,6 +31,7 @@ function say(element, text, problem) {
   element.classList.toggle("problem", !!problem);
 }
 function connection(text) { say($("connection"), text); }
+const DROPPED = "The connection dropped. Trying again; what you type is kept.";
 
 async function call(method, path, body) {
   // Resolves to {status, data}; a dropped connection resolves to status 0.
@@ -144,7 +145,7 @@ async function follow(loop) {
       forget();
       return;
     } else {
-      connection("The connection dropped. Trying again; what you type is kept.");
+      connection(DROPPED);
       await pause(wait);
       wait = Math.min(wait * 2, 5000);
     }
@@ -261,10 +262,12 @@ async function send(kind) {
   say(message, "Sending…");
   const reply = await call("POST", "/api/send", {
     code: kept.code, participant: kept.participant, id: pending.id, kind, body: pending.body});
-  if (reply.status === 0 || reply.status === 503 || reply.status >= 500) {
+  if (reply.status === 0 || reply.status >= 500) {
+    if (reply.status === 0) { connection(DROPPED); }
     say(message, "Not sent yet: the connection dropped. What you typed is kept and sent by itself when the connection is back.", true);
     return "later";
   }
+  connection("");
   if (kept.pending[kind] && kept.pending[kind].id === pending.id) { delete kept.pending[kind]; save(); }
   if (reply.status === 200) {
     if (!kept.pending[kind]) { clearForm(kind); }
