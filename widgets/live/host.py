@@ -22,6 +22,7 @@ from tlkit.live import Facilitation, LiveStore, NotAllowed
 from tlkit.live import figures
 from tlkit.live.address import JOIN_PAGE, JoinAddress, join_address, page_section
 from tlkit.practice.follow import Follower
+from tlkit.room.network import address_qr
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.course.module import section_plan
 from tlkit.practice.plan import Plan, plan_for
@@ -81,6 +82,8 @@ def room_address_html(address: JoinAddress) -> str:
             "phone or laptop, on this room's network:</div>"
             f"<div class='tlkit-live-address' style='font-size:2.8em;font-weight:bold;"
             f"user-select:all;overflow-wrap:anywhere;margin:0.2em 0'>{url}</div>"
+            f"<img class='tlkit-live-qr' src='{address_qr(address.url)}' width='240' "
+            f"height='240' alt='A QR code of the address {url}: a phone camera opens it'>"
             "<div style='font-size:1.1em'>Then they type the join code and press Join. No "
             "one there can open this page, the guides or the cohort page: only the "
             "participant page is served to the room.</div>")

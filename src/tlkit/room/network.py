@@ -1,4 +1,4 @@
-"""The address people in the room type: this computer's address on its network."""
+"""The address people in the room type or scan: this computer's address on its network."""
 
 from __future__ import annotations
 
@@ -36,3 +36,10 @@ def network_address() -> str | None:
 
 def room_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
+
+
+def address_qr(url: str) -> str:
+    """`url` as a QR code, an SVG data address for an <img>: made here, nothing fetched."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=8, border=2)
