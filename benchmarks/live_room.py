@@ -7,7 +7,7 @@ answers when the step changes) while sending a contribution every SEND_SECONDS, 
 id made before its first try and sent again under that id until the server answers. The
 facilitator, in this process, moves the step every MOVE_SECONDS through tlkit.live and
 watches what arrives the way the facilitator's page does (latest_seq, then the new
-contributions, every FOLLOW_SECONDS). On SQLite (a file) and on a real PostgreSQL started on
+contributions, every HOST_FOLLOW_SECONDS). On SQLite (a file) and on a real PostgreSQL started on
 127.0.0.1 for the run (tests/live/pg_local.py).
 
     python benchmarks/live_room.py [--participants 200] [--seconds 60] [--backend sqlite|postgresql|both]
@@ -129,7 +129,7 @@ def run_room(url: str, participants: int, seconds: int) -> dict:
     from support import free_port
 
     from tlkit.live import LiveStore
-    from tlkit.practice.follow import FOLLOW_SECONDS
+    from tlkit.practice.follow import HOST_FOLLOW_SECONDS
 
     store = LiveStore(url)
     host = store.open_session("tuning", [5] * 7, episode_id="voting-age-discussion")
@@ -147,7 +147,7 @@ def run_room(url: str, participants: int, seconds: int) -> dict:
         def facilitator() -> None:
             last, next_move = 0, start_at + MOVE_SECONDS / 2
             while not done.is_set():
-                time.sleep(FOLLOW_SECONDS)
+                time.sleep(HOST_FOLLOW_SECONDS)
                 peak[0] = max(peak[0], server.memory_info().rss)
                 now = time.time()
                 if start_at < now and now >= next_move and now < start_at + seconds:

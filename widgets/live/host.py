@@ -21,7 +21,7 @@ import ipywidgets as widgets
 from tlkit.live import Facilitation, LiveStore, NotAllowed
 from tlkit.live import figures
 from tlkit.live.address import JOIN_PAGE, JoinAddress, join_address, page_section
-from tlkit.practice.follow import Follower
+from tlkit.practice.follow import HOST_FOLLOW_SECONDS, Follower
 from tlkit.room.network import address_qr
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.course.module import section_plan
@@ -296,7 +296,7 @@ class LiveSessionHost(widgets.VBox):
         self._seen_revision = state.revision
         self.catch_up()
         self.refresh()
-        self._follower = Follower(self.follow)
+        self._follower = Follower(self.follow, HOST_FOLLOW_SECONDS)
 
     # -- the clock --------------------------------------------------------------------------
 
