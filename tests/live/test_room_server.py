@@ -12,16 +12,28 @@ import pytest
 from room_server import Client, room_in_thread
 
 from tlkit.live import LiveStore
-from tlkit.live.store import WRONG_CODE_LIMIT, new_contribution_id
+from tlkit.live.store import JOIN_TRIES, LOG, WRONG_CODE_LIMIT, new_contribution_id
 from tlkit.room import server
 from tlkit.room.app import GONE
+from tlkit.store.sql import transaction
 
 STATIC = server.STATIC
 
 
 @pytest.fixture
 def live(db_url):
-    return LiveStore(db_url)
+    """The store; wrong join codes are counted across the whole database (PostgreSQL's is
+    shared by the tests), so each test starts and ends with
+    none, and with no lock-out in the server's log."""
+    store = LiveStore(db_url)
+
+    def clear():
+        with transaction(store.engine) as connection:
+            connection.execute(JOIN_TRIES.delete())
+            connection.execute(LOG.delete().where(LOG.c.code == ""))
+    clear()
+    yield store
+    clear()
 
 
 @pytest.fixture
@@ -159,7 +171,8 @@ def test_a_participant_cannot_take_over_or_read_others(room, live, session):
         room.call("POST", "/api/join", {"code": code, "token": session.token[:5]}),
         room.call("POST", "/api/session", {"code": code, "participant": pid}),
         room.call("POST", "/api/send", raw=b"not json"),
-        room.session(code, ann["participant"][:-1] + "0"),
+        room.session(code, ann["participant"][:-1] + ("1" if ann["participant"][-1] == "0"
+                                                      else "0")),     # a guessed id
         room.session(code, pid),
     ]
     for status, reply in replies[:2]:

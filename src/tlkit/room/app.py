@@ -17,6 +17,7 @@ from typing import Any, Callable
 from tlkit.live import (ContributionRefused, JoinRefused, LiveStore, Participant,
                         SessionState, TooManyWrongCodes)
 from tlkit.live.contributions import KINDS, MAX_NAME, MAX_TEXT, USEFUL_LABELS
+from tlkit.live.questions import ANSWER_KINDS, MAX_WORDS, SCALE_LABELS
 from tlkit.live.step import step_view
 from tlkit.live.store import normal_code
 from tlkit.store import StoreUnavailable
@@ -39,6 +40,7 @@ class RoomApp:
         self.now = now
         self._known: dict[str, Participant] = {}     # participant id -> checked participant
         self._rubrics: dict[str, Any] = {}           # episode id -> rubric (or None)
+        self._boards: dict[str, tuple[int, list]] = {}   # code -> (revision, open questions)
         self._lock = threading.Lock()
 
     # -- who is asking ----------------------------------------------------------------------
@@ -77,9 +79,11 @@ class RoomApp:
         if state is None:
             return {"gone": True, "message": GONE, "revision": None}
         step = step_view(state, self.now)
+        revision, board = self._boards.get(state.code, (None, []))
         return {"revision": state.revision, "ended": step.ended, "protocol": step.protocol,
                 "head": step.head, "prompts": list(step.prompts), "timing": step.timing,
-                "remaining": step.remaining}
+                "remaining": step.remaining,
+                "questions": board if revision == state.revision and not step.ended else []}
 
     def forms(self, state: SessionState) -> dict[str, Any]:
         """What the page asks for: limits, the exit ticket's scale, the scores' look-fors."""
@@ -90,13 +94,14 @@ class RoomApp:
                       "look_fors": [{"id": lf.id, "label": lf.short} for lf in rubric.look_fors],
                       "levels": [{"value": level, "label": f"{level} {label}"}
                                  for level, label in rubric.scale.items()]}
-        return {"max_text": MAX_TEXT, "max_name": MAX_NAME,
+        return {"max_text": MAX_TEXT, "max_name": MAX_NAME, "max_words": MAX_WORDS,
+                "scale": [{"value": n, "label": label} for n, label in SCALE_LABELS.items()],
                 "useful": [{"value": n, "label": f"{n} {label}"}
                            for n, label in USEFUL_LABELS.items()],
                 "scores": scores}
 
     def _welcome(self, participant: Participant, resumed: bool) -> Reply:
-        state = self.live.state(participant.code)
+        state = self.state_of(participant.code)
         if state is None:
             self.forget_session(participant.code)
             return 410, {"message": GONE}
@@ -148,16 +153,19 @@ class RoomApp:
             return 503, {"message": UNREACHABLE}
 
     def state_of(self, code: str) -> SessionState | None:
+        """The session's state, with the questions open in it read at the same revision."""
         state = self.live.state(code)
         if state is None:
             self.forget_session(normal_code(code))
+            return None
+        self._boards[state.code] = (state.revision, self.live.board(state.code))
         return state
 
     def send(self, sent: Any) -> Reply:
         """POST /api/send {code, participant, id, kind, body}: stored once under its id."""
         sent = sent if isinstance(sent, dict) else {}
         kind, body = sent.get("kind"), sent.get("body")
-        if kind not in KINDS:
+        if kind not in KINDS and kind not in ANSWER_KINDS:
             return 400, {"message": "This page sent something the session does not collect; "
                                     "reload the page."}
         try:
