@@ -115,3 +115,38 @@ def test_only_the_facilitator_asks_closes_hides_and_shows(room):
         send(live, ann, "answer", {"question": poll.id, "value": 3})
     live.delete(host.code, host.token)
     assert live.questions(host.code) == []
+
+
+def test_the_facilitators_page_asks_shows_results_and_hides(tmp_path):
+    from tlkit.store import JsonFileStore
+    from tlkit.widgets import LiveSessionHost
+
+    live = LiveStore(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    host = LiveSessionHost(live=live, store=JsonFileStore(tmp_path / "state"))
+    host.open_session()
+    code, token = host.session.code, host.session.token
+    host.ask_kind.value, host.ask_prompt.value = "words", "One word for <today>?"
+    assert host.ask() and "pages show the question now" in host.message.value
+    cloud = live.questions(code)[0]
+    ann = live.join(code, "Ann", attributed=True)
+    send(live, ann, "answer", {"question": cloud.id, "words": "<b>bold</b>, calm"})
+    host.ask_kind.value, host.ask_prompt.value = "poll", "Pick one"
+    host.ask_options.value = "only one"
+    assert not host.ask() and "2 to 8 choices" in host.message.value
+    host.ask_kind.value, host.ask_prompt.value = "qna", "Questions?"
+    assert host.ask()
+    qna = live.questions(code)[1]
+    rude = new_contribution_id()
+    live.contribute(ann, "ask", {"question": qna.id, "text": "rude words"}, contribution_id=rude)
+    host.follow()
+    shown = host.results.value
+    assert "One word for &lt;today&gt;?" in shown and "&lt;b&gt;bold&lt;/b&gt;: 1" in shown
+    assert "<b>bold" not in shown and "Ann" not in shown and "rude words (0 votes)" in shown
+    assert host.item_box.options == (("rude words", rude),)
+    assert host.hide_item() and live.board(code)[1]["items"] == []
+    assert "rude words (0 votes) (hidden)" in host.results.value
+    host.chosen.value = cloud.id
+    assert host.project() and [q.shown for q in live.questions(code)] == [True, False]
+    assert host.close_question() and [q.open for q in live.questions(code)] == [False, True]
+    assert live.log(code, token) == []      # the facilitator's own actions: nothing refused
+    host.close()

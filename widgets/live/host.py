@@ -30,7 +30,9 @@ from tlkit.practice.protocols import list_protocols
 from tlkit.settings import SettingError
 from tlkit.store import Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
-from tlkit.widgets.common import cannot_save_text, download_link, message_html
+from tlkit.live.questions import QUESTION_KINDS, results
+from tlkit.widgets.common import (cannot_save_text, download_link, message_html,
+                                  question_results_html)
 from tlkit.widgets.live.step import protocol, step_html
 
 STATE_KEY = LiveHostRecord.key
@@ -278,6 +280,7 @@ class LiveSessionHost(widgets.VBox):
         self.downloads = widgets.HTML()
         self.downloads.add_class("tlkit-live-downloads")
         heading = "<div style='font-weight:bold;font-size:1.2em;margin-top:0.8em'>{}</div>"
+        self._build_questions()
         self.children = [
             self.code_banner, self.step,
             widgets.HBox(buttons, layout=widgets.Layout(gap="8px", flex_flow="row wrap")),
@@ -285,6 +288,7 @@ class LiveSessionHost(widgets.VBox):
             widgets.HTML(heading.format("Feedback and questions, as they arrive")), self.feed,
             widgets.HTML(heading.format("Calibration: the group's agreement")), self.agreement,
             widgets.HTML(heading.format("Exit tickets")), self.exits,
+            widgets.HTML(heading.format("Ask the room")), self.ask_panel,
             widgets.HTML(heading.format("After the session")),
             widgets.HBox([self.export_button, self.end_button],
                          layout=widgets.Layout(gap="8px")),
@@ -295,8 +299,105 @@ class LiveSessionHost(widgets.VBox):
         self._state = state
         self._seen_revision = state.revision
         self.catch_up()
+        self._draw_questions(fresh=True)
         self.refresh()
         self._follower = Follower(self.follow, HOST_FOLLOW_SECONDS)
+
+    # -- questions to the room --------------------------------------------------------------
+
+    def _build_questions(self) -> None:
+        self.questions: list = []
+        self.ask_kind = widgets.Dropdown(options=[(label, kind) for kind, label in
+                                                  QUESTION_KINDS.items()],
+                                         description="Kind:", style={"description_width": "initial"})
+        self.ask_prompt = widgets.Text(description="Question:", layout=widgets.Layout(width="100%"),
+                                       style={"description_width": "initial"})
+        self.ask_options = widgets.Textarea(description="Choices, one a line (a poll):",
+                                            layout=widgets.Layout(width="100%"),
+                                            style={"description_width": "initial"})
+        self.ask_multiple = widgets.Checkbox(description="People may choose several",
+                                             indent=False)
+        self.ask_button = widgets.Button(description="Ask the room", layout={"width": "auto"})
+        self.ask_button.add_class("tlkit-live-ask")
+        self.ask_button.on_click(lambda _: self.ask())
+        self.chosen = widgets.Dropdown(description="Asked:", options=[],
+                                       style={"description_width": "initial"})
+        buttons = []
+        for text, action in (("Close it", self.close_question),
+                             ("Show it on the projector", self.project),
+                             ("Show none on the projector", lambda: self.project(None))):
+            button = widgets.Button(description=text, layout={"width": "auto"})
+            button.on_click(lambda _, a=action: a())
+            buttons.append(button)
+        self.item_box = widgets.Dropdown(description="Q&A item:", options=[],
+                                         style={"description_width": "initial"})
+        self.hide_button = widgets.Button(description="Hide it from the room",
+                                          layout={"width": "auto"})
+        self.hide_button.on_click(lambda _: self.hide_item())
+        self.results = widgets.HTML()
+        self.results.add_class("tlkit-live-questions")
+        self.ask_panel = widgets.VBox([
+            self.ask_kind, self.ask_prompt, self.ask_options, self.ask_multiple, self.ask_button,
+            self.results, self.chosen,
+            widgets.HBox(buttons, layout=widgets.Layout(gap="8px", flex_flow="row wrap")),
+            widgets.HBox([self.item_box, self.hide_button],
+                         layout=widgets.Layout(gap="8px", flex_flow="row wrap"))])
+
+    def _act(self, action: Callable[[], object], done: str = "") -> bool:
+        """Run one of the facilitator's question actions; say why if it was refused."""
+        try:
+            action()
+        except (ValueError, NotAllowed, StoreUnavailable) as err:
+            self.message.value = message_html(str(err), "problem")
+            return False
+        self.message.value = message_html(done) if done else ""
+        self._draw_questions(fresh=True)
+        return True
+
+    def ask(self) -> bool:
+        options = [line for line in self.ask_options.value.splitlines() if line.strip()]
+        asked = self._act(lambda: self.live.ask(self.session.code, self.session.token,
+                                                self.ask_kind.value, self.ask_prompt.value,
+                                                options, multiple=self.ask_multiple.value),
+                          "Asked. Participants' pages show the question now.")
+        if asked:
+            self.ask_prompt.value = self.ask_options.value = ""
+        return asked
+
+    def close_question(self) -> bool:
+        return self.chosen.value is not None and self._act(
+            lambda: self.live.close_question(self.session.code, self.session.token,
+                                             self.chosen.value))
+
+    def project(self, question_id: int | None | str = "chosen") -> bool:
+        chosen = self.chosen.value if question_id == "chosen" else question_id
+        return self._act(lambda: self.live.show_question(self.session.code,
+                                                         self.session.token, chosen))
+
+    def hide_item(self) -> bool:
+        return self.item_box.value is not None and self._act(
+            lambda: self.live.hide(self.session.code, self.session.token, self.item_box.value))
+
+    def _draw_questions(self, fresh: bool = False) -> None:
+        if self.session is None:
+            return
+        if fresh:
+            self.questions = self.live.questions(self.session.code)
+            self._hidden = self.live.hidden(self.session.code)
+        hidden = getattr(self, "_hidden", set())
+        shown = [results(q, self.items, hidden) for q in reversed(self.questions)]
+        self.results.value = "".join(question_results_html(r) for r in shown)
+        choices = [(f"{q.prompt[:60]} ({QUESTION_KINDS[q.kind]})", q.id) for q in self.questions]
+        if [o[1] for o in self.chosen.options] != [c[1] for c in choices]:
+            self.chosen.options = choices
+            self.chosen.value = choices[-1][1] if choices else None
+        items = [(row["text"][:60], row["id"]) for r in shown for row in r.items
+                 if not row["hidden"]]
+        if list(self.item_box.options) != items:
+            keep = self.item_box.value
+            self.item_box.options = items
+            self.item_box.value = keep if keep in [i[1] for i in items] else (
+                items[0][1] if items else None)
 
     # -- the clock --------------------------------------------------------------------------
 
@@ -327,6 +428,7 @@ class LiveSessionHost(widgets.VBox):
         self.items.extend(new)
         self._last_seq = new[-1].seq
         self._draw_contributions()
+        self._draw_questions()
         return True
 
     def follow(self) -> None:
@@ -336,6 +438,7 @@ class LiveSessionHost(widgets.VBox):
         if revision is not None and revision != self._seen_revision:
             self._state = self.live.state(self.session.code)
             self._seen_revision = revision
+            self._draw_questions(fresh=True)
         self.catch_up()
         self.refresh()
 

@@ -163,6 +163,7 @@ function draw(next) {
     $("time").textContent = "";
     for (const form of document.querySelectorAll("form.send")) { form.hidden = true; }
     $("leave").textContent = "Back to the join form";
+    drawQuestions([]);
     return;
   }
   $("protocol").textContent = next.protocol;
@@ -175,6 +176,7 @@ function draw(next) {
   if (next.ended) {
     for (const form of document.querySelectorAll("form.send")) { form.hidden = true; }
   }
+  drawQuestions(next.ended ? [] : (next.questions || []));
   tick();
   if (before !== null && before !== next.head) { $("announce").textContent = `Now: ${next.head}`; }
 }
@@ -202,6 +204,7 @@ function option(value, label) {
 }
 
 function buildForms(forms) {
+  limits = forms;
   for (const form of document.querySelectorAll("form.send")) { form.hidden = false; }
   $("leave").textContent = "Leave this session";
   $("useful").replaceChildren(option("", "Choose"), ...forms.useful.map((o) => option(o.value, o.label)));
@@ -236,43 +239,151 @@ function bodyOf(kind) {
   return {episode: $("scores").dataset.episode, scores};
 }
 
-function clearForm(kind) {
+function clearForm(kind, form) {
   if (kind === "feedback") { $("feedback-text").value = ""; }
   if (kind === "question") { $("question-text").value = ""; }
   if (kind === "exit") { $("try").value = ""; }
+  if ((kind === "ask" || kind === "answer") && form) {
+    for (const box of form.querySelectorAll("input[type=text], textarea")) { box.value = ""; }
+  }
+}
+
+// -- questions the facilitator asks the room ----------------------------------------------
+
+let asked = "";            // the open questions' ids and kinds, to rebuild only on a change
+let limits = {max_words: 3, scale: []};
+
+function element(tag, properties, ...children) {
+  const made = Object.assign(document.createElement(tag), properties || {});
+  made.append(...children);
+  return made;
+}
+
+function choice(type, name, id, value, label) {
+  const input = element("input", {type, name, id, value});
+  return element("div", {className: "check"}, input, element("label", {htmlFor: id, textContent: label}));
+}
+
+function questionForm(question) {
+  const id = `q${question.id}`;
+  const form = element("form", {id, className: "question", noValidate: true});
+  form.append(element("h3", {id: `${id}-prompt`, textContent: question.prompt}));
+  let read;
+  if (question.kind === "poll" || question.kind === "scale") {
+    const group = element("fieldset");
+    group.setAttribute("aria-labelledby", `${id}-prompt`);
+    const options = question.kind === "poll" ? question.options.map((label, i) => ({value: i, label}))
+      : limits.scale;
+    const type = question.kind === "poll" && question.multiple ? "checkbox" : "radio";
+    if (type === "checkbox") { group.append(element("p", {className: "hint", textContent: "Choose as many as you like."})); }
+    options.forEach((o, i) => group.append(choice(type, id, `${id}-${i}`, o.value, o.label)));
+    form.append(group);
+    read = () => {
+      const picked = [...form.querySelectorAll("input:checked")].map((input) => Number(input.value));
+      return question.kind === "poll" ? {question: question.id, choices: picked}
+        : {question: question.id, value: picked.length ? picked[0] : null};
+    };
+  } else if (question.kind === "words") {
+    form.append(element("label", {htmlFor: `${id}-words`, textContent: `Up to ${limits.max_words} words, separated by commas`}),
+                element("input", {id: `${id}-words`, type: "text", maxLength: 100, autocomplete: "off"}));
+    read = () => ({question: question.id, words: form.querySelector("input").value});
+  } else {
+    form.append(element("label", {htmlFor: `${id}-ask`, textContent: "Your question"}),
+                element("textarea", {id: `${id}-ask`, rows: 3, maxLength: 500}));
+    read = () => ({question: question.id, text: form.querySelector("textarea").value});
+  }
+  const kind = question.kind === "qna" ? "ask" : "answer";
+  form.append(element("button", {type: "submit", textContent: question.kind === "qna" ? "Ask" : "Send answer"}),
+              element("p", {className: "message", role: "status"}));
+  if (question.kind === "qna") {
+    form.append(element("h4", {textContent: "Questions so far (vote up the ones you want answered)"}),
+                element("ul", {className: "items", id: `${id}-items`}));
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(id, kind, read(), id);
+  });
+  return form;
+}
+
+function voted(item) {
+  kept.votes = [...new Set([...(kept.votes || []), item])].slice(-500);
+  save();
+  const button = document.querySelector(`button[data-item="${CSS.escape(item)}"]`);
+  if (button) { button.setAttribute("aria-pressed", "true"); }
+}
+
+function drawItems(question) {
+  const list = $(`q${question.id}-items`);
+  if (!list) { return; }
+  list.replaceChildren(...question.items.map((item) => {
+    const mine = (kept.votes || []).includes(item.id);
+    const votes = `${item.votes} vote${item.votes === 1 ? "" : "s"}`;
+    const text = element("span", {className: "item-text", textContent: item.text});
+    const button = element("button", {type: "button", className: "vote", textContent: `Vote up (${votes})`});
+    button.dataset.item = item.id;
+    button.setAttribute("aria-pressed", mine ? "true" : "false");
+    button.setAttribute("aria-label", `Vote up: ${item.text} (${votes})`);
+    button.addEventListener("click", () => {
+      if (!(kept.votes || []).includes(item.id)) {
+        submit(`vote-${item.id}`, "upvote", {question: question.id, item: item.id}, `q${question.id}`);
+      }
+    });
+    return element("li", {}, text, button);
+  }));
+}
+
+function drawQuestions(questions) {
+  const signature = JSON.stringify(questions.map((q) => [q.id, q.kind]));
+  if (signature !== asked) {
+    asked = signature;
+    $("asked-list").replaceChildren(...questions.map(questionForm));
+    $("asked").hidden = questions.length === 0;
+    if (questions.length) { $("announce").textContent = `The facilitator asks: ${questions[questions.length - 1].prompt}`; }
+  }
+  questions.filter((q) => q.kind === "qna").forEach(drawItems);
+}
+
+function submit(key, kind, body, formId) {
+  // A send not confirmed yet keeps its id: pressing again can never store it twice.
+  const pending = kept.pending[key] || {id: newId()};
+  kept.pending[key] = {id: pending.id, kind, body, form: formId};
+  save();
+  send(key).then((outcome) => { if (outcome === "later") { retryPending(); } });
 }
 
 for (const form of document.querySelectorAll("form.send")) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const kind = form.dataset.kind;
-    // A send not confirmed yet keeps its id: pressing again can never store it twice.
-    const pending = kept.pending[kind] || {id: newId()};
-    kept.pending[kind] = {id: pending.id, kind, body: bodyOf(kind)};
-    save();
-    send(kind).then((outcome) => { if (outcome === "later") { retryPending(); } });
+    submit(form.dataset.kind, form.dataset.kind, bodyOf(form.dataset.kind), form.id);
   });
 }
 
-async function send(kind) {
-  const form = $(kind);
-  const message = form.querySelector(".message");
-  const pending = kept.pending[kind];
+const QUIET = {textContent: ""};      // where a message goes when its form has gone
+
+async function send(key) {
+  const pending = kept.pending[key];
   if (!pending || !kept.participant) { return "done"; }
-  say(message, "Sending…");
+  const form = document.getElementById(pending.form || key);
+  const message = (form && form.querySelector(".message")) || QUIET;
+  const kind = pending.kind;
+  if (message.classList) { say(message, "Sending…"); }
   const reply = await call("POST", "/api/send", {
     code: kept.code, participant: kept.participant, id: pending.id, kind, body: pending.body});
   if (reply.status === 0 || reply.status >= 500) {
     if (reply.status === 0) { connection(DROPPED); }
-    say(message, "Not sent yet: the connection dropped. What you typed is kept and sent by itself when the connection is back.", true);
+    if (message.classList) {
+      say(message, "Not sent yet: the connection dropped. What you typed is kept and sent by itself when the connection is back.", true);
+    }
     return "later";
   }
   connection("");
-  if (kept.pending[kind] && kept.pending[kind].id === pending.id) { delete kept.pending[kind]; save(); }
+  if (kept.pending[key] && kept.pending[key].id === pending.id) { delete kept.pending[key]; save(); }
   if (reply.status === 200) {
-    if (!kept.pending[kind]) { clearForm(kind); }
-    say(message, reply.data.message || "Sent. Thank you.");
-  } else {
+    if (!kept.pending[key]) { clearForm(kind, form); }
+    if (kind === "upvote") { voted(pending.body.item); }
+    if (message.classList) { say(message, reply.data.message || "Sent. Thank you."); }
+  } else if (message.classList) {
     say(message, reply.data.message || "This could not be sent.", true);   // the text stays to fix
   }
   return "done";
