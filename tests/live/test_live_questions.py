@@ -150,3 +150,35 @@ def test_the_facilitators_page_asks_shows_results_and_hides(tmp_path):
     assert host.close_question() and [q.open for q in live.questions(code)] == [False, True]
     assert live.log(code, token) == []      # the facilitator's own actions: nothing refused
     host.close()
+
+
+def test_the_projector_shows_the_results_the_facilitator_chose_without_hidden_items(tmp_path):
+    from tlkit.store import JsonFileStore
+    from tlkit.widgets import LiveSessionHost
+    from tlkit.widgets.practice.presenter import ProtocolPresenter
+
+    live = LiveStore(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    state = JsonFileStore(tmp_path / "state")     # the facilitator's, shared by both pages
+    host = LiveSessionHost(live=live, store=state)
+    host.open_session()
+    code, token = host.session.code, host.session.token
+    projector = ProtocolPresenter(live=live, store=state)
+    assert projector.live_code == code and projector.results.value == ""
+    qna = live.ask(code, token, "qna", "Your questions")
+    ann = live.join(code)
+    keep, rude = new_contribution_id(), new_contribution_id()
+    live.contribute(ann, "ask", {"question": qna.id, "text": "Keep me"}, contribution_id=keep)
+    live.contribute(ann, "ask", {"question": qna.id, "text": "Hide me"}, contribution_id=rude)
+    projector.follow()
+    assert projector.results.value == ""          # nothing chosen for the projector yet
+    live.show_question(code, token, qna.id)
+    live.hide(code, token, rude)
+    assert projector.follow()
+    shown = projector.results.value
+    assert "Your questions" in shown and "Keep me (0 votes)" in shown and "Hide me" not in shown
+    assert "font-size:2em" in shown
+    live.show_question(code, token, None)
+    projector.follow()
+    assert projector.results.value == ""
+    projector.close()
+    host.close()

@@ -151,11 +151,13 @@ def qna_items(question: Question, items, hidden: set[str] = frozenset(), *,
     return rows
 
 
-def results(question: Question, items, hidden: set[str] = frozenset()) -> QuestionResults:
-    """What the room answered, for the facilitator's page and the projector."""
+def results(question: Question, items, hidden: set[str] = frozenset(), *,
+            projector: bool = False) -> QuestionResults:
+    """What the room answered, for the facilitator's page, or the projector (`projector`:
+    hidden Q&A items left out)."""
     out = QuestionResults(question)
     if question.kind == "qna":
-        out.items = qna_items(question, items, hidden, with_hidden=True)
+        out.items = qna_items(question, items, hidden, with_hidden=not projector)
         out.responses = len(out.items)
         out.lines = [f"{row['text']} ({row['votes']} vote{'s' if row['votes'] != 1 else ''})"
                      + (" (hidden)" if row["hidden"] else "") for row in out.items]
