@@ -87,6 +87,9 @@ def test_a_room_joins_follows_and_sends_from_its_own_devices(room, browser, new_
     expect(shown).to_have_text(url)
     assert host.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)",
                          shown.element_handle()) >= 32
+    qr = host.locator("img.tlkit-live-qr")
+    expect(qr).to_be_visible()
+    assert qr.get_attribute("src").startswith("data:image/svg+xml")      # made here
 
     # From the room's address only the participant page answers: not Voila, not its pages.
     if address != "127.0.0.1":
@@ -184,6 +187,57 @@ def test_a_room_joins_follows_and_sends_from_its_own_devices(room, browser, new_
     local = {"127.0.0.1", address}
     for recorded in (desk, phone, keys):
         assert [u for u in recorded.urls if urlparse(u).hostname not in local] == []
+
+    # Questions to the room: each kind from the facilitator's page to every participant,
+    # and the answers back to the facilitator and the projector.
+    def ask(kind: str, prompt: str, choices: str = "") -> None:
+        host.get_by_label("Kind:").select_option(label=kind)
+        host.get_by_label("Question:", exact=True).fill(prompt)
+        host.get_by_label("Choices, one a line (a poll):").fill(choices)
+        host.get_by_role("button", name="Ask the room").click()
+        for page in pages:
+            expect(page.locator("#asked")).to_contain_text(prompt, timeout=5_000)
+
+    def answer(page, prompt: str, button: str = "Send answer") -> None:
+        form = page.locator("form.question", has=page.get_by_role("heading", name=prompt))
+        form.get_by_role("button", name=button).click()
+        expect(form.locator(".message")).to_have_text("Sent. Thank you.")
+
+    ask("Poll", "Which step was hardest?", "Clarifying\nProbing\nFeedback")
+    p.get_by_label("Probing").check()
+    answer(p, "Which step was hardest?")
+    ask("Word cloud", "One word for today?")
+    d.get_by_label("Up to 3 words, separated by commas").fill("Useful, calm")
+    answer(d, "One word for today?")
+    ask("Scale 1 to 5", "I can run a tuning protocol.")
+    k.get_by_label("4 Agree").check()
+    answer(k, "I can run a tuning protocol.")
+    ask("Q&A", "Your questions")
+    p.get_by_label("Your question", exact=True).fill("How long per step?")
+    answer(p, "Your questions", "Ask")
+    d.get_by_label("Your question", exact=True).fill(XSS)
+    answer(d, "Your questions", "Ask")
+    for page in (d, k):
+        vote = page.get_by_role("button", name="Vote up: How long per step?")
+        vote.click()
+        expect(vote).to_have_attribute("aria-pressed", "true", timeout=5_000)
+    results = host.locator(".tlkit-live-questions")
+    expect(results).to_contain_text("How long per step? (2 votes)", timeout=5_000)
+    expect(results).to_contain_text("useful: 1")
+    expect(results).to_contain_text("Average: 4.0 of 5")
+    expect(results.locator("tr", has_text="Probing")).to_contain_text("1")
+    assert results.locator("img").count() == 0
+    host.get_by_label("Q&A item:").select_option(label=XSS[:60])
+    host.get_by_role("button", name="Hide it from the room").click()
+    for page in pages:
+        expect(page.locator("#asked")).not_to_contain_text("plain words", timeout=5_000)
+    host.get_by_label("Asked:").select_option(label="Your questions (Q&A)")
+    host.get_by_role("button", name="Show it on the projector").click()
+    projector = new_page().page
+    projector.goto(voila.url("presenter.ipynb"))
+    shown = projector.locator(".tlkit-presenter-results")
+    expect(shown).to_contain_text("How long per step? (2 votes)", timeout=20_000)
+    expect(shown).not_to_contain_text("plain words")
 
     # axe-core on the participant page, not joined and joined: nothing critical or serious.
     # (Injected past the page's own policy, which forbids any script but its own.)
