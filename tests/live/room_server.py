@@ -53,8 +53,8 @@ class Client:
 
 
 @contextmanager
-def room_in_thread(live, host: str = "127.0.0.1") -> Iterator[str]:
-    """The app over `live` (a LiveStore) in a thread; yields its address."""
+def room_in_thread(live, host: str = "127.0.0.1", prefix: str = "/") -> Iterator[str]:
+    """The app over `live` (a LiveStore) in a thread, under `prefix`; yields its address."""
     from tlkit.room.app import RoomApp
 
     loop = asyncio.new_event_loop()
@@ -65,7 +65,7 @@ def room_in_thread(live, host: str = "127.0.0.1") -> Iterator[str]:
         asyncio.set_event_loop(loop)
 
         async def start() -> None:
-            app = server.make_app(RoomApp(live))
+            app = server.make_app(RoomApp(live), prefix=prefix)
             box["server"] = app.listen(0, address=host, max_body_size=server.MAX_BODY)
             box["port"] = next(iter(box["server"]._sockets.values())).getsockname()[1]
             ready.set()

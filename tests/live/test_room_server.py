@@ -197,3 +197,16 @@ def test_a_follow_request_waits_and_then_answers_unchanged(room, session, monkey
                                 since=joined["session"]["revision"])
     assert status == 200 and view["revision"] == joined["session"]["revision"]
     assert 0.5 < time.monotonic() - started < 2
+
+
+def test_under_a_prefix_as_a_hub_service_only_the_prefix_answers(live, session):
+    with room_in_thread(live, prefix="/services/live") as address:
+        client = Client(f"{address}/services/live/")
+        status, page = client.call("GET", "/")
+        assert status == 200 and 'src="static/app.js"' in page
+        assert client.call("GET", "/static/app.js")[0] == 200
+        status, joined = client.join(session.code)
+        assert status == 200 and joined["number"] == 1
+        bare = Client(address)
+        assert bare.call("GET", "/")[0] == 404 and bare.call("POST", "/api/join", {})[0] == 404
+        assert bare.call("GET", "/services/live")[0] == 200      # redirected to the page

@@ -1,5 +1,8 @@
 """The participant app's web server (Tornado): the page and its files, and four JSON routes.
 
+Every route sits under a prefix, "/" by default; under JupyterHub, the service's own
+(JUPYTERHUB_SERVICE_PREFIX, e.g. /services/live/), which the hub's proxy passes on whole.
+
     GET  /                  the page (static/index.html); /static/... its script and style
     POST /api/join          {code, name, named, page} -> the participant and the session
     POST /api/resume        {code, participant} -> the same, for a reloaded page
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -169,24 +173,33 @@ class Session(Base):
         self.reply(200 if state is not None else 410, self.room.view(state))
 
 
-def make_app(room: RoomApp | None = None, *, threads: int = THREADS) -> tornado.web.Application:
+class ToPage(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.redirect(self.request.path + "/")     # the page's relative addresses need the /
+
+
+def make_app(room: RoomApp | None = None, *, threads: int = THREADS,
+             prefix: str = "/") -> tornado.web.Application:
     room = room or RoomApp()
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    at = re.escape(prefix)
     executor = ThreadPoolExecutor(threads, thread_name_prefix="room")
 
     def run(function, *args):
         return asyncio.get_running_loop().run_in_executor(executor, function, *args)
 
     return tornado.web.Application(
-        [(r"/", Page), (r"/api/join", Join), (r"/api/resume", Resume),
-         (r"/api/session", Session), (r"/api/send", Send),
-         (r"/static/(app\.js|app\.css|icon\.svg)", Static, {"path": str(STATIC)})],
+        [(at, Page), (at + r"api/join", Join), (at + r"api/resume", Resume),
+         (at + r"api/session", Session), (at + r"api/send", Send),
+         (at + r"static/(app\.js|app\.css|icon\.svg)", Static, {"path": str(STATIC)}),
+         *([(at[:-1], ToPage)] if prefix != "/" else [])],
         default_handler_class=NotFound, room=room, executor=executor, watch=Watch(room, run), xsrf_cookies=False,
         compress_response=True)
 
 
-def serve(host: str, port: int, room: RoomApp | None = None) -> None:
-    """Serve the participant app on host:port until the process is stopped."""
+def serve(host: str, port: int, room: RoomApp | None = None, prefix: str = "/") -> None:
+    """Serve the participant app on host:port under `prefix` until the process is stopped."""
     async def main() -> None:
-        make_app(room).listen(port, address=host, max_body_size=MAX_BODY)
+        make_app(room, prefix=prefix).listen(port, address=host, max_body_size=MAX_BODY)
         await asyncio.Event().wait()
     asyncio.run(main())

@@ -1,5 +1,6 @@
 // The participant app: join with the code, follow the session, send what the forms collect.
-// Everything shown from the server or from another person is set with textContent, never as
+// Every address is relative to the page's own, so the app works under a prefix too (a
+// JupyterHub service's /services/live/). Everything shown from the server or from another person is set with textContent, never as
 // HTML. The join and anything not yet sent are kept in localStorage, so a reload or a dropped
 // connection loses nothing, and each send keeps the id it was first given, so a retry is
 // stored once.
@@ -57,7 +58,7 @@ $("join").addEventListener("submit", async (event) => {
   const button = $("join-button");
   button.disabled = true;
   say($("join-message"), "Joining…");
-  const reply = await call("POST", "/api/join", {
+  const reply = await call("POST", "api/join", {
     code: $("code").value, name: $("name").value, named: $("named").checked, page: kept.page});
   button.disabled = false;
   if (reply.status === 200) {
@@ -113,7 +114,7 @@ async function resume() {
   if (!kept.code || !kept.participant) { return; }
   connection("Picking up your session…");
   for (let wait = 1000; ; wait = Math.min(wait * 2, 8000)) {
-    const reply = await call("POST", "/api/resume", {code: kept.code, participant: kept.participant});
+    const reply = await call("POST", "api/resume", {code: kept.code, participant: kept.participant});
     if (reply.status === 200) { enter(reply.data); return; }
     if (reply.status !== 0 && reply.status !== 503) {
       forget();
@@ -133,7 +134,7 @@ async function follow(loop) {
   while (loop === following) {
     const since = view && view.revision != null ? view.revision : "";
     const query = new URLSearchParams({code: kept.code, participant: kept.participant, since});
-    const reply = await call("GET", `/api/session?${query}`);
+    const reply = await call("GET", `api/session?${query}`);
     if (loop !== following) { return; }
     if (reply.status === 200) {
       connection("");
@@ -368,7 +369,7 @@ async function send(key) {
   const message = (form && form.querySelector(".message")) || QUIET;
   const kind = pending.kind;
   if (message.classList) { say(message, "Sending…"); }
-  const reply = await call("POST", "/api/send", {
+  const reply = await call("POST", "api/send", {
     code: kept.code, participant: kept.participant, id: pending.id, kind, body: pending.body});
   if (reply.status === 0 || reply.status >= 500) {
     if (reply.status === 0) { connection(DROPPED); }
