@@ -42,6 +42,7 @@ SEND_SECONDS = 5.0
 MOVE_SECONDS = 10.0
 JOIN_SECONDS = 10.0       # joins are spread over this long before the measured run
 DRAIN_SECONDS = 10.0
+STEPS = 7                 # the tuning protocol's
 
 
 def _p95(values: list[float]) -> float | None:
@@ -132,7 +133,7 @@ def run_room(url: str, participants: int, seconds: int) -> dict:
     from tlkit.practice.follow import HOST_FOLLOW_SECONDS
 
     store = LiveStore(url)
-    host = store.open_session("tuning", [5] * 7, episode_id="voting-age-discussion")
+    host = store.open_session("tuning", [5] * STEPS, episode_id="voting-age-discussion")
     port = free_port()
     with tempfile.TemporaryDirectory() as state, \
             room_process(url, "127.0.0.1", port, state) as proc:
@@ -145,16 +146,18 @@ def run_room(url: str, participants: int, seconds: int) -> dict:
         done = threading.Event()
 
         def facilitator() -> None:
-            last, next_move = 0, start_at + MOVE_SECONDS / 2
+            last, next_move, step, way = 0, start_at + MOVE_SECONDS / 2, 0, 1
             while not done.is_set():
                 time.sleep(HOST_FOLLOW_SECONDS)
                 peak[0] = max(peak[0], server.memory_info().rss)
                 now = time.time()
                 if start_at < now and now >= next_move and now < start_at + seconds:
-                    state = store.control(host.code, host.token, "next")
-                    if state.clock.step_index >= len(state.clock.step_minutes) - 1:
-                        store.control(host.code, host.token, "reset")
-                    moved[store.state(host.code).revision] = now
+                    # Next to the last step, then Back to the first: one revision a press.
+                    if not 0 <= step + way < STEPS:
+                        way = -way
+                    state = store.control(host.code, host.token, "next" if way > 0 else "back")
+                    step += way
+                    moved[state.revision] = now
                     next_move += MOVE_SECONDS
                 if store.latest_seq(host.code) != last:
                     new = store.contributions(host.code, host.token, last)
@@ -174,11 +177,8 @@ def run_room(url: str, participants: int, seconds: int) -> dict:
     stored = Counter(item.id for item in store.contributions(host.code, host.token))
     store.delete(host.code, host.token)
     contribution = [arrived[i] - t for i, t in room.first_sent.items() if i in arrived]
-    # A reset right after a move makes two revisions at once: pages see the later one.
     step = [when - moved[rev] for rev, times in room.seen.items() if rev in moved
             for when in times]
-    step += [when - moved[rev - 1] for rev, times in room.seen.items()
-             if rev not in moved and rev - 1 in moved for when in times]
     return {"sent": len(room.first_sent),
             "stored once": sum(1 for i in room.first_sent if stored.get(i) == 1),
             "stored twice": sum(1 for n in stored.values() if n > 1),

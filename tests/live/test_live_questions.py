@@ -182,3 +182,14 @@ def test_the_projector_shows_the_results_the_facilitator_chose_without_hidden_it
     assert projector.results.value == ""
     projector.close()
     host.close()
+
+
+def test_the_export_holds_every_answer(room):
+    from tlkit.live import figures
+
+    live, host, (ann, *_) = room
+    poll = live.ask(host.code, host.token, "poll", "Which?", ["a", "b"])
+    send(live, ann, "answer", {"question": poll.id, "choices": [1]})
+    rows = figures.export_csv(live.contributions(host.code, host.token)).splitlines()
+    assert rows[0].endswith(",scores,answer")
+    assert rows[1].endswith(f'"{{""question"": {poll.id}, ""choices"": [1]}}"')

@@ -36,6 +36,7 @@ from tlkit.widgets.common import (cannot_save_text, download_link, message_html,
 from tlkit.widgets.live.step import protocol, step_html
 
 STATE_KEY = LiveHostRecord.key
+LOG_SECONDS = 5.0      # how often the page reads the session's log of refused attempts
 DEFAULT_EPISODE = "voting-age-discussion"
 
 
@@ -169,8 +170,12 @@ class LiveSessionHost(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("tlkit-live-host-message")
         self.start_panel = widgets.VBox([
-            widgets.HTML("<div style='font-size:1.2em'>Choose the protocol, then open a "
-                         "session. You get a join code for the group.</div>"),
+            widgets.HTML("<h2 style='font-size:1.5em;margin:0.2em 0'>Run a live session</h2>"
+                         "<div style='font-size:1.2em'>Choose the protocol, then open a "
+                         "session. You get a join code and an address for the group: "
+                         "participants follow the steps and send feedback, scores, exit "
+                         "tickets, questions and answers to what you ask. Only this page "
+                         "can move the clock, end, export or delete the session.</div>"),
             self.protocol_box, self.plan_line, self.open_button])
         self.children = [self.start_panel, self.message]
         self._show_plan()
@@ -281,6 +286,9 @@ class LiveSessionHost(widgets.VBox):
         self.downloads.add_class("tlkit-live-downloads")
         heading = "<div style='font-weight:bold;font-size:1.2em;margin-top:0.8em'>{}</div>"
         self._build_questions()
+        self.refused = widgets.HTML()
+        self.refused.add_class("tlkit-live-refused")
+        self._log_looked = 0.0
         self.children = [
             self.code_banner, self.step,
             widgets.HBox(buttons, layout=widgets.Layout(gap="8px", flex_flow="row wrap")),
@@ -289,6 +297,7 @@ class LiveSessionHost(widgets.VBox):
             widgets.HTML(heading.format("Calibration: the group's agreement")), self.agreement,
             widgets.HTML(heading.format("Exit tickets")), self.exits,
             widgets.HTML(heading.format("Ask the room")), self.ask_panel,
+            widgets.HTML(heading.format("Refused attempts")), self.refused,
             widgets.HTML(heading.format("After the session")),
             widgets.HBox([self.export_button, self.end_button],
                          layout=widgets.Layout(gap="8px")),
@@ -300,6 +309,7 @@ class LiveSessionHost(widgets.VBox):
         self._seen_revision = state.revision
         self.catch_up()
         self._draw_questions(fresh=True)
+        self.show_refused()
         self.refresh()
         self._follower = Follower(self.follow, HOST_FOLLOW_SECONDS)
 
@@ -441,6 +451,21 @@ class LiveSessionHost(widgets.VBox):
             self._draw_questions(fresh=True)
         self.catch_up()
         self.refresh()
+        if self._now() - self._log_looked >= LOG_SECONDS:
+            self.show_refused()
+
+    def show_refused(self) -> None:
+        """The session's log of refused attempts (someone without this page's control trying
+        to run, end, export or delete the session), newest first."""
+        self._log_looked = self._now()
+        try:
+            log = self.live.log(self.session.code, self.session.token)
+        except (NotAllowed, StoreUnavailable):
+            return
+        lines = "".join(f"<li>{time.strftime('%H:%M:%S', time.localtime(at))}: "
+                        f"{html.escape(event)}</li>" for at, event in reversed(log[-50:]))
+        self.refused.value = (f"<ul style='font-size:1.1em'>{lines}</ul>" if lines else
+                              "<p>None: no one else has tried to run this session.</p>")
 
     def refresh(self) -> None:
         if self._state is not None:
@@ -465,7 +490,7 @@ class LiveSessionHost(widgets.VBox):
                                                 self._state.episode_id if self._state else None)
             self.agreement.value = ("<ul style='font-size:1.1em'>" + "".join(
                 f"<li>{html.escape(line)}</li>" for line in agreement.lines) + "</ul>")
-        results = figures.exit_results(self.items)
+        results = figures.exit_results(self.items, shared=False)
         table = results.table
         head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in table.columns)
         cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in table.iloc[0])
@@ -473,8 +498,9 @@ class LiveSessionHost(widgets.VBox):
         tries = "".join(f"<li>{html.escape(t)}</li>" for t in results.tries)
         self.exits.value = (
             f"<p>{results.responses} exit ticket{'s' if results.responses != 1 else ''} so far. "
-            "How useful was the session? (Groups under 10 are hidden, so no one's answer "
-            "can be picked out.)</p>"
+            "How useful was the session? This page shows every rating, as the export holds "
+            "them with who sent each; the summary, which you may share, hides groups under "
+            "10 so no one's answer can be picked out.</p>"
             f"<table style='border-collapse:collapse' border='1' cellpadding='4'>"
             f"<caption>How useful participants found the session</caption>"
             f"<tr><th scope='row'>Answer</th>{head}</tr>"
