@@ -56,6 +56,11 @@ class RoomApp:
             self._known[participant.id] = participant
         return participant
 
+    def knows(self, code: Any, participant_id: Any) -> bool:
+        """True when these name a participant checked already: no database needed."""
+        known = self._known.get(_text(participant_id, 64))
+        return known is not None and known.code == normal_code(_text(code, 24))
+
     def forget_session(self, code: str) -> None:
         with self._lock:
             for pid in [p for p, who in self._known.items() if who.code == code]:

@@ -1,7 +1,7 @@
 // The participant app: join with the code, follow the session, send what the forms collect.
 // Every address is relative to the page's own, so the app works under a prefix too (a
-// JupyterHub service's /services/live/). Everything shown from the server or from another person is set with textContent, never as
-// HTML. The join and anything not yet sent are kept in localStorage, so a reload or a dropped
+// JupyterHub service's /services/live/). Everything shown from the server or from another
+// person is set with textContent, never as HTML. The join and anything not yet sent are kept in localStorage, so a reload or a dropped
 // connection loses nothing, and each send keeps the id it was first given, so a retry is
 // stored once.
 "use strict";
@@ -74,8 +74,8 @@ $("leave").addEventListener("click", () => {
   const code = kept.code;
   forget();
   show(false);
-  say($("join-message"), `You left session ${code}. What you sent stays with the facilitator. ` +
-      "To join again, type the code; you will count as a new participant.");
+  say($("join-message"), code ? `You left session ${code}. What you sent stays with the ` +
+      "facilitator. To join again, type the code; you will count as a new participant." : "");
   $("code").focus();
 });
 
