@@ -31,7 +31,6 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,24 +208,13 @@ def main() -> None:
     print(f"{args.participants} participants on the room's page, each sending every "
           f"{SEND_SECONDS:g} s and following the session; the step moves every "
           f"{MOVE_SECONDS:g} s; {args.seconds} s", flush=True)
-    from pg_local import binaries, postgres_server
+    from pg_local import each_backend
 
-    from tlkit.store import sql
-
-    with ExitStack() as stack:
-        if args.backend in ("sqlite", "both"):
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = f"sqlite:///{folder / 'live.sqlite3'}"
-            _print("sqlite", run_room(url, args.participants, args.seconds))
-            sql.dispose(url)
-        if args.backend in ("postgresql", "both"):
-            if binaries() is None:
-                print("room postgresql: skipped (sudo apt-get install postgresql)")
-                return
-            url = stack.enter_context(postgres_server())
-            _print("postgresql", run_room(url, args.participants, args.seconds))
-            sql.dispose(url)
-
+    for backend, url in each_backend(args.backend):
+        if url is None:
+            print(f"room {backend}: skipped (sudo apt-get install postgresql)")
+        else:
+            _print(backend, run_room(url, args.participants, args.seconds))
 
 if __name__ == "__main__":
     main()

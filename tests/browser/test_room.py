@@ -7,7 +7,6 @@ critical or serious on the participant page."""
 
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.request
 from urllib.parse import urlparse
@@ -16,13 +15,12 @@ import pytest
 from axe_check import describe, findings, run_axe
 from playwright.sync_api import expect
 from support import free_port
-from voila_pages import ROOT, RecordedPage, running_voila
+from voila_pages import ROOT, RecordedPage, open_live_session, running_voila
 
 from tlkit.room.network import network_address, room_url
 
 pytestmark = pytest.mark.live
 
-HOST = "live-session.ipynb"
 PHONE = {"width": 390, "height": 844}
 XSS = "<img src=x onerror=window.hacked=1>plain words"
 
@@ -78,11 +76,7 @@ def _join(page, code: str, name: str = "", step: int = 1) -> None:
 def test_a_room_joins_follows_and_sends_from_its_own_devices(room, browser, new_page):
     voila, url, address = room
     host = new_page().page
-    host.goto(voila.url(HOST))
-    host.locator(".tlkit-live-open button, button.tlkit-live-open").first.click()
-    banner = host.locator(".tlkit-live-code b")
-    expect(banner).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
-    code = banner.inner_text()
+    code = open_live_session(host, voila)
     shown = host.locator(".tlkit-live-address")
     expect(shown).to_have_text(url)
     assert host.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)",
