@@ -88,7 +88,8 @@ def room_process(db_url: str, host: str, port: int, state_dir: str) -> Iterator[
     """`python -m tlkit.room` as `tlkit facilitate --room` starts it, until the block ends."""
     from tlkit.serve.servers import wait_until_answers
 
-    env = dict(os.environ, TLKIT_LIVE_DB=db_url, TLKIT_STATE_DIR=state_dir)
+    env = dict(os.environ, TLKIT_LIVE_DB=db_url, TLKIT_STATE_DIR=state_dir,
+               PYTHONDONTWRITEBYTECODE="1")   # no __pycache__ in the kit (test_packaging)
     proc = subprocess.Popen([sys.executable, "-m", "tlkit.room", "--host", host,
                              "--port", str(port)], env=env, stdin=subprocess.DEVNULL)
     try:
