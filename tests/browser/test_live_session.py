@@ -45,6 +45,16 @@ def test_participants_follow_the_facilitator_and_scores_reach_the_figures(voila,
             expect(page.get_by_role("button", name=control, exact=True)).to_have_count(0)
         people.append((recorded, level))
 
+    # At phone width (390 px) nothing on a participant's page runs off the right edge.
+    phone = people[0][0].page
+    phone.set_viewport_size({"width": 390, "height": 844})
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    for box in phone.locator(".tlkit-live-join input, .tlkit-live-join select, "
+                             ".tlkit-live-join textarea").all():
+        edge = box.bounding_box()
+        assert edge is None or edge["x"] + edge["width"] <= 390, box.evaluate("e => e.outerHTML")
+    phone.set_viewport_size({"width": 1280, "height": 900})
+
     host.get_by_role("button", name="Next", exact=True).click()
     for recorded, _ in people:
         expect(recorded.page.locator(".tlkit-live-step-name")).to_contain_text(
