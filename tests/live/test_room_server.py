@@ -66,6 +66,20 @@ def test_the_page_shows_what_people_wrote_as_text_only():
         assert sink not in script
 
 
+def test_a_form_posted_from_another_site_is_refused(room, session):
+    import urllib.request
+
+    request = urllib.request.Request(room.base + "/api/join", method="POST",
+                                     data=f"code={session.code}".encode(),
+                                     headers={"Content-Type": "text/plain"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        status = 200
+    except urllib.error.HTTPError as err:
+        status = err.code
+    assert status == 415
+
+
 def test_replies_carry_a_policy_that_allows_only_this_server(room):
     import urllib.request
 

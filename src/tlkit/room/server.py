@@ -111,6 +111,13 @@ class Base(tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps(payload))
 
+    def prepare(self) -> None:
+        # Only the page's own requests: JSON, which another site's page cannot send here
+        # without the browser asking this server first (and this server never agrees).
+        if self.request.method == "POST" and not self.request.headers.get(
+                "Content-Type", "").startswith("application/json"):
+            self.reply(415, {"message": "This address takes the page's own requests only."})
+
     def sent(self):
         try:
             return json.loads(self.request.body or b"{}")
