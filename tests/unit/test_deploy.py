@@ -143,3 +143,22 @@ def test_tljh_serves_the_participant_page_as_a_hub_service_once_a_database_is_na
                               notebook_dir=None)
     config.Spawner.pre_spawn_hook(spawner)
     assert spawner.environment["TLKIT_ROOM_URL"] == "https://pd.example.org/services/live/"
+
+
+def test_kubernetes_runs_the_participant_page_as_the_hub_service_live():
+    from urllib.parse import urlsplit
+
+    deployment, service = yaml.safe_load_all((DEPLOY / "helm" / "live-room.yaml").read_text())
+    values = _helm_values()
+    url = urlsplit(values["hub"]["services"]["live"]["url"])
+    assert (url.hostname, url.port) == (service["metadata"]["name"],
+                                        service["spec"]["ports"][0]["port"])
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    command = container["command"]
+    assert command[:3] == ["python", "-m", "tlkit.room"]
+    assert command[command.index("--prefix") + 1] == "/services/live/"
+    assert command[command.index("--port") + 1] == str(url.port)
+    image = values["singleuser"]["image"]
+    assert container["image"] == f"{image['name']}:{image['tag']}"
+    assert [e["name"] for e in container["env"]] == ["TLKIT_LIVE_DB"]
+    assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"]
