@@ -132,12 +132,17 @@ def _print(name: str, figures: dict) -> None:
         print(f"  error: {error}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--participants", type=int, default=60)
+def load_options(description: str, participants: int) -> argparse.Namespace:
+    """The options of both live benchmarks (this one and live_room.py)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--participants", type=int, default=participants)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = load_options(__doc__.splitlines()[0], participants=60)
     print(f"{args.participants} participants, one contribution a second each for "
           f"{args.seconds} s, in {PROCESSES} processes")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "live"))
@@ -149,6 +154,7 @@ def main() -> None:
             print(f"{name}: skipped (sudo apt-get install postgresql)")
         else:
             _print(name, run_load(url, args.participants, args.seconds))
+
 
 if __name__ == "__main__":
     main()

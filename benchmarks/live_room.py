@@ -22,7 +22,6 @@ p95 <= 500 ms, step p95 <= 1000 ms, server <= 250 MiB. Every request goes to 127
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
@@ -36,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "live"))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SEND_SECONDS = 5.0
 MOVE_SECONDS = 10.0
@@ -200,11 +200,9 @@ def _print(backend: str, figures: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--participants", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    args = parser.parse_args()
+    from live_load import load_options
+
+    args = load_options(__doc__.splitlines()[0], participants=200)
     print(f"{args.participants} participants on the room's page, each sending every "
           f"{SEND_SECONDS:g} s and following the session; the step moves every "
           f"{MOVE_SECONDS:g} s; {args.seconds} s", flush=True)
@@ -215,6 +213,7 @@ def main() -> None:
             print(f"room {backend}: skipped (sudo apt-get install postgresql)")
         else:
             _print(backend, run_room(url, args.participants, args.seconds))
+
 
 if __name__ == "__main__":
     main()
