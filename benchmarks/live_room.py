@@ -10,10 +10,12 @@ watches what arrives the way the facilitator's page does (latest_seq, then the n
 contributions, every HOST_FOLLOW_SECONDS). On SQLite (a file) and on a real PostgreSQL started on
 127.0.0.1 for the run (tests/live/pg_local.py).
 
-    python benchmarks/live_room.py [--participants 200] [--seconds 60] [--backend sqlite|postgresql|both]
+    python benchmarks/live_room.py [--participants 200] [--seconds 60]
+                                   [--backend sqlite|postgresql|both]
 
 Last line, one per back end:
-    room <backend>: <stored>/<sent> stored once, contribution p95 <ms> ms, step p95 <ms> ms, server <MiB> MiB
+    room <backend>: <stored>/<sent> stored once, contribution p95 <ms> ms,
+        step p95 <ms> ms, server <MiB> MiB   (one line)
 where contribution is from the first send to the facilitator's page, step from the
 facilitator's press to each participant's page, and server the participant app's largest
 resident memory during the run. Targets at 200 participants: all stored once, contribution

@@ -319,7 +319,8 @@ class LiveSessionHost(widgets.VBox):
         self.questions: list = []
         self.ask_kind = widgets.Dropdown(options=[(label, kind) for kind, label in
                                                   QUESTION_KINDS.items()],
-                                         description="Kind:", style={"description_width": "initial"})
+                                         description="Kind:",
+                                         style={"description_width": "initial"})
         self.ask_prompt = widgets.Text(description="Question:", layout=widgets.Layout(width="100%"),
                                        style={"description_width": "initial"})
         self.ask_options = widgets.Textarea(description="Choices, one a line (a poll):",

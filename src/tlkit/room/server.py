@@ -202,7 +202,8 @@ def make_app(room: RoomApp | None = None, *, threads: int = THREADS,
          (at + r"api/session", Session), (at + r"api/send", Send),
          (at + r"static/(app\.js|app\.css|icon\.svg)", Static, {"path": str(STATIC)}),
          *([(at[:-1], ToPage)] if prefix != "/" else [])],
-        default_handler_class=NotFound, room=room, executor=executor, watch=Watch(room, run), xsrf_cookies=False,
+        default_handler_class=NotFound, room=room, executor=executor, watch=Watch(room, run),
+        xsrf_cookies=False,
         compress_response=True)
 
 
