@@ -169,7 +169,8 @@ c.JupyterHub.services = [
     # with no hub account at /services/live/.
     {{"name": "live", "url": "http://127.0.0.1:{free_port()}",
       "command": [{sys.executable!r}, "-m", "tlkit.room"],
-      "environment": {{"TLKIT_LIVE_DB": "sqlite:///{tmp}/live.sqlite3"}}}},
+      "environment": {{"TLKIT_LIVE_DB": "sqlite:///{tmp}/live.sqlite3",
+                      "PYTHONDONTWRITEBYTECODE": "1"}}}},  # no __pycache__, as above
 ]
 c.JupyterHub.load_roles = [{{
     "name": "course-test",
