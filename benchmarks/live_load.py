@@ -23,10 +23,8 @@ import argparse
 import multiprocessing as mp
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack
 from pathlib import Path
 
 DRAIN_SECONDS = 20
@@ -134,32 +132,28 @@ def _print(name: str, figures: dict) -> None:
         print(f"  error: {error}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--participants", type=int, default=60)
+def load_options(description: str, participants: int) -> argparse.Namespace:
+    """The options of both live benchmarks (this one and live_room.py)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--participants", type=int, default=participants)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = load_options(__doc__.splitlines()[0], participants=60)
     print(f"{args.participants} participants, one contribution a second each for "
           f"{args.seconds} s, in {PROCESSES} processes")
-    from tlkit.store import sql
-
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "live"))
-    from pg_local import binaries, postgres_server
+    from pg_local import each_backend
 
-    with ExitStack() as stack:
-        if args.backend in ("sqlite", "both"):
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = f"sqlite:///{folder / 'live.sqlite3'}"
-            _print("SQLite", run_load(url, args.participants, args.seconds))
-            sql.dispose(url)
-        if args.backend in ("postgresql", "both"):
-            if binaries() is None:
-                print("PostgreSQL: skipped (sudo apt-get install postgresql)")
-                return
-            url = stack.enter_context(postgres_server())
-            _print("PostgreSQL", run_load(url, args.participants, args.seconds))
-            sql.dispose(url)
+    for backend, url in each_backend(args.backend):
+        name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+        if url is None:
+            print(f"{name}: skipped (sudo apt-get install postgresql)")
+        else:
+            _print(name, run_load(url, args.participants, args.seconds))
 
 
 if __name__ == "__main__":

@@ -90,3 +90,45 @@ def keeper_notice(keeper, what: str = "Your earlier work",
     if keeper.problem is None:
         return ""
     return message_html(problem_text(keeper.problem, what, then), "warning")
+
+
+def question_results_html(shown, *, size: str = "1.1em") -> str:
+    """A question's results (tlkit.live.questions.QuestionResults) as escaped HTML: a table
+    with bars for a poll or a scale, a word cloud with the same words in a list beside it,
+    Q&A items with their votes. `size` scales it up for the projector."""
+    from tlkit.live.questions import QUESTION_KINDS
+
+    question = shown.question
+    state = [QUESTION_KINDS[question.kind], f"{shown.responses} "
+             + ("questions" if question.kind == "qna" else "answered")]
+    if not question.open:
+        state.append("closed")
+    if question.shown:
+        state.append("on the projector")
+    head = (f"<div class='tlkit-question' style='font-size:{size};margin:0.6em 0'>"
+            f"<div style='font-weight:bold;font-size:1.2em'>{escape(question.prompt)}</div>"
+            f"<div>{escape(', '.join(state))}</div>")
+    if question.kind == "qna":
+        items = "".join(f"<li>{escape(line)}</li>" for line in shown.lines)
+        return head + (f"<ol>{items}</ol>" if items else "<p>No questions yet.</p>") + "</div>"
+    if question.kind == "words":
+        top = max((count for _, count in shown.counts), default=1)
+        cloud = " ".join(
+            f"<span style='font-size:{1 + 2 * count / top:.2f}em;margin:0 0.3em;"
+            f"white-space:nowrap'>{escape(word)}</span>" for word, count in shown.counts)
+        words = "".join(f"<li>{escape(word)}: {count}</li>" for word, count in shown.counts)
+        return head + (f"<div aria-hidden='true' style='line-height:1.6'>{cloud}</div>"
+                       f"<ul aria-label='The words, most given first'>{words}</ul>" if words
+                       else "<p>No words yet.</p>") + "</div>"
+    top = max((count for _, count in shown.counts), default=0) or 1
+    rows = "".join(
+        f"<tr><th scope='row' style='text-align:left;font-weight:normal'>{escape(label)}</th>"
+        f"<td style='width:12em'><div aria-hidden='true' style='background:#1565c0;height:1em;"
+        f"width:{100 * count / top:.0f}%'></div></td><td>{count}</td></tr>"
+        for label, count in shown.counts)
+    extra = "".join(f"<p>{escape(line)}</p>" for line in shown.lines
+                    if line.startswith("Average"))
+    return (head + f"<table><caption style='text-align:left'>Answers to: "
+            f"{escape(question.prompt)}</caption><tr><th scope='col'>Answer</th>"
+            f"<th scope='col'>Share</th><th scope='col'>How many</th></tr>{rows}</table>"
+            + extra + "</div>")

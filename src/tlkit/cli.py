@@ -16,6 +16,12 @@ def _start(args: argparse.Namespace) -> int:
 
 
 def _facilitate(args: argparse.Namespace) -> int:
+    if args.room:
+        from tlkit.room.launch import facilitate_with_room
+
+        return facilitate_with_room(port=args.port, room_port=args.room_port,
+                                    room_host=args.room_address,
+                                    open_browser=not args.no_browser)
     from tlkit.serve import servers as serve
 
     return serve.facilitate(port=args.port, open_browser=not args.no_browser)
@@ -241,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("facilitate", help="serve facilitator/ with Voila on 127.0.0.1")
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--no-browser", action="store_true")
+    p.add_argument("--room", action="store_true",
+                   help="also serve the live sessions' participant page to this computer's "
+                   "network, so people join from their own phones and laptops (only that page "
+                   "is served there; the facilitator's pages stay on this computer)")
+    p.add_argument("--room-port", type=int, default=8870,
+                   help="the participant page's port (default 8870)")
+    p.add_argument("--room-address", default=None, metavar="ADDRESS",
+                   help="the network address to serve it on (default: this computer's)")
     p.set_defaults(func=_facilitate)
 
     p = sub.add_parser("release", help="build the learner's copy of the course (nbgrader)")

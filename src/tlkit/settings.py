@@ -50,6 +50,10 @@ SETTINGS = (
             "folder of facilitator views (`https://pd.example.org/voila/render/`) or the page "
             "itself (`…/live-join.ipynb`); the facilitator's page shows it in large type beside "
             "the join code"),
+    Setting("TLKIT_ROOM_URL", "set by `tlkit facilitate --room` for its own pages",
+            "the address of the participant app (`tlkit.room`) that people in the room open on "
+            "their own phones and laptops, e.g. `http://192.168.1.20:8870/`; when it is set, the "
+            "facilitator's live-session page shows it, large, beside the join code"),
 )
 ROLES = ("learner", "facilitator")
 # nbgrader's course id: the exchange files releases and hand-ins under it.
@@ -156,11 +160,9 @@ def live_db_url() -> str:
     return f"sqlite:///{state_dir(create=False) / 'live.sqlite3'}"
 
 
-def live_join_url() -> str | None:
-    """TLKIT_LIVE_JOIN_URL: the public web address of the live-session join page, or of the
-    folder it is in, as people in the room type it; None when unset (the facilitator's page
-    then works the address out from its own, tlkit.live.address)."""
-    env = _env("TLKIT_LIVE_JOIN_URL")
+def _web_address(name: str, example: str) -> str | None:
+    """The setting `name` when it is a web address, None when unset; SettingError otherwise."""
+    env = _env(name)
     if env is None:
         return None
     from urllib.parse import urlsplit
@@ -171,7 +173,20 @@ def live_join_url() -> str | None:
     except ValueError:
         ok = False
     if not ok:
-        raise SettingError(f"TLKIT_LIVE_JOIN_URL is set to {env!r}, which is not a web address. "
-                           "Set it to the address people type to reach the join page, such as "
-                           "https://pd.example.org/voila/render/, or unset it.")
+        raise SettingError(f"{name} is set to {env!r}, which is not a web address. Set it to "
+                           f"the address people type to reach {example}, or unset it.")
     return env
+
+
+def room_url() -> str | None:
+    """TLKIT_ROOM_URL: the participant app's address on the room's network (tlkit.room), or
+    None when no room is open."""
+    return _web_address("TLKIT_ROOM_URL", "the participant app, such as http://192.168.1.20:8870/")
+
+
+def live_join_url() -> str | None:
+    """TLKIT_LIVE_JOIN_URL: the public web address of the live-session join page, or of the
+    folder it is in, as people in the room type it; None when unset (the facilitator's page
+    then works the address out from its own, tlkit.live.address)."""
+    return _web_address("TLKIT_LIVE_JOIN_URL",
+                        "the join page, such as https://pd.example.org/voila/render/")

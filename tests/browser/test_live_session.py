@@ -7,23 +7,20 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from voila_pages import open_live_session
 
 from tlkit.practice.observation import load_episode, load_rubric
 
 pytestmark = pytest.mark.live
 
-HOST, JOIN = "live-session.ipynb", "live-join.ipynb"
+JOIN = "live-join.ipynb"
 RUBRIC = load_rubric(load_episode("voting-age-discussion").rubric_id)
 
 
 def test_participants_follow_the_facilitator_and_scores_reach_the_figures(voila, new_page):
     host_recorded = new_page()
     host = host_recorded.page
-    host.goto(voila.url(HOST))
-    host.locator(".tlkit-live-open button, button.tlkit-live-open").first.click()
-    banner = host.locator(".tlkit-live-code b")
-    expect(banner).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
-    code = banner.inner_text()
+    code = open_live_session(host, voila)
     # The join page's full address, as Voila served this page, large enough to read out; on
     # 127.0.0.1 the page warns that only this computer can open it.
     address = host.locator(".tlkit-live-address")
@@ -50,6 +47,16 @@ def test_participants_follow_the_facilitator_and_scores_reach_the_figures(voila,
         for control in ("Next", "Back", "Start", "Pause"):
             expect(page.get_by_role("button", name=control, exact=True)).to_have_count(0)
         people.append((recorded, level))
+
+    # At phone width (390 px) nothing on a participant's page runs off the right edge.
+    phone = people[0][0].page
+    phone.set_viewport_size({"width": 390, "height": 844})
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    for box in phone.locator(".tlkit-live-join input, .tlkit-live-join select, "
+                             ".tlkit-live-join textarea").all():
+        edge = box.bounding_box()
+        assert edge is None or edge["x"] + edge["width"] <= 390, box.evaluate("e => e.outerHTML")
+    phone.set_viewport_size({"width": 1280, "height": 900})
 
     host.get_by_role("button", name="Next", exact=True).click()
     for recorded, _ in people:

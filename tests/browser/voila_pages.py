@@ -82,3 +82,16 @@ class RecordedPage:
         return [url for url in self.urls
                 if urlparse(url).scheme not in ("data", "blob", "about")
                 and urlparse(url).hostname not in LOCAL_HOSTS]
+
+
+def open_live_session(page, voila: Voila) -> str:
+    """Open the facilitator's live-session page, press Open a live session; the join code."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(voila.url("live-session.ipynb"))
+    page.locator(".tlkit-live-open button, button.tlkit-live-open").first.click()
+    banner = page.locator(".tlkit-live-code b")
+    expect(banner).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
+    return banner.inner_text()

@@ -76,6 +76,11 @@ class Hub:
     exchange: Path
     tokens: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def live_db(self) -> str:
+        """The live-session database the hub's participant page (service "live") uses."""
+        return f"sqlite:///{self.homes.parent}/live.sqlite3"
+
     def request(self, method: str, path: str, token: str | None = None, body=None,
                 raw: bool = False, timeout: float = 120):
         """(status, parsed JSON or text) for a request to the hub or through its proxy."""
@@ -158,7 +163,15 @@ c.Spawner.environment = {{
     "PATH": "{bin_dir}:/usr/bin:/bin",
     "PYTHONDONTWRITEBYTECODE": "1",  # no __pycache__ in the kit's folders (test_packaging)
 }}
-c.JupyterHub.services = [{{"name": "course-test", "api_token": {api_token!r}}}]
+c.JupyterHub.services = [
+    {{"name": "course-test", "api_token": {api_token!r}}},
+    # The live sessions' participant page, as deploy/tljh/tlkit.py runs it: open to people
+    # with no hub account at /services/live/.
+    {{"name": "live", "url": "http://127.0.0.1:{free_port()}",
+      "command": [{sys.executable!r}, "-m", "tlkit.room"],
+      "environment": {{"TLKIT_LIVE_DB": "sqlite:///{tmp}/live.sqlite3",
+                      "PYTHONDONTWRITEBYTECODE": "1"}}}},  # no __pycache__, as above
+]
 c.JupyterHub.load_roles = [{{
     "name": "course-test",
     "scopes": ["admin:users", "admin:servers", "tokens", "list:users"],

@@ -91,3 +91,23 @@ def postgres_server(database: str = "tlkit") -> Iterator[str]:
             while (data / "postmaster.pid").exists() and time.time() < deadline:
                 time.sleep(0.1)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def each_backend(choice: str) -> Iterator[tuple[str, str | None]]:
+    """("sqlite", url), then ("postgresql", url), as `choice` asks ("sqlite", "postgresql" or
+    "both"): each database made for its turn and gone after it. The url is None when
+    PostgreSQL is not installed."""
+    from tlkit.store import sql
+
+    if choice in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'live.sqlite3'}"
+            yield "sqlite", url
+            sql.dispose(url)
+    if choice in ("postgresql", "both"):
+        if binaries() is None:
+            yield "postgresql", None
+            return
+        with postgres_server() as url:
+            yield "postgresql", url
+            sql.dispose(url)

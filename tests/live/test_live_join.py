@@ -19,6 +19,7 @@ VOILA = {"VOILA_REQUEST_URL": "http://10.1.2.3:8866/voila/render/live-session.ip
 @pytest.fixture(autouse=True)
 def no_setting(monkeypatch):
     monkeypatch.delenv("TLKIT_LIVE_JOIN_URL", raising=False)
+    monkeypatch.delenv("TLKIT_ROOM_URL", raising=False)
 
 
 def test_the_address_comes_from_the_page_voila_served():

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from tlkit.live import LiveStore
+from tlkit.live import LiveStore, NotAllowed
+from tlkit.live.store import new_contribution_id
 from tlkit.store import JsonFileStore, LiveJoinRecord, StoreUnavailable
 from tlkit.widgets import LiveSessionHost, LiveSessionJoin
 
@@ -249,3 +250,23 @@ def _children(widget):
     for child in getattr(widget, "children", ()):
         yield child
         yield from _children(child)
+
+
+def test_the_facilitator_sees_every_exit_rating_and_the_refused_attempts(views):
+    live, _, host = views
+    code = host.session.code
+    assert "<h2" not in host.children[0].value       # the session's view, not the start panel
+    assert "Run a live session</h2>" in host.start_panel.children[0].value
+    people = [live.join(code) for _ in range(3)]
+    for person, useful in zip(people, (2, 2, 5)):
+        live.contribute(person, "exit", {"useful": useful}, contribution_id=new_contribution_id())
+    host.follow()
+    exits = host.exits.value
+    assert "<10" not in exits and "&lt;10" not in exits
+    assert "<td>2</td>" in exits and "<td>1</td>" in exits and "hides groups under 10" in exits
+    assert "no one else has tried" in host.refused.value
+    with pytest.raises(NotAllowed):
+        live.control(code, people[0].id, "next")        # a participant's try at the clock
+    host.show_refused()
+    assert "refused: press Next on the clock without the facilitator&#x27;s token" in (
+        host.refused.value)

@@ -123,3 +123,42 @@ def test_learner_settings_hide_staff_panels_and_announcements():
     assert "@jupyter/nbgrader:assignment-list" not in disabled  # learners fetch and submit here
     server = json.loads((DEPLOY / "jupyter" / "learner" / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+
+
+def test_tljh_serves_the_participant_page_as_a_hub_service_once_a_database_is_named(
+        monkeypatch, tmp_path):
+    source = (DEPLOY / "tljh" / "tlkit.py").read_text()
+    assert "LIVE_DB = \"\"" in source and "PUBLIC_URL = \"\"" in source
+    without = _load_config(DEPLOY / "tljh" / "tlkit.py", {}, monkeypatch)
+    assert "services" not in without.JupyterHub or not list(without.JupyterHub.services)
+    edited = tmp_path / "tlkit.py"      # what a facilitator's edit of the two lines gives
+    edited.write_text(source.replace('LIVE_DB = ""', 'LIVE_DB = "postgresql://db/live"')
+                      .replace('PUBLIC_URL = ""', 'PUBLIC_URL = "https://pd.example.org/"'))
+    config = _load_config(edited, {}, monkeypatch)
+    (service,) = config.JupyterHub.services.get_value([])
+    assert service["name"] == "live" and service["url"].startswith("http://127.0.0.1:")
+    assert service["command"][-2:] == ["-m", "tlkit.room"] and service["user"] == "nobody"
+    assert service["environment"]["TLKIT_LIVE_DB"] == "postgresql://db/live"
+    spawner = SimpleNamespace(user=SimpleNamespace(name="facilitator"), environment={},
+                              notebook_dir=None)
+    config.Spawner.pre_spawn_hook(spawner)
+    assert spawner.environment["TLKIT_ROOM_URL"] == "https://pd.example.org/services/live/"
+
+
+def test_kubernetes_runs_the_participant_page_as_the_hub_service_live():
+    from urllib.parse import urlsplit
+
+    deployment, service = yaml.safe_load_all((DEPLOY / "helm" / "live-room.yaml").read_text())
+    values = _helm_values()
+    url = urlsplit(values["hub"]["services"]["live"]["url"])
+    assert (url.hostname, url.port) == (service["metadata"]["name"],
+                                        service["spec"]["ports"][0]["port"])
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    command = container["command"]
+    assert command[:3] == ["python", "-m", "tlkit.room"]
+    assert command[command.index("--prefix") + 1] == "/services/live/"
+    assert command[command.index("--port") + 1] == str(url.port)
+    image = values["singleuser"]["image"]
+    assert container["image"] == f"{image['name']}:{image['tag']}"
+    assert [e["name"] for e in container["env"]] == ["TLKIT_LIVE_DB"]
+    assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"]

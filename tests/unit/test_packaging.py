@@ -63,3 +63,10 @@ def test_widgets_ship_inside_the_one_package(wheel_names):
     assert "tlkit/widgets/course/activity.py" in wheel_names
     # No top-level `widgets` or `datasets` package that could collide in a shared image.
     assert not any(name.startswith(("widgets/", "datasets/")) for name in wheel_names)
+
+
+def test_the_participant_pages_files_ship(root, wheel_names):
+    static = root / "src" / "tlkit" / "room" / "static"
+    missing = [p.name for p in static.iterdir()
+               if p.is_file() and f"tlkit/room/static/{p.name}" not in wheel_names]
+    assert not missing, f"not in the wheel: {missing}"

@@ -30,7 +30,7 @@ LAYERS = (
     ("printables",),
     ("course", "store"),     # the course runs practices; the store keeps their records
     ("live", "explore", "planning", "ops", "serve"),
-    ("portfolio",),          # gathers saved planning and practice work
+    ("portfolio", "room"),   # gathers saved planning and practice work; serves the room
     ("widgets",),
     ("widgets.practice",),
     ("widgets.course", "widgets.live", "widgets.explore", "widgets.planning"),

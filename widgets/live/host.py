@@ -21,7 +21,8 @@ import ipywidgets as widgets
 from tlkit.live import Facilitation, LiveStore, NotAllowed
 from tlkit.live import figures
 from tlkit.live.address import JOIN_PAGE, JoinAddress, join_address, page_section
-from tlkit.practice.follow import Follower
+from tlkit.practice.follow import HOST_FOLLOW_SECONDS, Follower
+from tlkit.room.network import address_qr
 from tlkit.practice.observation import load_episode, load_rubric
 from tlkit.course.module import section_plan
 from tlkit.practice.plan import Plan, plan_for
@@ -29,10 +30,13 @@ from tlkit.practice.protocols import list_protocols
 from tlkit.settings import SettingError
 from tlkit.store import Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
-from tlkit.widgets.common import cannot_save_text, download_link, message_html
+from tlkit.live.questions import QUESTION_KINDS, results
+from tlkit.widgets.common import (cannot_save_text, download_link, message_html,
+                                  question_results_html)
 from tlkit.widgets.live.step import protocol, step_html
 
 STATE_KEY = LiveHostRecord.key
+LOG_SECONDS = 5.0      # how often the page reads the session's log of refused attempts
 DEFAULT_EPISODE = "voting-age-discussion"
 
 
@@ -52,6 +56,8 @@ def join_address_html(environ=None) -> str:
         return ("<div style='font-size:1.1em'>On this hub each participant opens the protocols "
                 "module's notebook in their own JupyterLab and uses the join box in its "
                 "tuning-protocol section: they type the code there and press Join.</div>")
+    if address.room:
+        return room_address_html(address)
     if address.url is None:
         text = (f"<div style='font-size:1.1em'>Participants open the join page, "
                 f"<a href='{JOIN_PAGE}' target='_blank'>live-join</a>, which is next to this "
@@ -69,6 +75,25 @@ def join_address_html(environ=None) -> str:
             "This address only opens on this computer. For people to join from their own "
             "devices, the kit must be served at an address they can reach; set "
             "TLKIT_LIVE_JOIN_URL to it (see the kit's README).", "warning")
+    return text
+
+
+def room_address_html(address: JoinAddress) -> str:
+    """The participant app's address (tlkit facilitate --room), to read out or project."""
+    url = html.escape(address.url, quote=True)
+    text = ("<div style='font-size:1.1em'>People in the room open this address on their own "
+            "phone or laptop, on this room's network:</div>"
+            f"<div class='tlkit-live-address' style='font-size:2.8em;font-weight:bold;"
+            f"user-select:all;overflow-wrap:anywhere;margin:0.2em 0'>{url}</div>"
+            f"<img class='tlkit-live-qr' src='{address_qr(address.url)}' width='240' "
+            f"height='240' alt='A QR code of the address {url}: a phone camera opens it'>"
+            "<div style='font-size:1.1em'>Then they type the join code and press Join. No "
+            "one there can open this page, the guides or the cohort page: only the "
+            "participant page is served to the room.</div>")
+    if address.this_computer_only:
+        text += message_html("This address only opens on this computer: this computer seems "
+                             "to be on no network. Join the room's Wi-Fi and start the kit "
+                             "again.", "warning")
     return text
 
 
@@ -145,8 +170,12 @@ class LiveSessionHost(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("tlkit-live-host-message")
         self.start_panel = widgets.VBox([
-            widgets.HTML("<div style='font-size:1.2em'>Choose the protocol, then open a "
-                         "session. You get a join code for the group.</div>"),
+            widgets.HTML("<h2 style='font-size:1.5em;margin:0.2em 0'>Run a live session</h2>"
+                         "<div style='font-size:1.2em'>Choose the protocol, then open a "
+                         "session. You get a join code and an address for the group: "
+                         "participants follow the steps and send feedback, scores, exit "
+                         "tickets, questions and answers to what you ask. Only this page "
+                         "can move the clock, end, export or delete the session.</div>"),
             self.protocol_box, self.plan_line, self.open_button])
         self.children = [self.start_panel, self.message]
         self._show_plan()
@@ -256,6 +285,10 @@ class LiveSessionHost(widgets.VBox):
         self.downloads = widgets.HTML()
         self.downloads.add_class("tlkit-live-downloads")
         heading = "<div style='font-weight:bold;font-size:1.2em;margin-top:0.8em'>{}</div>"
+        self._build_questions()
+        self.refused = widgets.HTML()
+        self.refused.add_class("tlkit-live-refused")
+        self._log_looked = 0.0
         self.children = [
             self.code_banner, self.step,
             widgets.HBox(buttons, layout=widgets.Layout(gap="8px", flex_flow="row wrap")),
@@ -263,6 +296,8 @@ class LiveSessionHost(widgets.VBox):
             widgets.HTML(heading.format("Feedback and questions, as they arrive")), self.feed,
             widgets.HTML(heading.format("Calibration: the group's agreement")), self.agreement,
             widgets.HTML(heading.format("Exit tickets")), self.exits,
+            widgets.HTML(heading.format("Ask the room")), self.ask_panel,
+            widgets.HTML(heading.format("Refused attempts")), self.refused,
             widgets.HTML(heading.format("After the session")),
             widgets.HBox([self.export_button, self.end_button],
                          layout=widgets.Layout(gap="8px")),
@@ -273,8 +308,107 @@ class LiveSessionHost(widgets.VBox):
         self._state = state
         self._seen_revision = state.revision
         self.catch_up()
+        self._draw_questions(fresh=True)
+        self.show_refused()
         self.refresh()
-        self._follower = Follower(self.follow)
+        self._follower = Follower(self.follow, HOST_FOLLOW_SECONDS)
+
+    # -- questions to the room --------------------------------------------------------------
+
+    def _build_questions(self) -> None:
+        self.questions: list = []
+        self.ask_kind = widgets.Dropdown(options=[(label, kind) for kind, label in
+                                                  QUESTION_KINDS.items()],
+                                         description="Kind:",
+                                         style={"description_width": "initial"})
+        self.ask_prompt = widgets.Text(description="Question:", layout=widgets.Layout(width="100%"),
+                                       style={"description_width": "initial"})
+        self.ask_options = widgets.Textarea(description="Choices, one a line (a poll):",
+                                            layout=widgets.Layout(width="100%"),
+                                            style={"description_width": "initial"})
+        self.ask_multiple = widgets.Checkbox(description="People may choose several",
+                                             indent=False)
+        self.ask_button = widgets.Button(description="Ask the room", layout={"width": "auto"})
+        self.ask_button.add_class("tlkit-live-ask")
+        self.ask_button.on_click(lambda _: self.ask())
+        self.chosen = widgets.Dropdown(description="Asked:", options=[],
+                                       style={"description_width": "initial"})
+        buttons = []
+        for text, action in (("Close it", self.close_question),
+                             ("Show it on the projector", self.project),
+                             ("Show none on the projector", lambda: self.project(None))):
+            button = widgets.Button(description=text, layout={"width": "auto"})
+            button.on_click(lambda _, a=action: a())
+            buttons.append(button)
+        self.item_box = widgets.Dropdown(description="Q&A item:", options=[],
+                                         style={"description_width": "initial"})
+        self.hide_button = widgets.Button(description="Hide it from the room",
+                                          layout={"width": "auto"})
+        self.hide_button.on_click(lambda _: self.hide_item())
+        self.results = widgets.HTML()
+        self.results.add_class("tlkit-live-questions")
+        self.ask_panel = widgets.VBox([
+            self.ask_kind, self.ask_prompt, self.ask_options, self.ask_multiple, self.ask_button,
+            self.results, self.chosen,
+            widgets.HBox(buttons, layout=widgets.Layout(gap="8px", flex_flow="row wrap")),
+            widgets.HBox([self.item_box, self.hide_button],
+                         layout=widgets.Layout(gap="8px", flex_flow="row wrap"))])
+
+    def _act(self, action: Callable[[], object], done: str = "") -> bool:
+        """Run one of the facilitator's question actions; say why if it was refused."""
+        try:
+            action()
+        except (ValueError, NotAllowed, StoreUnavailable) as err:
+            self.message.value = message_html(str(err), "problem")
+            return False
+        self.message.value = message_html(done) if done else ""
+        self._draw_questions(fresh=True)
+        return True
+
+    def ask(self) -> bool:
+        options = [line for line in self.ask_options.value.splitlines() if line.strip()]
+        asked = self._act(lambda: self.live.ask(self.session.code, self.session.token,
+                                                self.ask_kind.value, self.ask_prompt.value,
+                                                options, multiple=self.ask_multiple.value),
+                          "Asked. Participants' pages show the question now.")
+        if asked:
+            self.ask_prompt.value = self.ask_options.value = ""
+        return asked
+
+    def close_question(self) -> bool:
+        return self.chosen.value is not None and self._act(
+            lambda: self.live.close_question(self.session.code, self.session.token,
+                                             self.chosen.value))
+
+    def project(self, question_id: int | None | str = "chosen") -> bool:
+        chosen = self.chosen.value if question_id == "chosen" else question_id
+        return self._act(lambda: self.live.show_question(self.session.code,
+                                                         self.session.token, chosen))
+
+    def hide_item(self) -> bool:
+        return self.item_box.value is not None and self._act(
+            lambda: self.live.hide(self.session.code, self.session.token, self.item_box.value))
+
+    def _draw_questions(self, fresh: bool = False) -> None:
+        if self.session is None:
+            return
+        if fresh:
+            self.questions = self.live.questions(self.session.code)
+            self._hidden = self.live.hidden(self.session.code)
+        hidden = getattr(self, "_hidden", set())
+        shown = [results(q, self.items, hidden) for q in reversed(self.questions)]
+        self.results.value = "".join(question_results_html(r) for r in shown)
+        choices = [(f"{q.prompt[:60]} ({QUESTION_KINDS[q.kind]})", q.id) for q in self.questions]
+        if [o[1] for o in self.chosen.options] != [c[1] for c in choices]:
+            self.chosen.options = choices
+            self.chosen.value = choices[-1][1] if choices else None
+        items = [(row["text"][:60], row["id"]) for r in shown for row in r.items
+                 if not row["hidden"]]
+        if list(self.item_box.options) != items:
+            keep = self.item_box.value
+            self.item_box.options = items
+            self.item_box.value = keep if keep in [i[1] for i in items] else (
+                items[0][1] if items else None)
 
     # -- the clock --------------------------------------------------------------------------
 
@@ -305,6 +439,7 @@ class LiveSessionHost(widgets.VBox):
         self.items.extend(new)
         self._last_seq = new[-1].seq
         self._draw_contributions()
+        self._draw_questions()
         return True
 
     def follow(self) -> None:
@@ -314,8 +449,24 @@ class LiveSessionHost(widgets.VBox):
         if revision is not None and revision != self._seen_revision:
             self._state = self.live.state(self.session.code)
             self._seen_revision = revision
+            self._draw_questions(fresh=True)
         self.catch_up()
         self.refresh()
+        if self._now() - self._log_looked >= LOG_SECONDS:
+            self.show_refused()
+
+    def show_refused(self) -> None:
+        """The session's log of refused attempts (someone without this page's control trying
+        to run, end, export or delete the session), newest first."""
+        self._log_looked = self._now()
+        try:
+            log = self.live.log(self.session.code, self.session.token)
+        except (NotAllowed, StoreUnavailable):
+            return
+        lines = "".join(f"<li>{time.strftime('%H:%M:%S', time.localtime(at))}: "
+                        f"{html.escape(event)}</li>" for at, event in reversed(log[-50:]))
+        self.refused.value = (f"<ul style='font-size:1.1em'>{lines}</ul>" if lines else
+                              "<p>None: no one else has tried to run this session.</p>")
 
     def refresh(self) -> None:
         if self._state is not None:
@@ -340,7 +491,7 @@ class LiveSessionHost(widgets.VBox):
                                                 self._state.episode_id if self._state else None)
             self.agreement.value = ("<ul style='font-size:1.1em'>" + "".join(
                 f"<li>{html.escape(line)}</li>" for line in agreement.lines) + "</ul>")
-        results = figures.exit_results(self.items)
+        results = figures.exit_results(self.items, shared=False)
         table = results.table
         head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in table.columns)
         cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in table.iloc[0])
@@ -348,8 +499,9 @@ class LiveSessionHost(widgets.VBox):
         tries = "".join(f"<li>{html.escape(t)}</li>" for t in results.tries)
         self.exits.value = (
             f"<p>{results.responses} exit ticket{'s' if results.responses != 1 else ''} so far. "
-            "How useful was the session? (Groups under 10 are hidden, so no one's answer "
-            "can be picked out.)</p>"
+            "How useful was the session? This page shows every rating, as the export holds "
+            "them with who sent each; the summary, which you may share, hides groups under "
+            "10 so no one's answer can be picked out.</p>"
             f"<table style='border-collapse:collapse' border='1' cellpadding='4'>"
             f"<caption>How useful participants found the session</caption>"
             f"<tr><th scope='row'>Answer</th>{head}</tr>"

@@ -75,11 +75,11 @@ class LiveSessionJoin(widgets.VBox):
         self._episode_id: str | None = None
 
         self.code_box = widgets.Text(description="Join code:", placeholder="e.g. K7PQ2M",
-                                     style={"description_width": "initial"})
+                                     style={"description_width": "initial"}, layout=WIDE)
         self.code_box.add_class("tlkit-live-code-box")
         self.name_box = widgets.Text(description="Your name (optional):",
                                      placeholder=f"up to {MAX_NAME} letters",
-                                     style={"description_width": "initial"})
+                                     style={"description_width": "initial"}, layout=WIDE)
         self.name_box.add_class("tlkit-live-name-box")
         self.named = widgets.Checkbox(description="Let the facilitator see my name beside what "
                                       "I send (the group never sees names)", indent=False,
@@ -242,9 +242,10 @@ class LiveSessionJoin(widgets.VBox):
             options = [("not scored", None)] + [(f"{level} {label}", level)
                                                 for level, label in rubric.scale.items()]
             for lf in rubric.look_fors:
+                # As wide as the screen allows, up to 460 px: nothing runs off a phone.
                 box = widgets.Dropdown(options=options, value=None, description=f"{lf.short}:",
-                                       style={"description_width": "200px"},
-                                       layout=widgets.Layout(width="460px"))
+                                       style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="100%", max_width="460px"))
                 box.add_class(f"tlkit-live-score-{lf.id}")
                 self.score_boxes[lf.id] = box
             self.scores_button = self._send_button("Send scores", self.send_scores)
@@ -259,7 +260,7 @@ class LiveSessionJoin(widgets.VBox):
         self.useful = widgets.Dropdown(
             options=[("choose", None)] + [(f"{n} {USEFUL_LABELS[n]}", n) for n in USEFUL_SCALE],
             value=None, description="How useful was this session?",
-            style={"description_width": "initial"})
+            style={"description_width": "initial"}, layout=WIDE)
         self.try_box = widgets.Text(description="One thing I will try:", layout=WIDE,
                                     style={"description_width": "initial"})
         self.exit_button = self._send_button("Send exit ticket", self.send_exit)

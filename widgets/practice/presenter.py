@@ -18,12 +18,14 @@ from typing import Callable
 import ipywidgets as widgets
 
 from tlkit.live import LiveStore, NotAllowed
+from tlkit.live.questions import results
 from tlkit.practice.clock import RunnerState, paused_if_stale
 from tlkit.practice.follow import ClockSeen, Follower, clock_to_follow
 from tlkit.practice.plan import saved_plan
 from tlkit.practice.protocols import list_protocols, load_protocol
 from tlkit.store import RunnerRecord, Store, StoreUnavailable, default_store
 from tlkit.store.records import LiveHostRecord
+from tlkit.widgets.common import question_results_html
 from tlkit.widgets.practice.protocol_runner import ProtocolRunner
 
 RUNNER, LIVE = "runner", "live"
@@ -50,6 +52,10 @@ class ProtocolPresenter(widgets.VBox):
         self.runner: ProtocolRunner | None = None
         self.showing: str | None = None            # the protocol shown
         self.live_code: str | None = None          # the live session followed, if any
+        # The results of the question the facilitator chose to show, under the clock.
+        self.results = widgets.HTML()
+        self.results.add_class("tlkit-presenter-results")
+        self._results_seen: tuple | None = None
         chosen = clock_to_follow(self._clocks())
         if chosen is None:
             self._show(RUNNER, default)
@@ -158,7 +164,9 @@ class ProtocolPresenter(widgets.VBox):
                 # The presenter's own follower looks for presses: no second loop.
                 self.runner = ProtocolRunner(key, presenter=True, now=self._now, follow=False,
                                              store=self._store)
-            self.children = [self.runner]
+            self.children = [self.runner, self.results]
+            self._results_seen = None
+            self.show_results()
         except ValueError as err:  # a protocol file the kit cannot read: say so, plainly
             self.children = [widgets.HTML(
                 f"<p style='font-size:2em;color:#b71c1c'>{html.escape(str(err))}</p>")]
@@ -176,8 +184,29 @@ class ProtocolPresenter(widgets.VBox):
         if self.runner is None:
             return False
         if chosen.source == LIVE:
-            return self.runner.adopt(self._sessions[chosen.key][2].clock)
+            return self.runner.adopt(self._sessions[chosen.key][2].clock) | self.show_results()
         return self.runner.look_for_presses()
+
+    def show_results(self) -> bool:
+        """Show the results of the question the facilitator put on the projector (hidden Q&A
+        items left out), redrawn when something arrived; True when they changed."""
+        code = self.live_code
+        try:
+            seen = (code, self._sessions[code][0],
+                    self._live_store().latest_seq(code)) if code else None
+            if seen == self._results_seen:
+                return False
+            shown = next((q for q in self._live_store().questions(code) if q.shown),
+                         None) if code else None
+            value = "" if shown is None else question_results_html(results(
+                shown, self._live_store().contributions(code, self._token),
+                self._live_store().hidden(code), projector=True), size="2em")
+        except (NotAllowed, StoreUnavailable, KeyError):
+            return False        # the next look tries again
+        self._results_seen = seen
+        changed = value != self.results.value
+        self.results.value = value
+        return changed
 
     def _press_live(self, action: str) -> RunnerState | None:
         try:

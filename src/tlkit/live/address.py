@@ -4,6 +4,8 @@ A kernel does not know the address the browser used, with one exception: Voila s
 page's kernel with the request's own address in VOILA_REQUEST_URL (not for a preheated
 kernel, which starts before any request). So the address is, in this order:
 
+0. TLKIT_ROOM_URL, set by `tlkit facilitate --room` for its own pages: the participant app
+   (tlkit.room) on the laptop's network address, which people open on their own devices;
 1. TLKIT_LIVE_JOIN_URL (tlkit.settings), the public address set by whoever runs the kit: a
    folder (the join page's name is added) or the join page itself;
 2. the facilitator's own page address from Voila, with the page's name swapped for the join
@@ -28,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
-from tlkit.settings import live_join_url
+from tlkit.settings import live_join_url, room_url
 
 JOIN_PAGE = "live-join.ipynb"
 HOST_PAGE = "live-session.ipynb"
@@ -40,6 +42,7 @@ class JoinAddress:
     from_setting: bool = False   # True: TLKIT_LIVE_JOIN_URL gave it
     this_computer_only: bool = False   # 127.0.0.1, localhost: others cannot open it
     on_hub: bool = False         # a JupyterHub server: people join from their own notebooks
+    room: bool = False           # the participant app (tlkit.room): no kernel per person
 
 
 def _this_computer_only(url: str) -> bool:
@@ -66,7 +69,11 @@ def _join_page_in(url: str) -> str:
 
 def join_address(environ: Mapping[str, str] | None = None) -> JoinAddress:
     """Where participants open the join page. Raises tlkit.settings.SettingError (a sentence)
-    when TLKIT_LIVE_JOIN_URL is set to something that is not a web address."""
+    when TLKIT_LIVE_JOIN_URL or TLKIT_ROOM_URL is set to something that is not a web
+    address."""
+    room = room_url()
+    if room:
+        return JoinAddress(room, True, _this_computer_only(room), room=True)
     configured = live_join_url()
     if configured:
         url = _join_page_in(configured)

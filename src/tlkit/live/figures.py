@@ -93,9 +93,12 @@ class ExitResults:
     responses: int
 
 
-def exit_results(items: Sequence[Contribution], threshold: int = 10) -> ExitResults:
-    """How useful the session was, as counts hidden below `threshold` people (with enough
-    neighbours hidden that a small count cannot be worked out from the total)."""
+def exit_results(items: Sequence[Contribution], threshold: int = 10, *,
+                 shared: bool = True) -> ExitResults:
+    """How useful the session was. `shared` (anything that goes beyond the facilitator, such
+    as the summary): counts hidden below `threshold` people, with enough neighbours hidden
+    that a small count cannot be worked out from the total. Not shared (the facilitator's own
+    page): every count, as the export holds each rating."""
     latest: dict[int, dict] = {}
     for item in items:
         if item.kind == "exit":
@@ -104,15 +107,18 @@ def exit_results(items: Sequence[Contribution], threshold: int = 10) -> ExitResu
                             for level in USEFUL_SCALE]],
                           index=["Participants"],
                           columns=[f"{level} {USEFUL_LABELS[level]}" for level in USEFUL_SCALE])
-    shown = suppress_counts(counts, threshold=threshold, column_totals=False)
     tries = [b["try"] for b in latest.values() if b.get("try")]
+    if not shared:
+        return ExitResults(counts, [], tries, len(latest))
+    shown = suppress_counts(counts, threshold=threshold, column_totals=False)
     return ExitResults(shown.display, shown.notes(), tries, len(latest))
 
 
 # --- the export ------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["number", "sent_at", "stored_at", "kind", "participant", "tone", "text",
-               "useful", "try", "scores"]
+               "useful", "try", "scores", "answer"]
+ANSWER_FIELDS = ("question", "choices", "words", "value", "item")   # tlkit.live.questions
 
 
 def _stamp(seconds: float) -> str:
@@ -126,7 +132,9 @@ def export_csv(items: Sequence[Contribution]) -> str:
     return write_rows(([item.seq, _stamp(item.sent_at), _stamp(item.stored_at), item.kind,
                         who(item), item.body.get("tone", ""), item.body.get("text", ""),
                         item.body.get("useful", ""), item.body.get("try", ""),
-                        json.dumps(item.body["scores"]) if "scores" in item.body else ""]
+                        json.dumps(item.body["scores"]) if "scores" in item.body else "",
+                        json.dumps({k: item.body[k] for k in ANSWER_FIELDS if k in item.body})
+                        if "question" in item.body else ""]
                        for item in items), CSV_COLUMNS)
 
 

@@ -41,6 +41,8 @@ from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, Stri
 from sqlalchemy.exc import IntegrityError
 
 from tlkit.live.contributions import ContributionRefused, check, clean_name
+from tlkit.live.questions import (ANSWER_KINDS, Question, check_answer, check_question,
+                                  qna_items)
 from tlkit.practice.clock import ProtocolClock, RunnerState
 from tlkit.settings import live_db_url
 from tlkit.store.sql import METADATA, engine_for, transaction
@@ -101,6 +103,25 @@ JOIN_TRIES = Table(
     Column("at", Float, nullable=False, index=True),
     Column("outcome", String(12), nullable=False),    # "wrong", or "refused" (logged once)
     Index("tlkit_live_join_tries_page", "page", "at"),
+)
+QUESTIONS = Table(
+    "tlkit_live_questions", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(12), ForeignKey("tlkit_live_sessions.code", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("prompt", Text, nullable=False),
+    Column("options", Text, nullable=False),
+    Column("multiple", Boolean, nullable=False),
+    Column("open", Boolean, nullable=False),
+    Column("shown", Boolean, nullable=False),
+    Column("asked_at", Float, nullable=False),
+)
+HIDDEN = Table(     # Q&A items the facilitator hid from the room and the projector
+    "tlkit_live_hidden", METADATA,
+    Column("contribution_id", String(64), primary_key=True),
+    Column("code", String(12), ForeignKey("tlkit_live_sessions.code", ondelete="CASCADE"),
+           nullable=False, index=True),
 )
 LOG = Table(
     "tlkit_live_log", METADATA,
@@ -281,8 +302,100 @@ class LiveStore:
         self._authorise(code, token, "delete the session")
         code = normal_code(code)
         with transaction(self.engine) as connection:
-            for table in (CONTRIBUTIONS, PARTICIPANTS, LOG, SESSIONS):
+            for table in (HIDDEN, QUESTIONS, CONTRIBUTIONS, PARTICIPANTS, LOG, SESSIONS):
                 connection.execute(delete(table).where(table.c.code == code))
+
+    # -- questions to the room ---------------------------------------------------------------
+
+    def _bump(self, connection, code: str) -> None:
+        """A new revision, so every page following the session looks again."""
+        connection.execute(SESSIONS.update().where(SESSIONS.c.code == normal_code(code))
+                           .values(revision=SESSIONS.c.revision + 1))
+
+    def ask(self, code: str, token: str | None, kind: str, prompt: str,
+            options: list[str] | tuple[str, ...] = (), *, multiple: bool = False) -> Question:
+        """Put a question to the room (tlkit.live.questions); it stays open until closed."""
+        self._authorise(code, token, "ask the room a question")
+        prompt, options = check_question(kind, prompt, options)
+        with transaction(self.engine) as connection:
+            row = self._session_row(connection, code, lock=True)
+            if row is None or row.ended_at is not None:
+                raise NotAllowed("This session has ended; open a new one to ask questions.")
+            result = connection.execute(QUESTIONS.insert().values(
+                code=row.code, kind=kind, prompt=prompt, options=json.dumps(options),
+                multiple=bool(multiple and kind == "poll"), open=True, shown=False,
+                asked_at=self.now()))
+            self._bump(connection, row.code)
+        return Question(result.inserted_primary_key[0], kind, prompt, tuple(options),
+                        bool(multiple and kind == "poll"))
+
+    def _change_question(self, code: str, token: str | None, what: str, **values) -> None:
+        self._authorise(code, token, what)
+        with transaction(self.engine) as connection:
+            connection.execute(QUESTIONS.update().where(
+                QUESTIONS.c.code == normal_code(code), *values.pop("where")).values(**values))
+            self._bump(connection, code)
+
+    def close_question(self, code: str, token: str | None, question_id: int) -> None:
+        self._change_question(code, token, "close a question", open=False,
+                              where=[QUESTIONS.c.id == question_id])
+
+    def show_question(self, code: str, token: str | None, question_id: int | None) -> None:
+        """Show this question's results on the presenter view (None: show none)."""
+        self._change_question(code, token, "choose what the projector shows", shown=False,
+                              where=[])
+        if question_id is not None:
+            self._change_question(code, token, "choose what the projector shows", shown=True,
+                                  where=[QUESTIONS.c.id == question_id])
+
+    def hide(self, code: str, token: str | None, contribution_id: str) -> None:
+        """Hide a Q&A item from the room and the projector (the facilitator still sees it)."""
+        self._authorise(code, token, "hide a question")
+        with transaction(self.engine) as connection:
+            if connection.execute(select(HIDDEN.c.code).where(
+                    HIDDEN.c.contribution_id == contribution_id)).first() is None:
+                connection.execute(HIDDEN.insert().values(contribution_id=contribution_id,
+                                                          code=normal_code(code)))
+            self._bump(connection, code)
+
+    def questions(self, code: str) -> list[Question]:
+        """Every question asked in the session, oldest first (prompts are no secret)."""
+        with transaction(self.engine) as connection:
+            rows = connection.execute(select(QUESTIONS).where(
+                QUESTIONS.c.code == normal_code(code)).order_by(QUESTIONS.c.id)).all()
+        return [Question(row.id, row.kind, row.prompt, tuple(json.loads(row.options)),
+                         row.multiple, row.open, row.shown) for row in rows]
+
+    def hidden(self, code: str) -> set[str]:
+        with transaction(self.engine) as connection:
+            return set(connection.execute(select(HIDDEN.c.contribution_id).where(
+                HIDDEN.c.code == normal_code(code))).scalars())
+
+    def board(self, code: str) -> list[dict[str, Any]]:
+        """The open questions as the room sees them: for Q&A, the items not hidden with their
+        votes, without names or who sent what."""
+        questions = [q for q in self.questions(code) if q.open]
+        if any(q.kind == "qna" for q in questions):
+            with transaction(self.engine) as connection:
+                rows = connection.execute(
+                    select(CONTRIBUTIONS.c.seq, CONTRIBUTIONS.c.id, CONTRIBUTIONS.c.kind,
+                           CONTRIBUTIONS.c.body, CONTRIBUTIONS.c.participant_id)
+                    .where(CONTRIBUTIONS.c.code == normal_code(code),
+                           CONTRIBUTIONS.c.kind.in_(("ask", "upvote")))
+                    .order_by(CONTRIBUTIONS.c.seq)).all()
+            people: dict[str, int] = {}     # a number per voter, only to count votes once
+            items = [Contribution(row.seq, row.id, row.kind, json.loads(row.body),
+                                  people.setdefault(row.participant_id, len(people)), "",
+                                  0.0, 0.0) for row in rows]
+            hidden = self.hidden(code)
+        board = []
+        for question in questions:
+            shown = question.public()
+            if question.kind == "qna":
+                shown["items"] = [{"id": row["id"], "text": row["text"], "votes": row["votes"]}
+                                  for row in qna_items(question, items, hidden)]
+            board.append(shown)
+        return board
 
     def log(self, code: str, token: str | None) -> list[tuple[float, str]]:
         """The session's log (refused attempts), for the facilitator."""
@@ -483,7 +596,13 @@ class LiveStore:
         """Store one contribution; False if this id was stored already (sent twice).
         Raises ContributionRefused (a sentence) for bad input, a closed session or too many
         sends, and JoinRefused if the session has gone."""
-        clean = check(kind, body, rubric)
+        if kind in ANSWER_KINDS:
+            body = body if isinstance(body, dict) else {}
+            asked = body.get("question")
+            clean = check_answer(kind, body, next(
+                (q for q in self.questions(participant.code) if q.id == asked), None))
+        else:
+            clean = check(kind, body, rubric)
         if not isinstance(contribution_id, str) or not 8 <= len(contribution_id) <= 64:
             raise ContributionRefused("This contribution has no proper id; send it again.")
         now = self.now()
@@ -512,13 +631,31 @@ class LiveStore:
                 if recent >= RATE_LIMIT:
                     raise ContributionRefused("You are sending faster than the session accepts; "
                                               "wait a few seconds and press Send again.")
+                if kind == "upvote" and not self._may_vote(connection, who, participant.id,
+                                                           clean["item"]):
+                    return False    # voted for this one already: counted once
                 connection.execute(CONTRIBUTIONS.insert().values(
                     id=contribution_id, code=who, participant_id=participant.id, kind=kind,
                     body=json.dumps(clean), sent_at=now if sent_at is None else float(sent_at),
                     stored_at=now))
+                if kind in ("ask", "upvote"):
+                    self._bump(connection, who)     # every page shows the new item or vote
         except IntegrityError:
             return False    # the same id arrived twice at the same moment: stored once
         return True
+
+    def _may_vote(self, connection, code: str, participant_id: str, item: str) -> bool:
+        """False when this participant voted for `item` already; ContributionRefused when
+        there is no such item in the session."""
+        asked = connection.execute(select(CONTRIBUTIONS.c.id).where(
+            CONTRIBUTIONS.c.id == item, CONTRIBUTIONS.c.code == code,
+            CONTRIBUTIONS.c.kind == "ask")).first()
+        if asked is None:
+            raise ContributionRefused("That question is no longer there; reload the page.")
+        votes = connection.execute(select(CONTRIBUTIONS.c.body).where(
+            CONTRIBUTIONS.c.participant_id == participant_id,
+            CONTRIBUTIONS.c.kind == "upvote")).scalars()
+        return all(json.loads(body).get("item") != item for body in votes)
 
 
 def live_store(url: str | None = None) -> LiveStore:

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 FOLLOW_SECONDS = 0.5    # fast enough that a press shows on the other page within a second
+# The facilitator's live page looks twice as often for what the group sends: there is one such
+# page per session (not one per participant), and a contribution then shows within half a
+# second of being sent, even from a full room.
+HOST_FOLLOW_SECONDS = 0.25
 
 
 class Follower:

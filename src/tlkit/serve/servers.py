@@ -307,13 +307,13 @@ def with_token(url: str, token: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}token={token}"
 
 
-def port_problem(port: int) -> str | None:
-    """A message for the teacher when `port` cannot be used, else None."""
+def port_problem(port: int, host: str = HOST) -> str | None:
+    """A message for the teacher when `port` cannot be used on `host`, else None."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         # As the servers do: a port left in TIME_WAIT by a server just stopped is free to use.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((HOST, port))
+            sock.bind((host, port))
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
                 return (f"Port {port} is already in use: the kit may already be running (look "
