@@ -21,13 +21,13 @@ FACILITATOR_PAGES = ("", "voila/render/live-session.ipynb", "voila/render/cohort
 
 def test_facilitate_room_serves_only_the_participant_page_to_the_network(run_tlkit, kit_env,
                                                                          tmp_path):
-    address = network_address()
-    if address is None:
-        pytest.skip("this computer is on no network, so there is no room address to test")
+    # On a machine with no network, a second loopback address stands in for the room's: it
+    # is still an address Voila does not listen on.
+    address = network_address() or "127.0.0.2"
     port, room_port = free_port(), free_port()
     env = dict(kit_env, TLKIT_STATE_DIR=str(tmp_path / "state"))
     running = run_tlkit(["facilitate", "--room", "--no-browser", "--port", str(port),
-                         "--room-port", str(room_port)], env)
+                         "--room-port", str(room_port), "--room-address", address], env)
     room = f"http://{address}:{room_port}/"
     running.wait_until_ok(room)
     printed = running.wait_for_output("Participants open")
