@@ -195,7 +195,10 @@ def browser(lab):
     from voila_pages import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
-        pytest.skip("install Debian's chromium: sudo apt-get install chromium")
+        hint = "install Debian's chromium: sudo apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing on CI; {hint}")
+        pytest.skip(hint)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                              headless=True)
