@@ -40,6 +40,9 @@ def test_a_new_module_passes_every_layer(tmp_path, monkeypatch):
 
     monkeypatch.setenv("TLKIT_COURSE_ROOT", str(course))
     assert cli.main(["new-module", SLUG, "A trial module", "--minutes", "60"]) == 0
+    # It ends, as every module does, with the panel a learner hands it in from.
+    made = (course / "modules" / SLUG / f"{SLUG}.ipynb").read_text(encoding="utf-8")
+    assert "HandInPanel()" in made
 
     env = {k: v for k, v in os.environ.items()
            if k not in ("TLKIT_COURSE_ROOT", "TLKIT_BUILD", "NBGRADER_EXECUTION")}
