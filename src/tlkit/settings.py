@@ -54,6 +54,9 @@ SETTINGS = (
             "the address of the participant app (`tlkit.room`) that people in the room open on "
             "their own phones and laptops, e.g. `http://192.168.1.20:8870/`; when it is set, the "
             "facilitator's live-session page shows it, large, beside the join code"),
+    Setting("TLKIT_CLIPS_DIR", "`<state folder>/clips`",
+            "the folder of video clips of practice that between-session reflection threads "
+            "show; the participant app serves them from this machine (or the hub) only"),
 )
 ROLES = ("learner", "facilitator")
 # nbgrader's course id: the exchange files releases and hand-ins under it.
@@ -158,6 +161,13 @@ def live_db_url() -> str:
     if env:
         return env
     return f"sqlite:///{state_dir(create=False) / 'live.sqlite3'}"
+
+
+def clips_dir() -> Path:
+    """TLKIT_CLIPS_DIR: the video clips a reflection thread may show, served from this machine
+    (or the hub) by the participant app, never fetched from the internet."""
+    env = _env("TLKIT_CLIPS_DIR")
+    return Path(env).expanduser() if env else state_dir(create=False) / "clips"
 
 
 def _web_address(name: str, example: str) -> str | None:

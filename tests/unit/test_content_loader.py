@@ -114,6 +114,8 @@ BROKEN = {
     "session-audit": (_break(["examples", 0, "segments", 1, "minutes"], "forty"),
                       "examples[1].segments[2].minutes", "should be a whole number"),
     "survey-links": (_break(["pairs", 1, "theme"], ""), "pairs[2].theme", "this text is empty"),
+    "reflection-protocol": (_break(["stems", 1, "label"], ""), "stems[2].label",
+                            "this text is empty"),
 }
 
 

@@ -30,10 +30,12 @@ LAYERS = (
     ("printables",),
     ("course", "store"),     # the course runs practices; the store keeps their records
     ("live", "explore", "planning", "ops", "serve"),
+    ("thread",),             # between-session reflection threads, over the live database
     ("portfolio", "room"),   # gathers saved planning and practice work; serves the room
     ("widgets",),
     ("widgets.practice",),
-    ("widgets.course", "widgets.live", "widgets.explore", "widgets.planning"),
+    ("widgets.course", "widgets.live", "widgets.explore", "widgets.planning",
+     "widgets.thread"),
     ("cli",),
 )
 LAYER = {room: depth for depth, rooms in enumerate(LAYERS) for room in rooms}

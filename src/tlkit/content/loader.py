@@ -56,6 +56,8 @@ KINDS = {kind.name: kind for kind in (
     # Codebooks live next to their datasets, not under content/.
     Kind("codebook", "", "Codebook", max_bytes=CODEBOOK_LIMIT),
     Kind("survey-links", "survey-links", "Survey links", "spring-to-eoy"),
+    Kind("reflection-protocol", "reflection-protocols", "Reflection protocol",
+         "notice-wonder-try", match_file_name=True),
 )}
 
 
