@@ -11,7 +11,18 @@ Every route sits under a prefix, "/" by default; under JupyterHub, the service's
                             again at once, so a step change reaches it within a poll
     POST /api/send          {code, participant, id, kind, body} -> stored once under its id
 
-Nothing else: no route moves the clock, ends, exports, deletes or names anyone. Database
+and for between-session reflection threads (tlkit.thread, tlkit.room.threads):
+
+    GET  /thread/           the thread's page (static/thread.html)
+    POST /api/thread/join   {code, name, named, page} -> the person, the task and its thread
+    POST /api/thread/resume {code, person} -> the same, for a reloaded page
+    GET  /api/thread        ?code=&person=&since=REVISION -> the thread as this person sees it
+    POST /api/thread/send   {code, person, action, id, parent, post, body}: a reflection or a
+                            reply stored once under its id, or an edit or withdrawal of one's own
+    GET  /clip              ?code=&person=: the task's video, from the clips folder on this
+                            machine (TLKIT_CLIPS_DIR), with range requests for seeking
+
+Nothing else: no route moves the clock, ends, exports, deletes, hides or names anyone. Database
 calls run on a few threads so a slow one never holds the others; one watcher per session
 reads its revision every WATCH_SECONDS for all the pages that follow it.
 """
@@ -28,7 +39,11 @@ import tornado.web
 
 from tlkit.live.store import normal_code
 from tlkit.room.app import UNREACHABLE, RoomApp
+from tlkit.room.threads import ThreadRoutes
+from tlkit.settings import clips_dir
 from tlkit.store import StoreUnavailable
+from tlkit.thread import ThreadStore
+from tlkit.thread.rules import VIDEO_TYPES
 
 STATIC = Path(__file__).parent / "static"
 WAIT_SECONDS = 20.0        # a follow request is answered after this long even if nothing moved
@@ -37,7 +52,7 @@ THREADS = 8
 MAX_BODY = 16 * 1024       # bytes in one request: a contribution is at most a few hundred
 # The page may load only its own files and talk only to this server: nothing outside.
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-          "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; "
+          "media-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; "
           "frame-ancestors 'none'")
 
 
@@ -131,9 +146,12 @@ class NotFound(Base):
 
 
 class Page(Base):
+    def initialize(self, page: str = "index.html") -> None:
+        self.page = page
+
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish((STATIC / "index.html").read_bytes())
+        self.finish((STATIC / self.page).read_bytes())
 
 
 class Static(tornado.web.StaticFileHandler):
@@ -182,14 +200,77 @@ class Session(Base):
         self.reply(200 if state is not None else 410, self.room.view(state))
 
 
+class ThreadBase(Base):
+    @property
+    def threads(self) -> ThreadRoutes:
+        return self.application.settings["threads"]
+
+
+class ThreadJoin(ThreadBase):
+    async def post(self) -> None:
+        self.reply(*await self.run(self.threads.join, self.sent()))
+
+
+class ThreadResume(ThreadBase):
+    async def post(self) -> None:
+        self.reply(*await self.run(self.threads.resume, self.sent()))
+
+
+class ThreadSend(ThreadBase):
+    async def post(self) -> None:
+        self.reply(*await self.run(self.threads.send, self.sent()))
+
+
+class Thread(ThreadBase):
+    async def get(self) -> None:
+        self.reply(*await self.run(self.threads.thread, self.get_query_argument("code", ""),
+                                   self.get_query_argument("person", ""),
+                                   self.get_query_argument("since", "")))
+
+
+class Clip(tornado.web.StaticFileHandler):
+    """The task's video, to the people of its thread only, from the clips folder."""
+
+    def set_default_headers(self) -> None:
+        Base.set_default_headers(self)
+        self.set_header("Cache-Control", "private, max-age=3600")
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        Base.write_error(self, status_code, **kwargs)
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        return str(Path(root) / path)
+
+    def get_content_type(self) -> str:
+        return VIDEO_TYPES.get(Path(self.absolute_path).suffix.lower(), "application/octet-stream")
+
+    async def get(self, path: str = "", include_body: bool = True) -> None:
+        threads: ThreadRoutes = self.application.settings["threads"]
+        code, person = self.get_query_argument("code", ""), self.get_query_argument("person", "")
+        executor = self.application.settings["executor"]
+        loop = asyncio.get_running_loop()
+        status, _ = await loop.run_in_executor(executor, threads.thread, code, person, "")
+        name = await loop.run_in_executor(executor, threads.clip_file, code)
+        if status != 200 or name is None:
+            raise tornado.web.HTTPError(404)
+        self.root = str(clips_dir())
+        await super().get(name, include_body)
+
+    async def head(self, path: str = "") -> None:
+        await self.get(path, include_body=False)
+
+
 class ToPage(tornado.web.RequestHandler):
     def get(self) -> None:
         self.redirect(self.request.path + "/")     # the page's relative addresses need the /
 
 
 def make_app(room: RoomApp | None = None, *, threads: int = THREADS,
-             prefix: str = "/") -> tornado.web.Application:
+             prefix: str = "/", thread_routes: ThreadRoutes | None = None
+             ) -> tornado.web.Application:
     room = room or RoomApp()
+    thread_routes = thread_routes or ThreadRoutes(ThreadStore(room.live.url))
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     at = re.escape(prefix)
     executor = ThreadPoolExecutor(threads, thread_name_prefix="room")
@@ -200,9 +281,14 @@ def make_app(room: RoomApp | None = None, *, threads: int = THREADS,
     return tornado.web.Application(
         [(at, Page), (at + r"api/join", Join), (at + r"api/resume", Resume),
          (at + r"api/session", Session), (at + r"api/send", Send),
-         (at + r"static/(app\.js|app\.css|icon\.svg)", Static, {"path": str(STATIC)}),
+         (at + r"thread/", Page, {"page": "thread.html"}), (at + r"thread", ToPage),
+         (at + r"api/thread/join", ThreadJoin), (at + r"api/thread/resume", ThreadResume),
+         (at + r"api/thread", Thread), (at + r"api/thread/send", ThreadSend),
+         (at + r"clip", Clip, {"path": str(clips_dir())}),
+         (at + r"static/(app\.js|app\.css|thread\.js|icon\.svg)", Static, {"path": str(STATIC)}),
          *([(at[:-1], ToPage)] if prefix != "/" else [])],
-        default_handler_class=NotFound, room=room, executor=executor, watch=Watch(room, run),
+        default_handler_class=NotFound, room=room, threads=thread_routes, executor=executor,
+        watch=Watch(room, run),
         xsrf_cookies=False,
         compress_response=True)
 
