@@ -3,7 +3,8 @@
 Notebooks import them from here in one line, e.g. `from tlkit.widgets import ProtocolRunner`.
 Rooms: `common` (messages and HTML shared by every widget), `course` (agenda, facilitator
 guide panels), `practice` (protocol runner, feedback sorter, observation notes, calibration),
-`live` (live sessions), `planning` (year planner, readiness, portfolio), `explore` (surveys).
+`live` (live sessions), `thread` (between-session reflection threads), `planning` (year
+planner, readiness, portfolio), `explore` (surveys).
 """
 
 from tlkit.lazy import lazy_exports
@@ -39,6 +40,8 @@ _LAZY = {
     "ObservationTrend": "explore.trend",
     "ReadinessCheck": "planning.readiness_view",
     "PortfolioView": "planning.portfolio_view",
+    "ThreadHost": "thread.host",
+    "ReflectionThread": "thread.panel",
 }
 
 __all__ = sorted(_LAZY)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tlkit.settings import room_url
 from tlkit.thread.rules import MAX_REPLY, MAX_STEM, episode_text
 from tlkit.thread.store import Person, Post, Task, late
 
@@ -19,6 +20,13 @@ def when(seconds: float) -> str:
     """A date people read: 'Sat 5 Dec, 09:12' (this machine's time)."""
     moment = dt.datetime.fromtimestamp(seconds)
     return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
+
+
+def thread_address(code: str) -> str | None:
+    """The thread page's address with its code, when the participant app's address is known
+    (TLKIT_ROOM_URL, set by `tlkit facilitate --room`); None otherwise."""
+    base = room_url()
+    return f"{base.rstrip('/')}/thread/?code={code}" if base else None
 
 
 def due_text(due: str) -> str:
