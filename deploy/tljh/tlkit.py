@@ -28,6 +28,9 @@ FACILITATORS = {"facilitator"}            # hub names; keep in step with users.a
 LIVE_DB = ""  # e.g. "postgresql://tlkit@127.0.0.1:5432/tlkit_live"
 PUBLIC_URL = ""  # the hub's address as people type it, e.g. "https://pd.example.org"
 ROOM_PORT = 8870  # where the participant page listens, on 127.0.0.1 behind the hub's proxy
+# Video clips of practice for between-session reflection threads: facilitators put the
+# partner's files here; the service serves them to the thread's people (readable by nobody).
+CLIPS = "/srv/tlkit/clips"
 
 c.JupyterHub.load_groups = {"facilitators": {"users": sorted(FACILITATORS)}}
 
@@ -37,7 +40,7 @@ if LIVE_DB:
         "name": "live",
         "url": f"http://127.0.0.1:{ROOM_PORT}",
         "command": ["/opt/tljh/user/bin/python", "-m", "tlkit.room"],
-        "environment": {"TLKIT_LIVE_DB": LIVE_DB, "HOME": "/tmp"},
+        "environment": {"TLKIT_LIVE_DB": LIVE_DB, "TLKIT_CLIPS_DIR": CLIPS, "HOME": "/tmp"},
         "user": "nobody",
     })
 
@@ -55,6 +58,7 @@ def pre_spawn_hook(spawner):
     })
     if LIVE_DB:
         spawner.environment["TLKIT_LIVE_DB"] = LIVE_DB
+        spawner.environment["TLKIT_CLIPS_DIR"] = CLIPS
         if PUBLIC_URL:
             spawner.environment["TLKIT_ROOM_URL"] = PUBLIC_URL.rstrip("/") + "/services/live/"
     if role == "facilitator":
