@@ -247,12 +247,10 @@ class Clip(tornado.web.StaticFileHandler):
 
     async def get(self, path: str = "", include_body: bool = True) -> None:
         threads: ThreadRoutes = self.application.settings["threads"]
-        code, person = self.get_query_argument("code", ""), self.get_query_argument("person", "")
-        executor = self.application.settings["executor"]
-        loop = asyncio.get_running_loop()
-        status, _ = await loop.run_in_executor(executor, threads.thread, code, person, "")
-        name = await loop.run_in_executor(executor, threads.clip_file, code)
-        if status != 200 or name is None:
+        name = await asyncio.get_running_loop().run_in_executor(
+            self.application.settings["executor"], threads.clip_file,
+            self.get_query_argument("code", ""), self.get_query_argument("person", ""))
+        if name is None:
             raise tornado.web.HTTPError(404)
         self.root = str(clips_dir())
         await super().get(name, include_body)

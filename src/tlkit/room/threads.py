@@ -119,11 +119,12 @@ class ThreadRoutes:
         except StoreUnavailable:
             return 503, {"message": UNREACHABLE}
 
-    def clip_file(self, code: Any) -> str | None:
-        """The video file name of the thread `code`'s task, or None (no such task, or its
-        clip is not a video)."""
+    def clip_file(self, code: Any, person_id: Any) -> str | None:
+        """The video file name of the thread `code`'s task, for one of its people; None when
+        they are not, or the task has no video."""
         try:
-            task = self.store.task(_text(code, 24))
-        except StoreUnavailable:
+            person = self.store.person(_text(code, 24), _text(person_id, 64))
+            task = self.store.task(person.code)
+        except (JoinRefused, StoreUnavailable):
             return None
         return task.clip.name if task is not None and task.clip.kind == "video" else None

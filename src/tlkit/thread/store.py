@@ -332,8 +332,9 @@ class ThreadStore:
         (their lab id), who is the same person each time. Raises JoinRefused (a sentence)."""
         name = clean_name(name)
         page = _page_key(page)
+        # The live sessions' limits on wrong codes, in the same database: one count for
+        # every code people type, session or thread.
         live = LiveStore(self.url, now=self.now)
-        live._engine = self.engine
         refused: TooManyWrongCodes | None = None
         typed = normal_code(code)
         if not typed:
@@ -341,15 +342,12 @@ class ThreadStore:
                               "digits).")
         try:
             with transaction(self.engine) as connection:
-                # The live sessions' limits on wrong codes: one count for the whole database.
                 refused = live._wrong_code_limits(connection, page)
                 if refused is None:
-                    task = connection.execute(select(TASKS).where(TASKS.c.code == typed)
-                                              .with_for_update()
-                                              if connection.dialect.name == "postgresql"
-                                              else select(TASKS).where(TASKS.c.code == typed)
-                                              ).first()
-                    if task is None:
+                    query = select(TASKS).where(TASKS.c.code == typed)
+                    if connection.dialect.name == "postgresql":
+                        query = query.with_for_update()     # numbers given one at a time
+                    if connection.execute(query).first() is None:
                         raise NoSuchTask(f"There is no thread with the code {typed}. Check the "
                                          "code with the facilitator and type it again.")
                     if learner_id:
@@ -407,6 +405,8 @@ class ThreadStore:
             raise ContributionRefused("You are sending faster than the thread accepts; wait a "
                                       "minute and send again (your text is kept).")
         connection.execute(WRITES.insert().values(code=code, person_id=person.id, at=now))
+        connection.execute(delete(WRITES).where(WRITES.c.person_id == person.id,
+                                                WRITES.c.at < now - RATE_WINDOW))
         return code
 
     def post(self, person: Person, kind: str, body: Any, *, post_id: str,

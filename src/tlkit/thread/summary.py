@@ -56,7 +56,8 @@ class Participation:
 
 def participation(task: Task, people: list[Person], posts: list[Post]) -> list[Participation]:
     live = [p for p in posts if not p.withdrawn]
-    owner = {p.id: p.person.id for p in live if p.kind == "reflection"}
+    # A reply counts even if the reflection it answers was withdrawn later.
+    owner = {p.id: p.person.id for p in posts if p.kind == "reflection"}
     rows = []
     for person in people:
         reflection = next((p for p in live if p.kind == "reflection"
