@@ -132,7 +132,8 @@ def test_the_facilitator_hides_with_a_reason_only_the_author_sees_and_pins_one(s
     store.hide(task.code, "r-1-post", "It names a student; please rewrite it without the name.")
     store.pin(task.code, "m-1-post")
     seen_by_dana = thread_items(task, store.posts(task.code), dana)
-    assert [i["id"] for i in seen_by_dana] == ["m-1-post", "d-1-post", "r-1-post"]       # pinned first
+    # Pinned first, then oldest first.
+    assert [i["id"] for i in seen_by_dana] == ["m-1-post", "d-1-post", "r-1-post"]
     hidden = seen_by_dana[2]
     assert hidden["stems"] == [] and hidden["note"] == HIDDEN and hidden["reason"] == ""
     own = next(i for i in thread_items(task, store.posts(task.code), ravi) if i["id"] == "r-1-post")
@@ -194,7 +195,8 @@ def test_export_is_formula_safe_and_the_digest_escapes_and_leaves_out_hidden_pos
     store.hide(task.code, "r-1-post", "Off topic")
     rows = list(csv.DictReader(io.StringIO(export_csv(task, store.posts(task.code)))))
     assert [(r["post"], r["part"]) for r in rows] == [
-        ("d-1-post", "I notice"), ("d-1-post", "I wonder"), ("r-1-post", "I notice"), ("r-2-post", "reply")]
+        ("d-1-post", "I notice"), ("d-1-post", "I wonder"), ("r-1-post", "I notice"),
+        ("r-2-post", "reply")]
     assert rows[0]["text"].startswith("'=1+1") and rows[1]["text"] == "'-2 cells"
     assert rows[3]["text"] == "'@SUM(A1) reply" and rows[3]["reply_to"] == "d-1-post"
     assert rows[2]["state"] == "hidden" and rows[2]["hidden_reason"] == "Off topic"
@@ -203,7 +205,8 @@ def test_export_is_formula_safe_and_the_digest_escapes_and_leaves_out_hidden_pos
     page = digest_html(task, store.people(task.code), store.posts(task.code))
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert "something to hide" not in page and "Ravi" not in page
-    assert "2 of 2 people" in page and "I notice (I notice that …): 2" in page   # hidden still counts
+    # A hidden post still counts as taking part.
+    assert "2 of 2 people" in page and "I notice (I notice that …): 2" in page
 
 
 def test_a_long_thread_s_digest_stops_at_its_budget(store):

@@ -76,7 +76,8 @@ def test_a_learner_writes_from_the_lab_and_the_facilitator_follows_hides_and_del
     host.refresh()
     assert "lee01" in host.people.value and "follow up" in host.people.value
     assert "Still to post or reply: Dana" in host.people.value
-    mine = next(v for label, v in host.post_choice.options if label.startswith("Participant 2: reflection"))
+    mine = next(v for label, v in host.post_choice.options
+                if label.startswith("Participant 2: reflection"))
     host.post_choice.value = mine
     assert not host.hide() and "Say why" in host.message.value
     host.reason.value = "Please leave out the student's initials."

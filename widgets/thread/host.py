@@ -27,6 +27,11 @@ from tlkit.widgets.common import download_link, message_html
 from tlkit.widgets.thread.panel import choose
 
 WIDE = widgets.Layout(width="100%", max_width="640px")
+
+
+def _button(description: str, style: str = "") -> widgets.Button:
+    return widgets.Button(description=description, button_style=style,
+                          layout=widgets.Layout(width="auto"))
 STYLE = {"description_width": "11em"}
 
 
@@ -60,13 +65,12 @@ class ThreadHost(widgets.VBox):
                               min=0, max=MAX_REPLIES_REQUIRED)
         self.design = _field(widgets.Dropdown, "Design (PD minutes)", options=[
             (load("design", d)["title"], d) for d in list_names("design")], value=DEFAULT_DESIGN)
-        self.open_button = widgets.Button(description="Open the task", button_style="primary",
-                                          layout=widgets.Layout(width="auto"))
+        self.open_button = _button("Open the task", "primary")
         self.open_button.on_click(lambda _: self.open_task())
 
         self.task_choice = _field(widgets.Dropdown, "Task", options=[])
         self.task_choice.observe(lambda _: self.refresh(), "value")
-        self.refresh_button = widgets.Button(description="Refresh", layout=widgets.Layout(width="auto"))
+        self.refresh_button = _button("Refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.address = widgets.HTML()
         self.people = widgets.HTML()
@@ -74,29 +78,26 @@ class ThreadHost(widgets.VBox):
         self.post_choice = _field(widgets.Dropdown, "Post", options=[])
         self.reason = _field(widgets.Text, "Reason (its author sees it)",
                              placeholder="e.g. It names a student; please rewrite without it.")
-        self.hide_button = widgets.Button(description="Hide the post", layout=widgets.Layout(width="auto"))
-        self.show_button = widgets.Button(description="Show it again", layout=widgets.Layout(width="auto"))
-        self.pin_button = widgets.Button(description="Pin the post", layout=widgets.Layout(width="auto"))
+        self.hide_button = _button("Hide the post")
+        self.show_button = _button("Show it again")
+        self.pin_button = _button("Pin the post")
         self.hide_button.on_click(lambda _: self.hide())
         self.show_button.on_click(lambda _: self.show_again())
         self.pin_button.on_click(lambda _: self.pin())
-        self.export_button = widgets.Button(description="Make the digest and the export",
-                                            layout=widgets.Layout(width="auto"))
+        self.export_button = _button("Make the digest and the export")
         self.export_button.on_click(lambda _: self.export())
         self.downloads = widgets.HTML()
         self.confirm = widgets.Checkbox(description="I have saved what I need; delete for good",
                                         indent=False, layout=WIDE)
-        self.delete_button = widgets.Button(description="Delete this task",
-                                            button_style="danger", layout=widgets.Layout(width="auto"))
-        self.delete_cohort_button = widgets.Button(description="Delete the cohort's whole thread",
-                                                   button_style="danger",
-                                                   layout=widgets.Layout(width="auto"))
+        self.delete_button = _button("Delete this task", "danger")
+        self.delete_cohort_button = _button("Delete the cohort's whole thread", "danger")
         self.delete_button.on_click(lambda _: self.delete())
         self.delete_cohort_button.on_click(lambda _: self.delete_cohort())
         self.message = widgets.HTML()
 
         def heading(text: str) -> widgets.HTML:
-            return widgets.HTML(f"<h2 style='font-size:1.3em;margin:1em 0 .3em'>{html.escape(text)}</h2>")
+            return widgets.HTML("<h2 style='font-size:1.3em;margin:1em 0 .3em'>"
+                                f"{html.escape(text)}</h2>")
 
         self.children = [
             heading("Open a task"), self.cohort, self.title, self.prompt, self.clip,
@@ -223,17 +224,20 @@ class ThreadHost(widgets.VBox):
             if post.withdrawn:
                 continue
             if post.kind == "reflection":
-                words = "".join(f"<p style='margin:.2em 0'><b>{html.escape(labels.get(k, k))}:</b> "
-                                f"{html.escape(v)}</p>" for k, v in post.body.get("stems", {}).items())
+                words = "".join(f"<p style='margin:.2em 0'><b>{html.escape(labels.get(k, k))}:"
+                                f"</b> {html.escape(v)}</p>"
+                                for k, v in post.body.get("stems", {}).items())
             else:
                 words = f"<p style='margin:.2em 0'>{html.escape(post.body.get('text', ''))}</p>"
-            state = (f" · hidden: {html.escape(post.hidden_reason)}" if post.hidden_reason else "") \
-                + (" · pinned" if post.pinned else "")
+            state = ((f" · hidden: {html.escape(post.hidden_reason)}" if post.hidden_reason
+                      else "") + (" · pinned" if post.pinned else ""))
             indent = "margin-left:2em;" if post.kind == "reply" else ""
-            items.append(f"<div class='tlkit-thread-post' style='{indent}border-top:1px solid #999;"
-                         f"padding:.3em 0;overflow-wrap:anywhere'><b>{html.escape(post.person.label)}"
-                         f"</b> · {post.kind} · {html.escape(when(post.posted_at))}{state}{words}</div>")
-        return "<h3 style='font-size:1.15em'>The thread</h3>" + ("".join(items) or "<p>No posts yet.</p>")
+            items.append(f"<div class='tlkit-thread-post' style='{indent}border-top:1px solid "
+                         "#999;padding:.3em 0;overflow-wrap:anywhere'>"
+                         f"<b>{html.escape(post.person.label)}</b> · {post.kind} · "
+                         f"{html.escape(when(post.posted_at))}{state}{words}</div>")
+        return ("<h3 style='font-size:1.15em'>The thread</h3>"
+                + ("".join(items) or "<p>No posts yet.</p>"))
 
     # -- hiding and pinning -----------------------------------------------------------------
 

@@ -167,13 +167,16 @@ class ReflectionThread(widgets.VBox):
             for stem in own["stems"]:
                 if stem["id"] in self.stems:
                     self.stems[stem["id"]].value = stem["text"]
-        self.standing.value = (f"<p role='status'>{'Your reflection is posted' if where['posted'] else 'Your reflection is not posted yet'}; "
-                               f"you have replied to {where['replies']} colleague"
+        posted = ("Your reflection is posted" if where["posted"]
+                  else "Your reflection is not posted yet")
+        self.standing.value = (f"<p role='status'>{posted}; you have replied to "
+                               f"{where['replies']} colleague"
                                f"{'s' if where['replies'] != 1 else ''}.</p>")
         self.thread.value = _thread_html(items)
         choose(self.reply_to, [(f"{i['author']}'s reflection", i["id"]) for i in items
                                if not i["mine"] and i["state"] == "shown"])
-        mine = [("My reflection", i["id"]) for i in items if i["mine"] and i["state"] != "withdrawn"]
+        mine = [("My reflection", i["id"]) for i in items
+                if i["mine"] and i["state"] != "withdrawn"]
         mine += [(f"My reply to {i['author']}", r["id"]) for i in items for r in i["replies"]
                  if r["mine"] and r["state"] != "withdrawn"]
         choose(self.mine, mine)
@@ -197,7 +200,8 @@ class ReflectionThread(widgets.VBox):
     def post_reflection(self) -> bool:
         body = {"stems": {sid: box.value for sid, box in self.stems.items()}}
         if self._reflection:
-            done = self._write("edit", lambda _: self.store.edit(self.person, self._reflection, body))
+            done = self._write("edit", lambda _: self.store.edit(self.person, self._reflection,
+                                                                 body))
             if done:
                 self._say("Your changes are saved.")
             return done

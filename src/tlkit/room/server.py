@@ -52,8 +52,8 @@ THREADS = 8
 MAX_BODY = 16 * 1024       # bytes in one request: a contribution is at most a few hundred
 # The page may load only its own files and talk only to this server: nothing outside.
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-          "media-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; "
-          "frame-ancestors 'none'")
+          "media-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
+          "form-action 'none'; frame-ancestors 'none'")
 
 
 class Watch:

@@ -92,8 +92,8 @@ def video_names(folder: Path | None = None) -> list[str]:
     folder = folder or clips_dir()
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in VIDEO_TYPES and _VIDEO_NAME.fullmatch(p.name))
+    return sorted(p.name for p in folder.iterdir() if p.is_file()
+                  and p.suffix.lower() in VIDEO_TYPES and _VIDEO_NAME.fullmatch(p.name))
 
 
 def video_path(name: str, folder: Path | None = None) -> Path | None:

@@ -210,6 +210,6 @@ def digest_html(task: Task, people: list[Person], posts: list[Post]) -> str:
     if left_out:
         body.append(f'<p class="more">And {left_out} more reflections: the export holds '
                     "every post.</p>")
-    body.append(f'<p class="credit">Printed {escape(when(time.time()))}. Shared with the cohort and '
-                "its facilitators only; names appear only for people who agreed.</p>")
+    body.append(f'<p class="credit">Printed {escape(when(time.time()))}. Shared with the '
+                "cohort and its facilitators only; names appear only for people who agreed.</p>")
     return page_html(f"Digest: {task.title}", "\n".join(body), css=DIGEST_CSS)
