@@ -92,6 +92,10 @@ def _reply(page, to: str, text: str) -> None:
     form.get_by_role("button", name="Send reply").click()
 
 
+def _sheets(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
 def _download(host, css_class: str) -> str:
     href = host.locator(f"a.{css_class}").get_attribute("href")
     return base64.b64decode(href.split("base64,", 1)[1]).decode()
@@ -157,6 +161,11 @@ def test_a_cohort_reflects_between_sessions_and_the_facilitator_brings_the_diges
     expect(p.locator("#banner")).to_contain_text("You are back in the thread as Participant 2")
     _reply(p, "Dana", "The quiet students answered after the wait.")
     expect(p.locator("#standing")).to_contain_text("replied to 1 colleague")
+    p.get_by_text("Edit my reply").click()
+    p.get_by_label("Your reply", exact=True).fill("The quiet students answered after the wait!")
+    p.get_by_role("button", name="Save my reply").click()
+    expect(p.locator("#items")).to_contain_text("after the wait!")
+    expect(p.locator("#items")).to_contain_text("edited")
     d.reload()
     _reply(d, "Ravi", "Which group was it?")
     expect(d.locator("#standing")).to_contain_text("replied to 1 colleague")
@@ -216,8 +225,21 @@ def test_a_cohort_reflects_between_sessions_and_the_facilitator_brings_the_diges
     assert "HYPERLINK" not in digest and "&lt;img" in digest
     printed = new_page().page
     printed.set_content(digest)
-    pdf = printed.pdf(format="A4")
-    assert 1 <= len(re.findall(rb"/Type\s*/Page\b", pdf)) <= 2
+    assert 1 <= _sheets(printed.pdf(format="A4")) <= 2
+    # A long thread's digest too: forty people writing at length still print on two sheets.
+    from tlkit.thread.summary import digest_html
+
+    long = store.open_task("Spring 2027", "A long thread", "Watch it.", due="2026-12-10")
+    for n in range(40):
+        person = store.join(long.code, f"Teacher {n}", named=True)
+        store.post(person, "reflection", {"stems": {s: "A long sentence about the clip. " * 30
+                                                    for s in ("notice", "wonder", "try")}},
+                   post_id=f"long-reflection-{n:02d}")
+        store.post(person, "reply", {"text": "A reply that goes on. " * 25},
+                   post_id=f"long-reply-{n:02d}", parent="long-reflection-00")
+    printed.set_content(digest_html(long, store.people(long.code), store.posts(long.code)))
+    assert _sheets(printed.pdf(format="A4")) <= 2
+    store.delete_task(long.code)
 
     # Delete: the thread is gone for everyone.
     host.get_by_role("button", name="Delete this task").click()

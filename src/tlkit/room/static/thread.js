@@ -219,7 +219,7 @@ function drawItem(item) {
     const li = element("li", {}, ...header(reply, "h4"), ...notes(reply),
                        element("p", {className: "stem-text", textContent: reply.text}));
     if (reply.mine && reply.state !== "withdrawn") {
-      li.append(element("button", {type: "button", className: "quiet",
+      li.append(editReply(reply), element("button", {type: "button", className: "quiet",
         textContent: "Withdraw my reply", onclick: () => withdraw(reply.id, "Your reply")}));
     }
     list.append(li);
@@ -229,6 +229,26 @@ function drawItem(item) {
   }
   if (!item.mine && item.state === "shown") { article.append(replyForm(item)); }
   return article;
+}
+
+let savedEdit = null;        // the reply edit just saved: its form stays open to say so
+
+function editReply(reply) {
+  // Folded away until asked for: most replies are never changed.
+  const id = `edit-${reply.id}`;
+  const box = element("textarea", {id, rows: 3, maxLength: task.limits.reply});
+  box.value = kept.drafts[id] != null ? kept.drafts[id] : reply.text;
+  box.addEventListener("input", () => { kept.drafts[id] = box.value; save(); });
+  const form = element("form", {noValidate: true}, element("label", {htmlFor: id, textContent: "Your reply"}), box,
+                       element("button", {type: "submit", textContent: "Save my reply"}),
+                       element("p", {className: "message", role: "status"}));
+  form.dataset.key = id;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(id, {action: "edit", post: reply.id, body: {text: box.value}});
+  });
+  return element("details", {open: kept.drafts[id] != null || savedEdit === id},
+                 element("summary", {textContent: "Edit my reply"}), form);
 }
 
 function replyForm(item) {
@@ -320,7 +340,8 @@ async function send(key) {
   say($("connection"), "");
   if (kept.pending[key] && kept.pending[key].id === pending.id) { delete kept.pending[key]; }
   if (reply.status === 200) {
-    if (key.startsWith("reply-")) { delete kept.drafts[key]; }
+    if (key.startsWith("reply-") || key.startsWith("edit-")) { delete kept.drafts[key]; }
+    savedEdit = key.startsWith("edit-") ? key : null;
     if (pending.action === "reflection" || pending.action === "edit") { kept.drafts.editing = false; }
     if (key === "reflection") {
       for (const id of Object.keys(kept.drafts)) { if (id.startsWith("stem-")) { delete kept.drafts[id]; } }
