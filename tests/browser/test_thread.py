@@ -1,8 +1,8 @@
 """A between-session reflection thread in headless Chromium: the facilitator opens a task on the
 between-sessions page (Voila, 127.0.0.1) with a video from the clips folder; three
 participants, one at phone width, post and reply on the participant app's thread page (the
-room's address) and one learner writes from the lab panel (driven in this process, over the
-same database); a dropped connection loses nothing; the facilitator hides a post (its author
+room's address) and one learner writes from the thread panel of the designing-learning module
+in their own JupyterLab, over the same database; a dropped connection loses nothing; the facilitator hides a post (its author
 sees the reason), exports (formula-safe CSV) and prints the digest (at most two pages), then
 deletes the task. axe-core finds nothing critical or serious on the thread page or the
 facilitator's page."""
@@ -11,25 +11,33 @@ from __future__ import annotations
 
 import base64
 import csv
+import getpass
 import io
+import json
 import os
 import re
+import shutil
 import sys
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from axe_check import describe, findings, not_allowed, run_axe
 from playwright.sync_api import expect
 from support import free_port
+from lab_pages import private_env, running_lab
 from voila_pages import ROOT, RecordedPage, running_voila
 
 from tlkit.room.network import room_url
+from tlkit.serve import servers as serve
 
 pytestmark = pytest.mark.live
 
 PHONE = {"width": 390, "height": 844}
 XSS = "<img src=x onerror=window.hacked=1>plain words"
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(512)
+TOKEN = "tlkit-thread-lab-test"
+MODULE = Path("designing-learning") / "designing-learning.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +68,44 @@ def room(tmp_path_factory, chromium_path):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@pytest.fixture(scope="module")
+def lab(room, tmp_path_factory):
+    """The learner's JupyterLab as `tlkit start` starts it, its kernels on the room's
+    database, on a copy of the one module the panel is in (the release of every module is
+    tested elsewhere and would take minutes here)."""
+    _, _, db = room
+    tmp = tmp_path_factory.mktemp("thread-lab")
+    workspace = tmp / "workspace"
+    shutil.copytree(ROOT / "modules" / MODULE.parent, workspace / MODULE.parent)
+    env = serve.lab_env(dict(os.environ, JUPYTER_TOKEN=TOKEN, TLKIT_LIVE_DB=db,
+                             **private_env(tmp)), ROOT)
+    with running_lab(workspace, env, tmp / "lab.log") as port:
+        yield workspace, port
+
+
+def _write_from_the_lab(page, workspace: Path, port: int, code: str) -> None:
+    """The learner opens the module, runs the thread panel's cell, posts and replies."""
+    cells = json.loads((workspace / MODULE).read_text(encoding="utf-8"))["cells"]
+    [index] = [i for i, c in enumerate(cells) if "ReflectionThread(" in "".join(c["source"])]
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/{MODULE.as_posix()}?token={TOKEN}")
+    expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(cells), timeout=60_000)
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.locator(".jp-InputPrompt").first.click()
+    page.keyboard.press("Shift+Enter")
+    panel = cell.locator(".tlkit-thread-panel")
+    panel.wait_for(state="visible", timeout=60_000)
+    panel.get_by_label("Thread code").fill(code.lower())
+    panel.get_by_role("button", name="Open the thread").click()
+    panel.get_by_label("I will try").fill("Count to five in my head after each question.")
+    panel.get_by_role("button", name="Post my reflection").click()
+    expect(panel).to_contain_text("Posted. Thank you.", timeout=20_000)
+    expect(panel.get_by_label("Reply to")).to_have_value(re.compile(r"^Dana"))
+    panel.get_by_label("Your reply").fill("I want to try the six seconds too.")
+    panel.get_by_role("button", name="Send reply").click()
+    expect(panel).to_contain_text("Reply sent.", timeout=20_000)
+    expect(panel).to_contain_text("you have replied to 1 colleague")
 
 
 def _person(browser, url: str, viewport=None, **options) -> RecordedPage:
@@ -102,7 +148,7 @@ def _download(host, css_class: str) -> str:
 
 
 def test_a_cohort_reflects_between_sessions_and_the_facilitator_brings_the_digest(
-        room, browser, new_page):
+        room, lab, browser, new_page):
     voila, url, db = room
     host = new_page().page
     host.goto(voila.url("between-sessions.ipynb"))
@@ -144,17 +190,12 @@ def test_a_cohort_reflects_between_sessions_and_the_facilitator_brings_the_diges
         box = p.get_by_role("button", name=re.compile(name)).first.bounding_box()
         assert box["height"] >= 44 and box["x"] + box["width"] <= PHONE["width"]
 
-    # One learner from the lab panel, over the same database.
+    # One learner from the thread panel in their own lab, over the same database.
     from tlkit.thread import ThreadStore, credits
-    from tlkit.widgets import ReflectionThread
 
-    lab = ReflectionThread(code, store=ThreadStore(db), learner_id="lee01")
-    assert lab.join(), lab.message.value
-    lab.stems["try"].value = "Count to five in my head after each question."
-    assert lab.post_reflection()
-    lab.reply_to.value = next(v for label, v in lab.reply_to.options if label.startswith("Dana"))
-    lab.reply.value = "I want to try the six seconds too."
-    assert lab.send_reply()
+    learner = new_page()
+    _write_from_the_lab(learner.page, *lab, code)
+    assert learner.outside_requests() == []
 
     # Replies from the room; a reload picks the person up and shows the newest posts.
     p.reload()
@@ -187,7 +228,7 @@ def test_a_cohort_reflects_between_sessions_and_the_facilitator_brings_the_diges
     host.get_by_role("button", name="Refresh").click()
     people = host.locator(".tlkit-thread-people")
     expect(people).to_contain_text("Dana")
-    expect(people).to_contain_text("lee01")
+    expect(people).to_contain_text(getpass.getuser())
     expect(host.locator(".tlkit-thread-host")).to_contain_text("Stems used")
     choice = host.get_by_label("Post", exact=True)
     values = choice.evaluate("(select) => [...select.options].map((o) => o.value)")
@@ -202,7 +243,7 @@ def test_a_cohort_reflects_between_sessions_and_the_facilitator_brings_the_diges
     expect(d.locator("#items")).to_contain_text("Hidden by the facilitator.")
     expect(d.locator("#items")).not_to_contain_text("HYPERLINK")
     assert {c.name: c.minutes for c in credits("Spring 2027", store=store)} == {
-        "Dana": 30, "Participant 2": 30, "Ravi": 30, "lee01": 30}
+        "Dana": 30, "Participant 2": 30, "Ravi": 30, getpass.getuser(): 30}
 
     # axe-core: the thread page (joined, at phone width) and the facilitator's page.
     fresh = _person(browser, link, PHONE, is_mobile=True, bypass_csp=True).page
