@@ -205,8 +205,11 @@ def test_export_is_formula_safe_and_the_digest_escapes_and_leaves_out_hidden_pos
     page = digest_html(task, store.people(task.code), store.posts(task.code))
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert "something to hide" not in page and "Ravi" not in page
-    # A hidden post still counts as taking part.
-    assert "2 of 2 people" in page and "I notice (I notice that …): 2" in page
+    # The digest is shared with the cohort: counts of fewer than 10 people are hidden, here
+    # all of them; with a threshold of 2, a hidden post still counts as taking part.
+    assert "<td>&lt;10</td>" in page and "<td>2</td>" not in page
+    page = digest_html(task, store.people(task.code), store.posts(task.code), threshold=2)
+    assert "<td>2</td>" in page
 
 
 def test_a_long_thread_s_digest_stops_at_its_budget(store):

@@ -15,7 +15,10 @@ import time
 from dataclasses import dataclass
 from html import escape
 
+import pandas as pd
+
 from tlkit.data.csv_text import write_rows
+from tlkit.data.suppression import DEFAULT_THRESHOLD, suppress_counts
 from tlkit.printables.page_style import page_html
 from tlkit.thread.store import Person, Post, Task, ThreadStore, late
 from tlkit.thread.views import due_text, when
@@ -136,6 +139,8 @@ body { font-size: 10pt; }
 h1 { font-size: 15pt; margin: 0 0 .2em; }
 h2 { font-size: 12pt; margin: .8em 0 .3em; }
 .meta, .counts { margin: .2em 0; }
+table.counts { margin: .3em 0; }
+table.counts caption { text-align: left; font-weight: 600; }
 .reflection { border-top: 1px solid #767676; padding: .3em 0; break-inside: avoid; }
 .reflection p { margin: .15em 0; }
 .who { font-weight: 600; }
@@ -146,12 +151,27 @@ h2 { font-size: 12pt; margin: .8em 0 .3em; }
 """
 
 
+def _counts_html(table: pd.DataFrame, caption: str, threshold: int, **totals) -> str:
+    """A count table as the digest shows it: the digest is shared with the cohort, so counts of
+    fewer than `threshold` people are hidden (tlkit.data.suppression)."""
+    shown = suppress_counts(table, threshold=threshold, **totals)
+    display = shown.display
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in display.columns)
+    rows = "".join(f'<tr><th scope="row">{escape(str(index))}</th>'
+                   + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                   for index, row in display.iterrows())
+    notes = "".join(f'<p class="counts">{escape(note)}</p>' for note in shown.notes())
+    return (f'<table class="counts"><caption>{escape(caption)}</caption><tr><td></td>{head}'
+            f"</tr>{rows}</table>{notes}")
+
+
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def digest_html(task: Task, people: list[Person], posts: list[Post]) -> str:
+def digest_html(task: Task, people: list[Person], posts: list[Post], *,
+                threshold: int = DEFAULT_THRESHOLD) -> str:
     """A printable page (at most two sheets) for the next face-to-face session: the task,
     how many took part, the stems used, and the reflections the cohort can see, the pinned
     one first; hidden and withdrawn posts are left out, and no one who has not posted is
@@ -173,12 +193,17 @@ def digest_html(task: Task, people: list[Person], posts: list[Post]) -> str:
             f'<p class="meta">Between-session reflection · cohort {escape(task.cohort)} · due '
             f"{escape(due_text(task.due))} · {escape(protocol.name)} · {escape(clip)}</p>",
             f'<p class="meta"><strong>Prompt:</strong> {escape(_short(task.prompt, 400))}</p>',
-            f'<p class="counts">{sum(r.posted for r in rows)} of {len(rows)} people who '
-            f"opened the thread posted a reflection; {sum(r.done for r in rows)} also replied "
-            f"to {task.replies_required} or more peers.</p>",
-            "<p class=\"counts\"><strong>Stems used:</strong> "
-            + escape("; ".join(f"{label}: {n}" for label, n in stems_used(task, posts)))
-            + "</p>",
+            _counts_html(pd.DataFrame(
+                [[sum(r.done for r in rows), sum(r.posted and not r.done for r in rows),
+                  sum(not r.posted for r in rows)]], index=["People"],
+                columns=[f"Posted and replied to {task.replies_required}", "Posted only",
+                         "Not yet posted"]),
+                "Who took part, of the people who opened the thread", threshold,
+                column_totals=False),
+            _counts_html(pd.DataFrame([[n for _, n in stems_used(task, posts)]],
+                                      index=["Reflections"],
+                                      columns=[label for label, _ in stems_used(task, posts)]),
+                         "Stems used", threshold, row_totals=False, column_totals=False),
             "<h2>Reflections</h2>"]
     spent, left_out = 0, 0
     for post in reflections:
