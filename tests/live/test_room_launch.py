@@ -73,6 +73,7 @@ def test_facilitate_room_serves_voila_on_loopback_and_only_the_app_on_the_networ
     assert cmd[-5:] == ["tlkit.room", "--host", "192.168.1.20", "--port", "8870"]
     assert probe == ROOM and "TLKIT_ROOM_URL" not in env
     assert "open to everyone on this network" in launched["banner"]
+    assert f"Reflection thread: {ROOM}thread/" in launched["banner"]
     assert launched["open_url"] is None
 
 

@@ -50,7 +50,8 @@ def facilitate_with_room(port: int = 8866, room_port: int = DEFAULT_PORT,
         f"  Front page:        {serve.voila_url(port, serve.FRONT_PAGE, token)}\n"
         "The room's participant page is open to everyone on this network:\n"
         f"  Participants open: {url}\n"
-        "Only the participant page is served there; open a session on the live-session page "
+        f"  Reflection thread: {url}thread/\n"
+        "Only the participant pages are served there; open a session on the live-session page "
         "and read out the code. Press Ctrl-C here to stop both.\n"
     )
     return serve._launch(
