@@ -129,6 +129,9 @@ def test_the_facilitator_deletes_a_cohort_s_whole_thread(store):
     _open(host)
     _open(host, cohort="Autumn 2026")
     host.cohort.value = "Spring 2027"
+    host.refresh_button.click()         # the list follows the cohort typed
+    assert len(host.task_choice.options) == 2
+    assert all("Spring 2027" in label for label, _ in host.task_choice.options)
     host.confirm.value = True
     assert host.delete_cohort() and "2 tasks" in host.message.value
     assert [t.cohort for t in store.tasks()] == ["Autumn 2026"]

@@ -71,7 +71,8 @@ class ThreadHost(widgets.VBox):
         self.task_choice = _field(widgets.Dropdown, "Task", options=[])
         self.task_choice.observe(lambda _: self.refresh(), "value")
         self.refresh_button = _button("Refresh")
-        self.refresh_button.on_click(lambda _: self.refresh())
+        # Refresh reads the cohort's tasks again too: another facilitator may have opened one.
+        self.refresh_button.on_click(lambda _: self._load_tasks(self.task_choice.value))
         self.address = widgets.HTML()
         self.people = widgets.HTML()
         self.thread = widgets.HTML()
@@ -130,7 +131,7 @@ class ThreadHost(widgets.VBox):
         with self.hold_trait_notifications():
             choose(self.task_choice, [(f"{t.title} ({t.cohort}, due {t.due}, code {t.code})",
                                        t.code) for t in tasks])
-            if chosen is not None:
+            if chosen in [code for _, code in self.task_choice.options]:
                 self.task_choice.value = chosen
         self.refresh()
 
