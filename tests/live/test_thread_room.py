@@ -153,3 +153,25 @@ def test_no_route_hides_pins_exports_or_deletes(room, task, url):
     assert refused.value.code == 415
     assert ThreadStore(url).posts(task.code)[0].hidden_reason is None
 
+
+
+def test_a_database_that_does_not_answer_is_said_plainly_and_nothing_is_taken(url, task):
+    from tlkit.room.threads import UNREACHABLE, ThreadRoutes
+    from tlkit.store import StoreUnavailable
+
+    store = ThreadStore(url)
+    person = store.join(task.code, "Dana", named=True)
+
+    def down(*args, **kwargs):
+        raise StoreUnavailable("the live-session database did not answer", "Try again.")
+
+    routes = ThreadRoutes(store)
+    store.post = down
+    status, reply = routes.send({"code": task.code, "person": person.id, "action": "reply",
+                                 "id": "reply-when-down", "parent": "x",
+                                 "body": {"text": "kept"}})
+    assert (status, reply) == (503, {"message": UNREACHABLE})
+    store.person = down
+    assert routes.thread(task.code, person.id)[0] == 503
+    assert routes.clip_file(task.code, person.id) is None
+    assert ThreadStore(url).posts(task.code) == []
