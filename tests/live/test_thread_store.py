@@ -93,6 +93,7 @@ def test_people_post_reply_edit_and_withdraw_their_own_and_a_retry_is_stored_onc
     dana = store.join(task.code.lower(), "Dana", named=True)
     ravi = store.join(task.code, "Ravi")        # no consent: never named
     assert (dana.label, ravi.label) == ("Dana", "Participant 2")
+    assert [p.name for p in store.people(task.code)] == ["Dana", ""]      # not even kept
     assert _reflect(store, dana, "d-reflection", notice="S1 waited six seconds.",
                     wonder="Who else spoke?")
     assert not _reflect(store, dana, "d-reflection", notice="again")     # the retry

@@ -330,7 +330,8 @@ class ThreadStore:
         """Join a task's thread. `named`: the person agrees that their name is shown beside
         their posts, to the cohort and its facilitators. `learner_id`: a learner in the lab
         (their lab id), who is the same person each time. Raises JoinRefused (a sentence)."""
-        name = clean_name(name)
+        # A name no one may see is not kept at all.
+        name = clean_name(name) if named else ""
         page = _page_key(page)
         # The live sessions' limits on wrong codes, in the same database: one count for
         # every code people type, session or thread.
@@ -355,15 +356,14 @@ class ThreadStore:
                             PEOPLE.c.code == typed, PEOPLE.c.learner_id == learner_id)).first()
                         if row is not None:
                             connection.execute(PEOPLE.update().where(PEOPLE.c.id == row.id)
-                                               .values(name=name or row.name,
-                                                       named=bool(named and (name or row.name))))
+                                               .values(name=name, named=bool(name)))
                             return self._person(connection, row.id)
                     number = connection.execute(select(func.count()).select_from(PEOPLE)
                                                 .where(PEOPLE.c.code == typed)).scalar() + 1
                     person_id = secrets.token_hex(16)
                     connection.execute(PEOPLE.insert().values(
                         id=person_id, code=typed, number=number, name=name,
-                        named=bool(named and name), learner_id=learner_id or None,
+                        named=bool(name), learner_id=learner_id or None,
                         joined_at=self.now()))
                     return self._person(connection, person_id)
         except NoSuchTask:
