@@ -56,6 +56,7 @@ KINDS = {kind.name: kind for kind in (
     # Codebooks live next to their datasets, not under content/.
     Kind("codebook", "", "Codebook", max_bytes=CODEBOOK_LIMIT),
     Kind("survey-links", "survey-links", "Survey links", "spring-to-eoy"),
+    Kind("instrument", "instruments", "Evaluation instrument", "follow-up"),
 )}
 
 
