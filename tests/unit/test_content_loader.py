@@ -114,6 +114,8 @@ BROKEN = {
     "session-audit": (_break(["examples", 0, "segments", 1, "minutes"], "forty"),
                       "examples[1].segments[2].minutes", "should be a whole number"),
     "survey-links": (_break(["pairs", 1, "theme"], ""), "pairs[2].theme", "this text is empty"),
+    "instrument": (_break(["items", 1, "id"], "Ran A Protocol"), "items[2].id",
+                   "cannot be used as an id"),
 }
 
 

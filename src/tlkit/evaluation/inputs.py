@@ -102,6 +102,9 @@ TABLES = {
     "readiness": TableSpec("readiness", "one school-conditions rating",
                            {"cohort": _label, "learner": _label, "time": _whole(1, 2),
                             "condition": _label, "rating": _whole(1, 4)}),
+    "observations": TableSpec("observations", "one look-for score of a peer observation",
+                              {"cohort": _label, "teacher": _label, "cycle": _whole(1, 9),
+                               "look_for": _label, "score": _whole(1, 5)}),
 }
 
 

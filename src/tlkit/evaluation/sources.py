@@ -1,0 +1,130 @@
+"""Where the evaluation and the hours ledger read a course's own records, in one place.
+
+- the roster and who completed which module: the nbgrader gradebook and the grading status
+  (tlkit.ops.report.cohort_table: handed in, graded, nothing waiting);
+- the modules' minutes: the course manifest (session minutes) and each module's sections
+  (self-study minutes);
+- live sessions attended and their exit tickets: the records live sessions keep when they end
+  (tlkit.live.LiveStore.session_records), which a deleted session leaves in place;
+- between-session tasks: `thread_credits` below, the one place they are obtained;
+- what learners share for the evaluation (self-assessments, readiness checks, the follow-up
+  survey, peer observations): CSV files in the course's evaluation folder
+  (<build folder>/evaluation, tlkit.evaluation.inputs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from tlkit.course.manifest import CourseRules, course_rules, load_manifest
+from tlkit.evaluation.hours import Ledger, ModuleTime, RosterLearner, build_ledger
+from tlkit.settings import build_dir, partial_sessions_count
+
+THIS_COHORT = "This cohort"
+
+
+def thread_credits(cohort: str | None = None) -> Iterable[Any]:
+    """Credits for between-session tasks done in the cohort's thread: objects with `name`,
+    `learner_id` (or None), `task_id`, `task_title` and `minutes`. The course keeps no
+    between-session thread yet, so there are none; where one is kept, this returns its
+    credits for `cohort`, and the ledger, the certificates and the page take them from here."""
+    return ()
+
+
+def evaluation_dir(root: Path | None = None) -> Path:
+    """Where a course's evaluation files and the certificate key are kept."""
+    return build_dir(root) / "evaluation"
+
+
+def module_times(root: Path) -> dict[str, ModuleTime]:
+    from tlkit.course.module import ModuleError, load_module
+
+    times = {}
+    for entry in load_manifest(root):
+        try:
+            self_study = load_module(entry.id, root).self_study_minutes
+        except (ModuleError, OSError):
+            self_study = 0      # a module whose sections cannot be read counts its session only
+        times[entry.id] = ModuleTime(entry.title, entry.session_minutes, self_study)
+    return times
+
+
+def cohort_records(root: Path) -> tuple[list[RosterLearner], dict[str, set[str]], pd.DataFrame]:
+    """(roster, per module the learners graded with nothing waiting, the progress table)."""
+    from tlkit.ops.nbgrader_api import course_api
+    from tlkit.ops.report import cohort_table, stage
+
+    api = course_api(root)
+    with api.gradebook() as gb:
+        learners = [RosterLearner(s.id, s.first_name or "", s.last_name or "")
+                    for s in sorted(gb.students, key=lambda s: s.id)]
+    table = cohort_table(api.root)
+    graded: dict[str, set[str]] = {}
+    if not table.empty:
+        done = table[table.apply(stage, axis=1) == "graded"]
+        for module, rows in done.groupby("module"):
+            graded[str(module)] = set(rows["learner"])
+    return learners, graded, table
+
+
+def session_records(live=None) -> list:
+    from tlkit.live import LiveStore
+
+    return (live or LiveStore()).session_records()
+
+
+def course_ledger(root: Path, *, live=None, credits: Iterable[Any] | None = None,
+                  count_partial: bool | None = None) -> tuple[Ledger, CourseRules]:
+    """The cohort's hours ledger and the rules it was judged by."""
+    rules = course_rules(root)
+    learners, graded, _ = cohort_records(root)
+    ledger = build_ledger(
+        learners, session_records(live), graded, module_times(root), rules,
+        thread_credits=thread_credits() if credits is None else credits,
+        count_partial=partial_sessions_count() if count_partial is None else count_partial)
+    return ledger, rules
+
+
+def course_tables(root: Path, *, live=None, data: Path | None = None,
+                  cohort: str = THIS_COHORT) -> dict[str, pd.DataFrame]:
+    """The evaluation's tables for this course: exit tickets from the live sessions' records,
+    module results from the gradebook, and the shared files in `data` (default: the course's
+    evaluation folder), which may hold other cohorts too."""
+    from tlkit.evaluation.inputs import read_folder
+
+    module_ids = {entry.id for entry in load_manifest(root)}
+    records = [r for r in session_records(live) if r.module in module_ids]
+    exits = pd.DataFrame([(cohort, r.module, useful, tried) for r in records
+                          for useful, tried in r.exits],
+                         columns=["cohort", "session", "useful", "tried"])
+    _, _, table = cohort_records(root)
+    results = pd.DataFrame(columns=["cohort", "learner", "module", "final_percent"])
+    if not table.empty:
+        scored = table[table["score"].notna() & (table["max_score"].fillna(0) > 0)]
+        results = pd.DataFrame({"cohort": cohort, "learner": scored["learner"],
+                                "module": scored["module"],
+                                "final_percent": 100 * scored["score"] / scored["max_score"]})
+    tables = {"exit_tickets": exits, "module_results": results}
+    folder = Path(data) if data is not None else evaluation_dir(root)
+    if folder.is_dir():
+        shared = read_folder(folder)
+        for name, frame in shared.items():
+            tables[name] = (pd.concat([tables[name], frame], ignore_index=True)
+                            if name in tables else frame)
+    return tables
+
+
+def demo_tables() -> dict[str, pd.DataFrame]:
+    """The synthetic network's cohorts (one per partner organisation), for the demo."""
+    from tlkit.data import load
+    from tlkit.data.synth_evaluation import build
+    from tlkit.data.synth_observations import read_rubric
+    from tlkit.evaluation.levels import observations_from_dataset
+
+    tables = build([entry.id for entry in load_manifest()])
+    tables["observations"] = observations_from_dataset(load("peer_observations"),
+                                                       read_rubric()[0])
+    return tables
