@@ -39,6 +39,7 @@ _LAZY = {
     "ObservationTrend": "explore.trend",
     "ReadinessCheck": "planning.readiness_view",
     "PortfolioView": "planning.portfolio_view",
+    "EvaluationView": "planning.evaluation_view",
 }
 
 __all__ = sorted(_LAZY)
