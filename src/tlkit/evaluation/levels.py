@@ -114,7 +114,7 @@ def reactions(exits: pd.DataFrame | None, threshold: int = DEFAULT_THRESHOLD) ->
     percent, n = _headline(table, "% very or extremely useful")
     sessions = exits["session"].nunique()
     headline = (f"{percent:.0f}% of exit tickets rated the session very or extremely useful "
-                f"(n = {n} tickets from {sessions} sessions)." if percent is not None else
+                f"(n = {n} tickets from {sessions} session{'s' if sessions != 1 else ''})." if percent is not None else
                 "Too few exit tickets to show a figure.")
     per_session = (pd.DataFrame({"session": exits["session"], "v": exits["useful"] >= 4})
                    .groupby("session", sort=False)["v"].agg(["mean", "size"]))
