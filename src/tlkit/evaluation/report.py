@@ -49,7 +49,7 @@ def _figure(part: Part) -> str:
     alt = f"{part.chart_title}: " + "; ".join(f"{l} {v:g}{part.chart_unit}"
                                                for l, v in zip(labels, values))
     return chart_html(fig, alt, [[l, f"{v:g}{part.chart_unit}"] for l, v in zip(labels, values)],
-                      ["", part.chart_unit.strip() or "value"], caption=part.chart_title)
+                      ["what", part.chart_unit.strip() or "value"], caption=part.chart_title)
 
 
 def table_html(table: pd.DataFrame, caption: str = "") -> str:
