@@ -40,6 +40,7 @@ _LAZY = {
     "ReadinessCheck": "planning.readiness_view",
     "PortfolioView": "planning.portfolio_view",
     "EvaluationView": "planning.evaluation_view",
+    "FollowUpForm": "planning.follow_up_form",
 }
 
 __all__ = sorted(_LAZY)

@@ -29,3 +29,32 @@ def test_a_course_without_a_cohort_shows_the_demo_and_writes_the_report(tmp_path
     view.source.value = COURSE
     assert "no cohort yet" in view.message.value and view.body.value == ""
     assert not (tmp_path / "build" / "gradebook.db").exists()      # never made by looking
+
+
+def test_a_learners_follow_up_file_is_added_on_the_page_and_bad_files_lose_nothing(
+        tmp_path, monkeypatch):
+    from tlkit.widgets import FollowUpForm
+
+    monkeypatch.setenv("TLKIT_BUILD", str(tmp_path / "build"))
+    form = FollowUpForm()
+    assert _unnamed(form) == []
+    assert form.make() is None and "at least one" in form.message.value
+    form.answers["coached"].value = "Regularly"
+    assert form.make() is None and "Type your name" in form.message.value
+    form.name.value = "=HYPERLINK(\"x\") Ana"
+    text = form.make()
+    assert text and "download=" in form.message.value
+
+    view = EvaluationView(source=DEMO)
+    view.kind.value = "follow_up"
+    assert view.add_file(text.encode("utf-8"))
+    saved = tmp_path / "build" / "evaluation" / "follow_up.csv"
+    assert "'=HYPERLINK" in saved.read_text("utf-8") and "1 rows" in view.message.value
+    form.answers["coached"].value = "Once"                  # answered again: replaces
+    assert view.add_file(form.make().encode("utf-8"))
+    assert "1 rows" in view.message.value and ",Once," in saved.read_text("utf-8")
+    before = saved.read_text("utf-8")
+    view.kind.value = "readiness"
+    assert not view.add_file(b"cohort,learner,time,condition,rating\nA,L,7,time,2\n")
+    assert "row 2, time" in view.message.value and not (saved.parent / "readiness.csv").exists()
+    assert saved.read_text("utf-8") == before

@@ -17,12 +17,19 @@ import ipywidgets as widgets
 from tlkit.data.csv_text import write_rows
 from tlkit.data.suppression import DEFAULT_THRESHOLD
 from tlkit.evaluation import certificates, hours, levels, report, sources
+from tlkit.evaluation.follow_up import add_shared_file
 from tlkit.evaluation.inputs import EvaluationInputError
 from tlkit.printables.page_style import fragment_style
 from tlkit.widgets.common import download_link, message_html
 
 SCOPE = ".tlkit-evaluation"
 COURSE, DEMO = "course", "demo"
+SHARED_FILES = [("Follow-up survey answers", "follow_up"),
+                ("Self-assessments, start and end", "self_assessment"),
+                ("Readiness checks, two times", "readiness"),
+                ("Peer observations", "observations"),
+                ("Exit tickets (from elsewhere)", "exit_tickets"),
+                ("Module results (from elsewhere)", "module_results")]
 _CSS = report.CSS.replace("body {", f"{SCOPE} {{").replace("\n.", f"\n{SCOPE} .")
 
 
@@ -43,13 +50,19 @@ class EvaluationView(widgets.VBox):
             description="Make the hours ledger and certificates", button_style="primary",
             layout=widgets.Layout(width="auto"))
         self.certificates_button.on_click(lambda _b: self.make_certificates())
+        self.kind = widgets.Dropdown(options=SHARED_FILES, description="The file holds",
+                                     style={"description_width": "initial"})
+        self.upload = widgets.FileUpload(accept=".csv,.txt,.tsv", multiple=False,
+                                         description="Add a shared file (CSV)")
+        self.upload.observe(self._uploaded, names="value")
         self.message = widgets.HTML()
         self.body = widgets.HTML()
         self.body.add_class("tlkit-evaluation-levels")
         self._levels: list = []
         self._about = ""
         super().__init__([self.source, self.message, self.body,
-                          widgets.HBox([self.report_button, self.certificates_button])])
+                          widgets.HBox([self.report_button, self.certificates_button]),
+                          widgets.HBox([self.kind, self.upload])])
         self.add_class("tlkit-evaluation-view")
         self.source.value = source or (COURSE if self._has_cohort() else DEMO)
         if source is None and self.source.value == DEMO:
@@ -94,6 +107,27 @@ class EvaluationView(widgets.VBox):
         self.body.value = (f"<div class='{SCOPE[1:]}'>{fragment_style(SCOPE)}<style>{_CSS}"
                            f"</style><p>{escape(self._about)}</p>"
                            f"{report.levels_html(self._levels, DEFAULT_THRESHOLD)}</div>")
+
+    def _uploaded(self, change) -> None:
+        files = change["new"]
+        if files:
+            self.add_file(bytes(files[0]["content"]))
+
+    def add_file(self, content: bytes) -> bool:
+        """Check a shared CSV as the kind chosen and keep it in the evaluation folder."""
+        try:
+            rows, path = add_shared_file(sources.evaluation_dir(self.root), self.kind.value,
+                                         content)
+        except EvaluationInputError as err:
+            self.message.value = message_html(str(err), "problem")
+            return False
+        if self.source.value == COURSE:
+            self.show()
+        counted = ("They are counted below." if self.source.value == COURSE else
+                   "Choose \"This course's records\" to see them counted.")
+        self.message.value = message_html(f"Added: {path.name} now holds {rows} rows. "
+                                          f"{counted}")
+        return True
 
     def write_report(self) -> list[Path]:
         if not self._levels:
