@@ -188,6 +188,9 @@ def _certificates(root, args) -> list[str]:
     from tlkit.data.csv_text import write_rows
     from tlkit.evaluation import certificates, hours, sources
 
+    if not sources.has_gradebook(root):
+        return _Failed(["This course has no cohort yet: run tlkit course init and tlkit course "
+                        "roster FILE.csv, then hand in and grade modules first."])
     ledger, rules = sources.course_ledger(root)
     key = certificates.certificate_key(sources.evaluation_dir(root))
     made = certificates.certificates(ledger, rules, key)

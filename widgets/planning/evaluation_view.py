@@ -74,11 +74,7 @@ class EvaluationView(widgets.VBox):
         self.show(keep_message=True)
 
     def _has_cohort(self) -> bool:
-        """A gradebook exists (nbgrader_config.py keeps it in the build folder); looked at
-        without loading nbgrader, so the page opens quickly and never creates one."""
-        from tlkit.settings import build_dir
-
-        return (build_dir(self.root) / "gradebook.db").is_file()
+        return sources.has_gradebook(self.root)
 
     def show(self, keep_message: bool = False) -> None:
         if not keep_message:

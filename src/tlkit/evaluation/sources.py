@@ -39,6 +39,12 @@ def evaluation_dir(root: Path | None = None) -> Path:
     return build_dir(root) / "evaluation"
 
 
+def has_gradebook(root: Path | None = None) -> bool:
+    """Whether the course has a cohort yet: its gradebook (nbgrader_config.py keeps it in the
+    build folder as gradebook.db)."""
+    return (build_dir(root) / "gradebook.db").is_file()
+
+
 def module_times(root: Path) -> dict[str, ModuleTime]:
     from tlkit.course.module import ModuleError, load_module
 
@@ -53,10 +59,13 @@ def module_times(root: Path) -> dict[str, ModuleTime]:
 
 
 def cohort_records(root: Path) -> tuple[list[RosterLearner], dict[str, set[str]], pd.DataFrame]:
-    """(roster, per module the learners graded with nothing waiting, the progress table)."""
+    """(roster, per module the learners graded with nothing waiting, the progress table);
+    all empty where the course has no gradebook yet (none is made by looking)."""
     from tlkit.ops.nbgrader_api import course_api
     from tlkit.ops.report import cohort_table, stage
 
+    if not has_gradebook(root):
+        return [], {}, pd.DataFrame()
     api = course_api(root)
     with api.gradebook() as gb:
         learners = [RosterLearner(s.id, s.first_name or "", s.last_name or "")
