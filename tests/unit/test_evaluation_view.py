@@ -3,6 +3,9 @@ four levels with n and what was hidden, and actions that say what they did."""
 
 from __future__ import annotations
 
+import base64
+import re
+
 from test_widget_names import _unnamed
 
 from tlkit.widgets import EvaluationView
@@ -58,3 +61,27 @@ def test_a_learners_follow_up_file_is_added_on_the_page_and_bad_files_lose_nothi
     assert not view.add_file(b"cohort,learner,time,condition,rating\nA,L,7,time,2\n")
     assert "row 2, time" in view.message.value and not (saved.parent / "readiness.csv").exists()
     assert saved.read_text("utf-8") == before
+
+
+def test_the_form_also_offers_the_self_assessment_first_and_again(tmp_path):
+    from tlkit.evaluation.inputs import read_table
+    from tlkit.portfolio.parts import FIRST_SELF_ASSESSMENT, SELF_ASSESSMENT_AGAIN
+    from tlkit.store import JsonFileStore, SelfAssessmentRecord
+    from tlkit.widgets import FollowUpForm
+
+    store = JsonFileStore(tmp_path / "state")
+    form = FollowUpForm(store=store)
+    form.name.value = "Ana Pérez"
+    form.answers["ran_protocol"].value = "Once"
+    form.make()
+    assert "self-assessment-ratings.csv" not in form.message.value      # none saved yet
+    store.put(FIRST_SELF_ASSESSMENT, SelfAssessmentRecord({"run-a-protocol": 2,
+                                                           "build-trust": 3}, {}, {}))
+    store.put(SELF_ASSESSMENT_AGAIN, SelfAssessmentRecord({"run-a-protocol": 4}, {}, {}))
+    form.make()
+    assert "self-assessment-ratings.csv" in form.message.value
+    link = re.search(r"download='self-assessment-ratings.csv' "
+                     r"href='data:text/csv;charset=utf-8;base64,([^']+)'", form.message.value)
+    rows = read_table("self_assessment", base64.b64decode(link.group(1)))
+    assert sorted(zip(rows["time"], rows["item"], rows["rating"])) == [
+        ("end", "run-a-protocol", 4), ("start", "build-trust", 3), ("start", "run-a-protocol", 2)]

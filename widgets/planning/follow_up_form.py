@@ -11,7 +11,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from tlkit.evaluation.follow_up import response_csv, survey
+from tlkit.evaluation.follow_up import ratings_csv, response_csv, survey
 from tlkit.evaluation.inputs import EvaluationInputError
 from tlkit.evaluation.sources import THIS_COHORT
 from tlkit.widgets.common import download_link, message_html
@@ -20,7 +20,11 @@ WIDE = {"description_width": "14em"}
 
 
 class FollowUpForm(widgets.VBox):
-    def __init__(self, cohort: str = THIS_COHORT):
+    """store: where the learner's self-assessments are kept (default: the state folder); both
+    ratings, the first and the portfolio's re-rating, go in a second file when there are some."""
+
+    def __init__(self, cohort: str = THIS_COHORT, *, store=None):
+        self._store = store
         self.survey = survey()
         self.name = widgets.Text(description="Your name", placeholder="as on the course roster",
                                  style=WIDE, layout=widgets.Layout(width="34em"))
@@ -62,8 +66,30 @@ class FollowUpForm(widgets.VBox):
         except EvaluationInputError as err:
             self.message.value = message_html(str(err), "problem")
             return None
+        links = download_link(text, "follow-up-answers.csv", "text/csv",
+                              "Download my answers (CSV)")
+        ratings = self._ratings()
+        if ratings:
+            links += " " + download_link(ratings, "self-assessment-ratings.csv", "text/csv",
+                                         "Download my self-assessment ratings, first and "
+                                         "again (CSV)")
         self.message.value = (message_html("Your answers file is ready. Download it and send "
-                                           "it to your facilitator; nothing was sent yet.")
-                              + download_link(text, "follow-up-answers.csv", "text/csv",
-                                              "Download my answers (CSV)"))
+                                           "it to your facilitator; nothing was sent yet."
+                                           + (" Your self-assessment ratings, first and again, "
+                                              "are in a second file, if you want to share them "
+                                              "too." if ratings else ""))
+                              + links)
         return text
+
+    def _ratings(self) -> str | None:
+        from tlkit.portfolio.parts import read_self_assessment_change
+        from tlkit.store import default_store
+
+        try:
+            change = read_self_assessment_change(self._store or default_store())
+            if not change:
+                return None
+            return ratings_csv(change["first"], change["again"], learner=self.name.value,
+                               cohort=self.cohort.value)
+        except (EvaluationInputError, OSError, ValueError):
+            return None     # no ratings to share: the survey's file alone

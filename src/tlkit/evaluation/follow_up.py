@@ -43,6 +43,28 @@ def response_csv(answers: Mapping[str, str], *, learner: str, cohort: str,
     return text
 
 
+def ratings_csv(first: Mapping[str, object], again: Mapping[str, object], *, learner: str,
+                cohort: str) -> str:
+    """A learner's self-assessment at the start (`first`) and the end (`again`, the
+    portfolio's re-rating) as the import's self_assessment rows; items not rated are left out."""
+    from tlkit.practice.self_assessment import load_self_assessment, read_rating
+
+    assessment = load_self_assessment()
+    learner, cohort = " ".join(str(learner).split()), " ".join(str(cohort).split())
+    for what, text in (("your name", learner), ("the cohort", cohort)):
+        if not text or len(text) > MAX_TEXT or not text.isprintable():
+            raise EvaluationInputError(f"Type {what} (at most {MAX_TEXT} characters).")
+    rows = [[cohort, learner, time, item.id, rating]
+            for time, ratings in (("start", first), ("end", again))
+            for item in assessment.items
+            if (rating := read_rating(ratings.get(item.id), assessment.scale)) is not None]
+    if not rows:
+        raise EvaluationInputError("There are no self-assessment ratings to share yet.")
+    text = write_rows(rows, list(spec("self_assessment").columns))
+    read_table("self_assessment", text.encode("utf-8"), "Your ratings")
+    return text
+
+
 def add_shared_file(folder: Path, name: str, content: bytes) -> tuple[int, Path]:
     """Check `content` as the table `name`, merge it into folder/<name>.csv; (rows now, path)."""
     new = read_table(name, content, "The file")
