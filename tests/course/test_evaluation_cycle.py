@@ -66,6 +66,14 @@ def cycle(tmp_path_factory):
 
         clock = Clock()
         live = LiveStore(now=clock)
+        # A session of an earlier cohort in the same database: not this cohort's.
+        clock.t -= 200 * 24 * 3600
+        old = live.open_session("tuning", [5], title="Tuning protocol")
+        for name in ("Kim Lo", "Pat Ode"):
+            live.contribute(live.join(old.code, name), "exit", {"useful": 1},
+                            contribution_id=new_contribution_id())
+        live.end(old.code, old.token, module=MODULE)
+        clock.t += 200 * 24 * 3600
         host = live.open_session("tuning", [5, 5], title="Tuning protocol")
         people = [live.join(host.code, name) for name in
                   ("ana perez", "Ben Li", "Cy Okafor", "=HYPERLINK(\"x\") Evil")]

@@ -64,6 +64,10 @@ def test_live_sessions_count_once_and_late_joins_follow_the_partner_rule():
     notes = " ".join(strict.notes)
     assert "'Dee Ward'" in notes and "'Zed'" in notes and "DDD444" in notes
     assert strict.first_date == "2026-03-02" and strict.last_date == "2026-03-22"
+    # Another cohort's session in the same database changes neither the hours nor the dates.
+    other = build_ledger(ROSTER, [session("OLD000", "roles", T0 - 300 * DAY, [("Kim Lo", 0)]),
+                                  *sessions], {}, MODULES, RULES)
+    assert other.first_date == "2026-03-02" and other.lines == strict.lines
 
 
 def test_modules_teach_back_and_thread_credits_each_count_once_and_decide_completion():

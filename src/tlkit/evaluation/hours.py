@@ -157,7 +157,10 @@ def build_ledger(learners: Sequence[RosterLearner], sessions: Sequence[Any],
     days: list[str] = []
     for record in sessions:
         day = _day(record.opened_at)
-        days.append(day)
+        # The course's dates: sessions someone on this roster attended or taught in (the
+        # database may hold other cohorts' sessions too).
+        if any(match(name) for name, _ in record.joins) or any(map(match, record.taught)):
+            days.append(day)
         for teacher in record.taught:
             learner = match(teacher)
             if learner is not None:

@@ -104,12 +104,18 @@ def course_tables(root: Path, *, live=None, data: Path | None = None,
     evaluation folder), which may hold other cohorts too."""
     from tlkit.evaluation.inputs import read_folder
 
+    from tlkit.evaluation.hours import RosterMatch
+
     module_ids = {entry.id for entry in load_manifest(root)}
-    records = [r for r in session_records(live) if r.module in module_ids]
+    learners, _, table = cohort_records(root)
+    match = RosterMatch(learners)
+    # This cohort's sessions: those someone on its roster joined by name (the database may
+    # hold other cohorts' sessions too); with no roster yet, every module's session.
+    records = [r for r in session_records(live) if r.module in module_ids
+               and (not learners or any(match(name) for name, _ in r.joins))]
     exits = pd.DataFrame([(cohort, r.module, useful, tried) for r in records
                           for useful, tried in r.exits],
                          columns=["cohort", "session", "useful", "tried"])
-    _, _, table = cohort_records(root)
     results = pd.DataFrame(columns=["cohort", "learner", "module", "final_percent"])
     if not table.empty:
         scored = table[table["score"].notna() & (table["max_score"].fillna(0) > 0)]
