@@ -169,7 +169,7 @@ def _evaluate(root, args) -> list[str]:
             tables = sources.course_tables(root, data=Path(args.data) if args.data else None,
                                            cohort=args.cohort)
             about = "This course's records, and the files shared for the evaluation."
-    except EvaluationInputError as err:
+    except (EvaluationInputError, OSError) as err:     # OSError: the live database is down
         return _Failed([str(err)])
     found = levels.evaluate(tables)
     written = report.write_report(found, Path(args.out), title="Evaluation of the course",
@@ -191,7 +191,10 @@ def _certificates(root, args) -> list[str]:
     if not sources.has_gradebook(root):
         return _Failed(["This course has no cohort yet: run tlkit course init and tlkit course "
                         "roster FILE.csv, then hand in and grade modules first."])
-    ledger, rules = sources.course_ledger(root)
+    try:
+        ledger, rules = sources.course_ledger(root)
+    except OSError as err:      # the live database is down: a sentence, nothing written
+        return _Failed([str(err)])
     key = certificates.certificate_key(sources.evaluation_dir(root))
     made = certificates.certificates(ledger, rules, key)
     out = Path(args.out)

@@ -48,3 +48,11 @@ def test_certificates_before_a_cohort_say_what_to_do_first(tmp_path, monkeypatch
     code, said = _run("certificates", "--out", str(tmp_path / "out"))
     assert code == 1 and "no cohort yet: run tlkit course init" in said
     assert not (tmp_path / "build" / "gradebook.db").exists() and not (tmp_path / "out").exists()
+
+
+def test_a_live_database_that_does_not_answer_is_a_sentence(tmp_path, monkeypatch):
+    monkeypatch.setenv("TLKIT_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("TLKIT_LIVE_DB", "postgresql://nobody@127.0.0.1:9/none")
+    code, said = _run("evaluate", "--out", str(tmp_path / "out"))
+    assert code == 1 and "live-session database did not answer" in said
+    assert "Traceback" not in said and not (tmp_path / "out").exists()
