@@ -1,5 +1,6 @@
 """Synthetic evaluation data for a network's cohorts of the course: exit tickets, the
-self-assessment at the start and the end, module results, the school-conditions readiness
+self-assessment at the start and the end, module results, checked activities at the first try
+and as handed in, the school-conditions readiness
 check at two times and the follow-up survey, for the ~800 teacher leaders of the synthetic
 network (one cohort per partner organisation). Seeded: the same seed gives the same tables.
 
@@ -75,6 +76,15 @@ def build(modules: list[str], seed: int = DEFAULT_SEED,
         parts.append(pd.DataFrame({"cohort": people["cohort"], "learner": people["learner"],
                                    "module": module, "final_percent": final.round(0)})[done])
     module_results = pd.concat(parts, ignore_index=True)
+    parts = []
+    for module in modules:
+        done = finished & (rng.random(n) < .95)
+        first = np.clip(62 + 8 * people["lean"].to_numpy() + rng.normal(0, 14, n), 0, 100)
+        final = np.clip(first + rng.normal(12, 10, n), 0, 100)
+        parts.append(pd.DataFrame({"cohort": people["cohort"], "learner": people["learner"],
+                                   "module": module, "first_percent": first.round(0),
+                                   "final_percent": final.round(0)})[done])
+    activity_results = pd.concat(parts, ignore_index=True)
 
     tool = load("readiness", "school-conditions")
     levels = 4          # the readiness scale: Not yet in place ... Fully in place
@@ -107,4 +117,5 @@ def build(modules: list[str], seed: int = DEFAULT_SEED,
     follow_up = pd.DataFrame(rows, columns=["cohort", "learner", "weeks_after",
                                             *[item["id"] for item in survey["items"]]])
     return {"exit_tickets": exit_tickets, "self_assessment": self_assessment,
-            "module_results": module_results, "readiness": readiness, "follow_up": follow_up}
+            "module_results": module_results, "activity_results": activity_results,
+            "readiness": readiness, "follow_up": follow_up}

@@ -99,6 +99,10 @@ TABLES = {
     "module_results": TableSpec("module_results", "one learner's graded module",
                                 {"cohort": _label, "learner": _label, "module": _label,
                                  "final_percent": _percent}),
+    "activity_results": TableSpec("activity_results", "one learner's checked activities in a "
+                                  "module, first try and final",
+                                  {"cohort": _label, "learner": _label, "module": _label,
+                                   "first_percent": _percent, "final_percent": _percent}),
     "readiness": TableSpec("readiness", "one school-conditions rating",
                            {"cohort": _label, "learner": _label, "time": _whole(1, 2),
                             "condition": _label, "rating": _whole(1, 4)}),

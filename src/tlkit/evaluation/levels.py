@@ -3,8 +3,8 @@ and across cohorts, each figure with its instrument and n, every people-level fi
 the kit's small-cell suppression (tlkit.data.suppression).
 
 - Reactions: the live sessions' exit tickets (how useful, one thing to try).
-- Learning: the self-assessment at the start and the end (change per domain), and the checked
-  activities' results per module. The kit keeps the final graded result, not first tries.
+- Learning: the self-assessment at the start and the end (change per domain), each module's
+  graded result, and the checked activities at the first try and as handed in.
 - Organisational support: the school-conditions readiness check at two times (change per area).
 - Use of new practice: the follow-up survey (content/instruments/follow-up.yaml) and peer
   observations over time, where a network keeps them.
@@ -146,8 +146,40 @@ def _change(ratings: pd.DataFrame, key: str, groups: dict[str, str], names: dict
     return out.drop(columns="learner")
 
 
+def checked_activities(results: pd.DataFrame | None,
+                       threshold: int = DEFAULT_THRESHOLD) -> Part:
+    instrument = ("Checked activities in each module: the answers when first checked, and as "
+                  "handed in (percent right)")
+    if results is None or results.empty:
+        return _no_data("Checked activities, first try and final", instrument,
+                        "checked activities handed in")
+    per = results.groupby(["cohort", "learner"])[["first_percent", "final_percent"]].mean()
+    per = per.reset_index().rename(columns={"first_percent": "mean first try %",
+                                            "final_percent": "mean final %"})
+    per["% improved on a first try"] = (per["mean final %"] > per["mean first try %"]).to_numpy()
+    table, hidden = _by_cohort(per[["cohort", "mean first try %", "mean final %"]],
+                               ["mean first try %", "mean final %"], "mean", threshold, 0)
+    better, _ = _by_cohort(per[["cohort", "% improved on a first try"]],
+                           ["% improved on a first try"], "percent", threshold, 0)
+    table["% improved on a first try"] = better["% improved on a first try"]
+    first, n = _headline(table, "mean first try %")
+    final, _ = _headline(table, "mean final %")
+    headline = (f"Checked activities: {first:.0f}% right at the first try, {final:.0f}% in the "
+                f"answers handed in (n = {n} learners)." if first is not None and final is not None
+                else "Too few learners with checked activities to show a figure.")
+    by_module = results.groupby("module", sort=False).agg(
+        first=("first_percent", "mean"), final=("final_percent", "mean"),
+        n=("learner", "nunique"))
+    chart = [(m, round(float(r["final"] - r["first"]), 0)) for m, r in by_module.iterrows()
+             if r["n"] >= threshold]
+    return Part("Checked activities, first try and final", instrument, headline, final, n,
+                table, hidden, "Final minus first try, by module (percentage points)", chart,
+                " points")
+
+
 def learning(ratings: pd.DataFrame | None, results: pd.DataFrame | None,
-             threshold: int = DEFAULT_THRESHOLD) -> list[Part]:
+             threshold: int = DEFAULT_THRESHOLD,
+             activities: pd.DataFrame | None = None) -> list[Part]:
     sa = load("self-assessment", "teacher-leader")
     instrument = f"{sa['title']}, at the start and the end of the course (1 to 5)"
     parts = []
@@ -188,9 +220,9 @@ def learning(ratings: pd.DataFrame | None, results: pd.DataFrame | None,
                  if r["size"] >= threshold]
         parts.append(Part("Module results", instrument, headline, percent, n, table, hidden,
                           "Mean final result by module (all cohorts)", chart, notes=[
-                              "The kit keeps each module's final graded result; first tries "
-                              "at the checked activities are not recorded, so they are not "
-                              "shown."]))
+                              "The graded result counts checked activities and reflections "
+                              "together; the checked activities' first tries are below."]))
+    parts.append(checked_activities(activities, threshold))
     return parts
 
 
@@ -285,7 +317,8 @@ def evaluate(tables: dict[str, pd.DataFrame], threshold: int = DEFAULT_THRESHOLD
     """The four levels from the evaluation's tables (tlkit.evaluation.inputs)."""
     get = tables.get
     found = {"reactions": [reactions(get("exit_tickets"), threshold)],
-             "learning": learning(get("self_assessment"), get("module_results"), threshold),
+             "learning": learning(get("self_assessment"), get("module_results"), threshold,
+                                  get("activity_results")),
              "support": [support(get("readiness"), threshold)],
              "practice": practice(get("follow_up"), get("observations"), threshold)}
     return [Level(key, title, question, found[key]) for key, title, question in LEVELS]

@@ -79,6 +79,42 @@ def cohort_records(root: Path) -> tuple[list[RosterLearner], dict[str, set[str]]
     return learners, graded, table
 
 
+def activity_results(root: Path, cohort: str = THIS_COHORT) -> pd.DataFrame:
+    """Each collected hand-in's checked activities, scored twice from its answers file: the
+    first try (what each form held when first checked; a form never checked counts what was
+    handed in) and the final answers. Scored against the course's own activity files, never
+    files handed in; an answers file that cannot be read is left out."""
+    from tlkit.course.answers import AnswersError, read_answers
+    from tlkit.course.checks import ActivityError, load_activity
+    from tlkit.course.forms import review_form
+
+    rows = []
+    submitted = build_dir(root) / "submitted"
+    for entry in load_manifest(root):
+        source = Path(root) / "modules" / entry.id
+        for folder in sorted(submitted.glob(f"*/{entry.id}")) if submitted.is_dir() else []:
+            try:
+                answers = read_answers(folder)
+            except (AnswersError, OSError):
+                continue
+            first = right = total = 0
+            for activity_id in sorted(set(answers.activities) | set(answers.first_tries)):
+                try:
+                    activity = load_activity(activity_id, here=source)
+                except ActivityError:
+                    continue
+                final = answers.activity(activity_id)
+                tried = answers.first_tries.get(activity_id, final)
+                first += review_form(activity, tried).right
+                right += review_form(activity, final).right
+                total += len(activity.items)
+            if total:
+                rows.append((cohort, folder.parent.name, entry.id, round(100 * first / total, 1),
+                             round(100 * right / total, 1)))
+    return pd.DataFrame(rows, columns=["cohort", "learner", "module", "first_percent",
+                                       "final_percent"])
+
+
 def session_records(live=None) -> list:
     from tlkit.live import LiveStore
 
@@ -122,7 +158,8 @@ def course_tables(root: Path, *, live=None, data: Path | None = None,
         results = pd.DataFrame({"cohort": cohort, "learner": scored["learner"],
                                 "module": scored["module"],
                                 "final_percent": 100 * scored["score"] / scored["max_score"]})
-    tables = {"exit_tickets": exits, "module_results": results}
+    tables = {"exit_tickets": exits, "module_results": results,
+              "activity_results": activity_results(root, cohort)}
     folder = Path(data) if data is not None else evaluation_dir(root)
     if folder.is_dir():
         shared = read_folder(folder)
