@@ -42,6 +42,8 @@ _LAZY = {
     "PortfolioView": "planning.portfolio_view",
     "ThreadHost": "thread.host",
     "ReflectionThread": "thread.panel",
+    "EvaluationView": "planning.evaluation_view",
+    "FollowUpForm": "planning.follow_up_form",
 }
 
 __all__ = sorted(_LAZY)

@@ -131,6 +131,10 @@ def _course(args: argparse.Namespace) -> int:
         if not args.share:
             lines.append("These files name learners: keep them to the facilitators. "
                          "Use --share for a version with counts only.")
+    elif step == "evaluate":
+        lines = _evaluate(root, args)
+    elif step == "certificates":
+        lines = _certificates(root, args)
     elif step == "learner":
         from tlkit.ops.nbgrader_api import course_api
         from tlkit.ops.roster import correct_learner, remove_learner
@@ -149,6 +153,71 @@ def _course(args: argparse.Namespace) -> int:
     return 1 if getattr(lines, "failed", False) else 0
 
 
+def _evaluate(root, args) -> list[str]:
+    from pathlib import Path
+
+    from tlkit.data.suppression import DEFAULT_THRESHOLD
+    from tlkit.evaluation import levels, report, sources
+    from tlkit.evaluation.inputs import EvaluationInputError
+
+    try:
+        if args.demo:
+            tables = sources.demo_tables()
+            about = ("Synthetic data: the network's teacher leaders, one cohort per partner "
+                     "organisation (no real person).")
+        else:
+            tables = sources.course_tables(root, data=Path(args.data) if args.data else None,
+                                           cohort=args.cohort)
+            about = "This course's records, and the files shared for the evaluation."
+    except (EvaluationInputError, OSError) as err:     # OSError: the live database is down
+        return _Failed([str(err)])
+    found = levels.evaluate(tables)
+    written = report.write_report(found, Path(args.out), title="Evaluation of the course",
+                                  about=about, threshold=DEFAULT_THRESHOLD)
+    lines = [f"{level.title}: {part.title}: {part.headline}" for level in found
+             for part in level.parts]
+    hidden = sum(len(part.hidden) for level in found for part in level.parts)
+    lines.append(f"{hidden} figure{'s' if hidden != 1 else ''} hidden to protect small groups "
+                 "(the report says which).")
+    return lines + [f"Wrote {path}" for path in written]
+
+
+def _certificates(root, args) -> list[str]:
+    from pathlib import Path
+
+    from tlkit.data.csv_text import write_rows
+    from tlkit.evaluation import certificates, hours, sources
+
+    if not sources.has_gradebook(root):
+        return _Failed(["This course has no cohort yet: run tlkit course init and tlkit course "
+                        "roster FILE.csv, then hand in and grade modules first."])
+    try:
+        ledger, rules = sources.course_ledger(root)
+    except OSError as err:      # the live database is down: a sentence, nothing written
+        return _Failed([str(err)])
+    key = certificates.certificate_key(sources.evaluation_dir(root))
+    made = certificates.certificates(ledger, rules, key)
+    out = Path(args.out)
+    written = certificates.write_certificates(made, out)
+    ledger_path = out / "hours-ledger.csv"
+    ledger_path.write_text(write_rows(ledger.rows(), hours.LEDGER_HEADER), encoding="utf-8")
+    lines = [f"{len(made)} of {len(ledger.learners)} learners completed the course: one "
+             f"certificate each in {out}, and certificates.csv."]
+    for learner in ledger.learners:
+        done = ledger.completions[learner.id]
+        if not done.complete:
+            lines.append(f"{learner.id}: not yet complete: {'; '.join(done.missing)}.")
+    lines += ledger.notes
+    lines.append(f"Wrote {ledger_path} (every minute counted, per learner).")
+    lines.append("These files name learners: keep them to the facilitators and the district's "
+                 "records.")
+    return lines
+
+
+class _Failed(list):
+    failed = True
+
+
 COURSE_HELP = """Run the course for a cohort, on this computer. In order:
 
   tlkit course init                  make the gradebook and the course folders
@@ -159,6 +228,8 @@ COURSE_HELP = """Run the course for a cohort, on this computer. In order:
   tlkit course lab                   grade the written reflections in the formgrader
   tlkit course feedback              make each learner's feedback page
   tlkit course report --out reports  the cohort's progress, as CSV and a web page
+  tlkit course evaluate --out eval   the course's evaluation at four levels (report and CSV)
+  tlkit course certificates --out c  PD hours per learner and a certificate per completer
 
   tlkit course learner correct ID --first NAME --last NAME --email ADDRESS
                                      correct a learner's name or email
@@ -210,6 +281,25 @@ def _add_course(sub) -> None:
     p.add_argument("--out", required=True, help="folder to write the report into")
     p.add_argument("--share", action="store_true",
                    help="counts only, small groups hidden: safe to share beyond facilitators")
+    p = steps.add_parser("evaluate", help="evaluate the course at four levels (report, CSV)",
+                         description="The course's evaluation: reactions (exit tickets), "
+                         "learning (self-assessment, module results), organisational support "
+                         "(readiness at two times) and use of new practice (follow-up survey, "
+                         "peer observations), per cohort and across cohorts, small groups "
+                         "hidden. Reads the live sessions' records, the gradebook and the CSV "
+                         "files in the evaluation folder (<build>/evaluation).")
+    p.add_argument("--out", required=True, help="folder to write the report into")
+    p.add_argument("--data", default=None, help="a folder of shared CSV files (default: the "
+                   "build folder's evaluation folder)")
+    p.add_argument("--cohort", default="This cohort", help="this cohort's name in the report")
+    p.add_argument("--demo", action="store_true",
+                   help="evaluate the synthetic network's cohorts instead (no real person)")
+    p = steps.add_parser("certificates", help="PD hours per learner, a certificate per completer",
+                         description="The hours ledger (live sessions attended, modules "
+                         "completed, the teach-back) and one printable certificate per learner "
+                         "who meets the completion rules in modules/course.yaml, with a CSV of "
+                         "the certificates for the district's records.")
+    p.add_argument("--out", required=True, help="folder to write the certificates into")
     learner = steps.add_parser("learner", help="correct or remove one learner in the gradebook")
     which = learner.add_subparsers(dest="learner_command", required=True, metavar="ACTION")
     p = which.add_parser("correct", aliases=["rename"],

@@ -57,6 +57,9 @@ SETTINGS = (
     Setting("TLKIT_CLIPS_DIR", "`<state folder>/clips`",
             "the folder of video clips of practice that between-session reflection threads "
             "show; the participant app serves them from this machine (or the hub) only"),
+    Setting("TLKIT_PARTIAL_SESSIONS", "`no`",
+            "the partner's rule for PD hours: `yes` counts the minutes a learner was present at "
+            "a live session they joined late, `no` counts only sessions attended whole"),
 )
 ROLES = ("learner", "facilitator")
 # nbgrader's course id: the exchange files releases and hand-ins under it.
@@ -200,3 +203,13 @@ def live_join_url() -> str | None:
     then works the address out from its own, tlkit.live.address)."""
     return _web_address("TLKIT_LIVE_JOIN_URL",
                         "the join page, such as https://pd.example.org/voila/render/")
+
+
+def partial_sessions_count() -> bool:
+    """TLKIT_PARTIAL_SESSIONS: whether a live session joined late counts the minutes present
+    towards a learner's hours (tlkit.evaluation.hours); by default it counts nothing."""
+    env = (_env("TLKIT_PARTIAL_SESSIONS") or "no").lower()
+    if env not in ("yes", "no"):
+        raise SettingError(f"TLKIT_PARTIAL_SESSIONS is set to {env!r}. Set it to yes (a late "
+                           "join counts the minutes present) or no (only whole sessions count).")
+    return env == "yes"

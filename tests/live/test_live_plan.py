@@ -43,6 +43,10 @@ def test_a_live_session_opened_from_the_tuning_section_runs_its_45_minutes(live,
     view.code_box.value = host.session.code
     assert view.join()
     assert "Not started (4 min planned)" in view.step.value
+    # Ended from the page, its attendance is kept under the module, for the hours ledger.
+    assert host.end()
+    [record] = live.session_records()
+    assert record.module == "protocols" and record.code == host.session.code
 
 
 def test_the_live_page_opened_plainly_or_for_a_section(live, tmp_path):

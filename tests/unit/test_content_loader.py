@@ -116,6 +116,8 @@ BROKEN = {
     "survey-links": (_break(["pairs", 1, "theme"], ""), "pairs[2].theme", "this text is empty"),
     "reflection-protocol": (_break(["stems", 1, "label"], ""), "stems[2].label",
                             "this text is empty"),
+    "instrument": (_break(["items", 1, "id"], "Ran A Protocol"), "items[2].id",
+                   "cannot be used as an id"),
 }
 
 

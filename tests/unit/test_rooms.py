@@ -31,7 +31,7 @@ LAYERS = (
     ("course", "store"),     # the course runs practices; the store keeps their records
     ("live", "explore", "planning", "ops", "serve"),
     ("thread",),             # between-session reflection threads, over the live database
-    ("portfolio", "room"),   # gathers saved planning and practice work; serves the room
+    ("portfolio", "room", "evaluation"),   # gathers saved work; serves the room; evaluates the course
     ("widgets",),
     ("widgets.practice",),
     ("widgets.course", "widgets.live", "widgets.explore", "widgets.planning",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from tlkit.course.answers import AnswersError, read_answers, save_activity
+from tlkit.course.answers import AnswersError, read_answers, save_activity, save_first_try
 from tlkit.course.checks import Activity, ActivityError, box_html, load_activity
 from tlkit.course.forms import review_form
 from tlkit.widgets.common import message_html
@@ -93,8 +93,13 @@ class ActivityForm(widgets.VBox):
         return True
 
     def check(self):
-        """Check what the form holds now, and say what to reconsider (never the answer)."""
-        self.save()
+        """Check what the form holds now, and say what to reconsider (never the answer). The
+        first check also keeps the answers as the first try (the course's evaluation)."""
+        if self.save():
+            try:
+                save_first_try(self.activity.id, self.values(), self.folder)
+            except OSError:
+                pass    # the answers are saved; only the first try is not: nothing to say
         result = review_form(self.activity, self.values())
         kind = "done" if result.all_right else "note"
         self.result.value = box_html(kind, result.lines())

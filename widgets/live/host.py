@@ -105,7 +105,8 @@ class LiveSessionHost(widgets.VBox):
     """Open and run a live session. plan: the plan the session's clock runs (a Plan, e.g. a
     module section's), or a protocol id, planned at its suggested minutes; choosing another
     protocol on the page plans that one at its suggested minutes. live: the sessions'
-    database (default TLKIT_LIVE_DB); store: where this view keeps the open session's code
+    database (default TLKIT_LIVE_DB); module: the course module this is the live session of,
+    kept with its attendance when it ends (the hours ledger); store: where this view keeps the open session's code
     and token (default: the state folder); now: the time source."""
 
     @classmethod
@@ -113,6 +114,7 @@ class LiveSessionHost(widgets.VBox):
         """The page for a module section's protocol, timed to the section's live minutes: the
         minutes the guide's agenda, runner and handout give it. A section that cannot be
         planned opens the page at the suggested minutes and says why."""
+        kwargs.setdefault("module", getattr(module, "id", module))
         try:
             plan = section_plan(module, section)
         except ValueError as err:   # ModuleError, RescaleError: plain sentences
@@ -136,7 +138,7 @@ class LiveSessionHost(widgets.VBox):
         return cls(**kwargs)
 
     def __init__(self, plan: Plan | str = "tuning", *, section: str = "",
-                 live: LiveStore | None = None, store: Store | None = None,
+                 module: str | None = None, live: LiveStore | None = None, store: Store | None = None,
                  now: Callable[[], float] = time.time, **kwargs):
         super().__init__(**kwargs)
         self.add_class("tlkit-live-host")
@@ -151,6 +153,7 @@ class LiveSessionHost(widgets.VBox):
         self.items: list = []
         self._follower: Follower | None = None
         self._section = section
+        self._module = module       # kept with the session's attendance when it ends
         self._opening = plan if isinstance(plan, Plan) else None
         default_protocol = plan.protocol.id if isinstance(plan, Plan) else plan
 
@@ -534,7 +537,7 @@ class LiveSessionHost(widgets.VBox):
 
     def end(self) -> bool:
         try:
-            self.live.end(self.session.code, self.session.token)
+            self.live.end(self.session.code, self.session.token, module=self._module)
         except (NotAllowed, StoreUnavailable) as err:
             self.message.value = message_html(str(err), "problem")
             return False

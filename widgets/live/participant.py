@@ -94,7 +94,8 @@ class LiveSessionJoin(widgets.VBox):
         self.save_status.add_class("tlkit-live-save-status")
         self.join_panel = widgets.VBox([
             widgets.HTML("<div style='font-size:1.2em'>Type the code the facilitator shows, "
-                         "then press Join.</div>"),
+                         "then press Join. For the session to count towards your PD hours, "
+                         "type your name as it is on the course roster.</div>"),
             self.code_box, self.name_box, self.named, self.join_button, self.join_message])
         self.children = [self.save_status, self.join_panel]
         if self._keeper is not None:

@@ -58,6 +58,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("survey-links", "survey-links", "Survey links", "spring-to-eoy"),
     Kind("reflection-protocol", "reflection-protocols", "Reflection protocol",
          "notice-wonder-try", match_file_name=True),
+    Kind("instrument", "instruments", "Evaluation instrument", "follow-up"),
 )}
 
 

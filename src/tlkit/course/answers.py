@@ -10,7 +10,11 @@ While grading, the file is a learner's upload: `read_answers` refuses one that i
 not JSON, or not in the shape below, with a sentence, and never runs anything in it.
 
     {"activities": {"roles_match": {"S1": "coach", ...}, ...},
-     "reflections": {"roles_reflection": "text", ...}}
+     "reflections": {"roles_reflection": "text", ...},
+     "first_tries": {"roles_match": {"S1": "teacher", ...}, ...}}
+
+`first_tries` keeps what each form held the first time its answers were checked, never changed
+after, so the course's evaluation can set first tries beside final answers.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class AnswersError(ValueError):
 class Answers:
     activities: dict[str, dict[str, str]] = field(default_factory=dict)
     reflections: dict[str, str] = field(default_factory=dict)
+    first_tries: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def activity(self, activity_id: str) -> dict[str, str]:
         return dict(self.activities.get(activity_id, {}))
@@ -45,8 +50,10 @@ class Answers:
         return self.reflections.get(reflection_id, "")
 
     def as_json(self) -> str:
-        return json.dumps({"activities": self.activities, "reflections": self.reflections},
-                          ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        data = {"activities": self.activities, "reflections": self.reflections}
+        if self.first_tries:
+            data["first_tries"] = self.first_tries
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def answers_path(folder: Path | str | None = None) -> Path:
@@ -78,15 +85,18 @@ def _answers(data) -> Answers:
         raise AnswersError(f"{ANSWERS_FILE} is not in the shape the forms write.")
     activities = data.get("activities") or {}
     reflections = data.get("reflections") or {}
-    if not isinstance(activities, dict) or not isinstance(reflections, dict):
+    first_tries = data.get("first_tries") or {}
+    if not all(isinstance(part, dict) for part in (activities, reflections, first_tries)):
         raise AnswersError(f"{ANSWERS_FILE} is not in the shape the forms write.")
     kept = Answers()
-    for activity_id, values in activities.items():
-        if not _ID.fullmatch(str(activity_id)) or not isinstance(values, dict):
-            raise AnswersError(f"{ANSWERS_FILE} has an activity entry the forms never write.")
-        kept.activities[activity_id] = {
-            str(item): _text(value, MAX_ANSWER_CHARS) for item, value in values.items()
-            if _ID.fullmatch(str(item))}
+    for where, entries in ((kept.activities, activities), (kept.first_tries, first_tries)):
+        for activity_id, values in entries.items():
+            if not _ID.fullmatch(str(activity_id)) or not isinstance(values, dict):
+                raise AnswersError(f"{ANSWERS_FILE} has an activity entry the forms never "
+                                   "write.")
+            where[activity_id] = {
+                str(item): _text(value, MAX_ANSWER_CHARS) for item, value in values.items()
+                if _ID.fullmatch(str(item))}
     for reflection_id, text in reflections.items():
         if not _ID.fullmatch(str(reflection_id)):
             raise AnswersError(f"{ANSWERS_FILE} has a reflection entry the forms never write.")
@@ -109,6 +119,17 @@ def save_activity(activity_id: str, values: dict[str, str],
     answers.activities[activity_id] = {k: str(v)[:MAX_ANSWER_CHARS] for k, v in values.items()}
     write_atomic(answers_path(folder), answers.as_json())
     return answers
+
+
+def save_first_try(activity_id: str, values: dict[str, str],
+                   folder: Path | str | None = None) -> bool:
+    """Keep the form's values as its first try, once: False if a first try is kept already."""
+    answers = _current(folder)
+    if activity_id in answers.first_tries:
+        return False
+    answers.first_tries[activity_id] = {k: str(v)[:MAX_ANSWER_CHARS] for k, v in values.items()}
+    write_atomic(answers_path(folder), answers.as_json())
+    return True
 
 
 def save_reflection(reflection_id: str, text: str,

@@ -69,6 +69,66 @@ def load_manifest(root: Path | str | None = None) -> list[ModuleEntry]:
     return modules
 
 
+@dataclass(frozen=True)
+class CourseRules:
+    """The manifest's completion rules and certificate details (the `completion` and
+    `certificate` blocks): what a learner must do for a certificate of PD hours."""
+    title: str
+    modules: tuple[str, ...]          # modules to hand in and have graded
+    teach_back: bool                  # the teach-back must be done
+    min_attendance_percent: int       # of the live sessions of the course's modules
+    teach_back_minutes: int
+    provider: str
+    facilitator: str
+    format: str
+
+
+FORMATS = ("in person", "online", "blended: in person and online")
+
+
+def course_rules(root: Path | str | None = None) -> CourseRules:
+    """The completion rules and certificate details, checked; ManifestError says what to fix."""
+    path = manifest_path(root)
+    data = read_yaml(path, f"The course manifest {path}") or {}
+    listed = [entry.id for entry in load_manifest(root)]
+    done = data.get("completion") or {}
+    card = data.get("certificate") or {}
+    if not isinstance(done, dict) or not isinstance(card, dict):
+        raise ManifestError(f"{path.name}: 'completion' and 'certificate' must each be a set "
+                            "of named values (see the comments in the file).")
+    modules = done.get("modules", "all")
+    if modules == "all":
+        modules = listed
+    if not isinstance(modules, list) or any(m not in listed for m in modules):
+        raise ManifestError(f"{path.name}: completion.modules must be 'all' or a list of the "
+                            f"module ids under modules: ({', '.join(listed)}).")
+
+    def whole(name: str, default: int, top: int) -> int:
+        value = done.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+            raise ManifestError(f"{path.name}: completion.{name} is {value!r}; it must be a "
+                                f"whole number from 0 to {top}.")
+        return value
+
+    teach_back = done.get("teach_back", False)
+    if not isinstance(teach_back, bool):
+        raise ManifestError(f"{path.name}: completion.teach_back must be true or false.")
+    texts = {}
+    for name in ("provider", "facilitator", "format"):
+        value = card.get(name, "")
+        if not isinstance(value, str) or len(value) > 200:
+            raise ManifestError(f"{path.name}: certificate.{name} must be text of at most 200 "
+                                "characters.")
+        texts[name] = value.strip()
+    if texts["format"] and texts["format"] not in FORMATS:
+        raise ManifestError(f"{path.name}: certificate.format is {texts['format']!r}; use one "
+                            f"of: {', '.join(FORMATS)}.")
+    title = data.get("title") if isinstance(data.get("title"), str) else "Teacher Leader Kit"
+    return CourseRules(title.strip(), tuple(modules), teach_back,
+                       whole("min_attendance_percent", 75, 100),
+                       whole("teach_back_minutes", 30, 600), **texts)
+
+
 def module_ids(root: Path | str | None = None) -> list[str]:
     """The ids listed in the manifest, in order (the files on disk are not looked at)."""
     return [entry.id for entry in load_manifest(root)]

@@ -123,6 +123,20 @@ HIDDEN = Table(     # Q&A items the facilitator hid from the room and the projec
     Column("code", String(12), ForeignKey("tlkit_live_sessions.code", ondelete="CASCADE"),
            nullable=False, index=True),
 )
+# What a session leaves behind when it ends, for the course's hours and its evaluation
+# (tlkit.evaluation): who joined under which name and when, and the exit tickets' ratings.
+# Written by end(); delete() removes the session and what was sent, but not this record,
+# so attendance survives a deleted session that was ended first. The texts people wrote are
+# not kept here (only whether an exit ticket named something to try).
+SESSION_RECORDS = Table(
+    "tlkit_live_session_records", METADATA,
+    Column("code", String(12), primary_key=True),
+    Column("module", String(80), nullable=True),
+    Column("title", String(200), nullable=False, default=""),
+    Column("opened_at", Float, nullable=False),
+    Column("ended_at", Float, nullable=False),
+    Column("record", Text, nullable=False),     # JSON: joins, exits, taught
+)
 LOG = Table(
     "tlkit_live_log", METADATA,
     Column("seq", Integer, primary_key=True, autoincrement=True),
@@ -174,6 +188,19 @@ class SessionState:
     ended: bool
     expires_at: float
     opened_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """An ended session as the hours ledger and the evaluation read it."""
+    code: str
+    module: str | None       # the course module whose live session this was, when known
+    title: str
+    opened_at: float
+    ended_at: float
+    joins: tuple[tuple[str, float], ...]     # (display name, joined at), "" for no name
+    exits: tuple[tuple[int, bool], ...]      # (usefulness 1-5, named a thing to try)
+    taught: tuple[str, ...] = ()             # teach-backs scored in it: the teachers' names
 
 
 @dataclass(frozen=True)
@@ -290,15 +317,62 @@ class LiveStore:
                 clock=json.dumps(clock.state.to_dict()), revision=SESSIONS.c.revision + 1))
         return self.state(code)
 
-    def end(self, code: str, token: str | None) -> None:
-        """Close the session to new joins and contributions; what was sent stays to export."""
+    def end(self, code: str, token: str | None, *, module: str | None = None) -> None:
+        """Close the session to new joins and contributions; what was sent stays to export.
+        `module`: the course module this was the live session of; the session's record
+        (SessionRecord: joins and exit ratings) is kept under it for the hours ledger."""
         self._authorise(code, token, "end the session")
+        code = normal_code(code)
         with transaction(self.engine) as connection:
-            connection.execute(SESSIONS.update().where(SESSIONS.c.code == normal_code(code))
+            connection.execute(SESSIONS.update().where(SESSIONS.c.code == code)
                                .values(ended_at=self.now(), revision=SESSIONS.c.revision + 1))
+            self._keep_record(connection, code, module)
+
+    def _keep_record(self, connection, code: str, module: str | None) -> None:
+        from tlkit.practice.teachback import LABEL_PREFIX
+
+        row = self._session_row(connection, code)
+        joins = [[r.name, r.joined_at] for r in connection.execute(
+            select(PARTICIPANTS.c.name, PARTICIPANTS.c.joined_at)
+            .where(PARTICIPANTS.c.code == code).order_by(PARTICIPANTS.c.number))]
+        latest: dict[str, dict] = {}     # a participant's last exit ticket is their answer
+        taught: set[str] = set()
+        for sent in connection.execute(
+                select(CONTRIBUTIONS.c.participant_id, CONTRIBUTIONS.c.kind,
+                       CONTRIBUTIONS.c.body).where(CONTRIBUTIONS.c.code == code,
+                                                   CONTRIBUTIONS.c.kind.in_(("exit", "scores")))
+                .order_by(CONTRIBUTIONS.c.seq)):
+            body = json.loads(sent.body)
+            if sent.kind == "exit":
+                latest[sent.participant_id] = body
+            elif str(body.get("episode", "")).startswith(LABEL_PREFIX):
+                taught.add(body["episode"][len(LABEL_PREFIX):])
+        exits = [[int(b["useful"]), bool(b.get("try"))] for b in latest.values()]
+        record = {"joins": joins, "exits": exits, "taught": sorted(taught)}
+        connection.execute(delete(SESSION_RECORDS).where(SESSION_RECORDS.c.code == code))
+        connection.execute(SESSION_RECORDS.insert().values(
+            code=code, module=(module or None) and str(module)[:80], title=row.title,
+            opened_at=row.opened_at, ended_at=row.ended_at or self.now(),
+            record=json.dumps(record)))
+
+    def session_records(self, since: float = 0.0) -> list[SessionRecord]:
+        """Every ended session's record (oldest first), deleted sessions' included."""
+        with transaction(self.engine) as connection:
+            rows = connection.execute(select(SESSION_RECORDS).where(SESSION_RECORDS.c.opened_at >= since)
+                                      .order_by(SESSION_RECORDS.c.opened_at, SESSION_RECORDS.c.code)).all()
+        records = []
+        for row in rows:
+            data = json.loads(row.record)
+            records.append(SessionRecord(
+                row.code, row.module, row.title, row.opened_at, row.ended_at,
+                tuple((str(n), float(t)) for n, t in data.get("joins", [])),
+                tuple((int(u), bool(t)) for u, t in data.get("exits", [])),
+                tuple(str(n) for n in data.get("taught", []))))
+        return records
 
     def delete(self, code: str, token: str | None) -> None:
-        """Remove the session and everything sent to it, for good."""
+        """Remove the session and everything sent to it, for good. The record end() kept
+        (joins and exit ratings: SessionRecord) stays, for the course's hours."""
         self._authorise(code, token, "delete the session")
         code = normal_code(code)
         with transaction(self.engine) as connection:
