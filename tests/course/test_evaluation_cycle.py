@@ -103,9 +103,9 @@ def cycle(tmp_path_factory):
         cy = threads.join(task.code, "Cy Okafor", named=True)
         for n, person in enumerate((ana, ben, cy)):
             threads.post(person, "reflection", {"stems": {"notice": "Long pauses."}},
-                         post_id=f"r{n}")
-        threads.post(ana, "reply", {"text": "Yes."}, post_id="a1", parent="r1")
-        threads.post(ben, "reply", {"text": "And?"}, post_id="b1", parent="r0")
+                         post_id=f"reflect-{n}")
+        threads.post(ana, "reply", {"text": "Yes."}, post_id="reply-ana", parent="reflect-1")
+        threads.post(ben, "reply", {"text": "And?"}, post_id="reply-ben", parent="reflect-0")
         code, said = tlkit_course("certificates", "--out", str(base / "certificates"))
         evaluated = tlkit_course("evaluate", "--out", str(base / "evaluation"))
         yield {"base": base, "code": code, "said": said, "evaluated": evaluated,
