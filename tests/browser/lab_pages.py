@@ -72,3 +72,24 @@ def running_lab(workspace: Path, env: dict[str, str], log: Path, root: Path = RO
         finally:
             alive = stop_lab(proc)
     assert not alive, f"processes left running after JupyterLab stopped: {alive}"
+
+
+def run_cell(page, cell, shows: str, key: str = "Control+Enter", timeout: int = 150_000) -> None:
+    """Run one notebook cell as a learner does (select it by its prompt, press `key`) and wait
+    until `shows` (a selector inside the cell) is visible.
+
+    The kernel must be idle first: on a busy machine a key pressed while the notebook is still
+    connecting to its kernel can be lost. If the output has not come after a while, the cell
+    is selected and run once more (running a widget cell twice only draws it again)."""
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+        state="attached", timeout=timeout)
+    target = cell.locator(shows).first
+    for wait in (min(45_000, timeout), timeout):
+        cell.locator(".jp-InputPrompt").first.click()
+        page.keyboard.press(key)
+        try:
+            target.wait_for(state="visible", timeout=wait)
+            return
+        except Exception:  # noqa: BLE001  (Playwright's TimeoutError: try the press once more)
+            if wait == timeout:
+                raise

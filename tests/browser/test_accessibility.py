@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from axe_check import describe, findings, not_allowed, run_axe
+from lab_pages import run_cell
 from playwright.sync_api import expect
 from voila_pages import ROOT
 
@@ -78,11 +79,7 @@ def test_learner_notebook_with_every_widget_has_no_serious_axe_finding(learner_l
         # Each widget cell alone, as a learner runs it: its code is folded away, so the
         # learner selects the cell by its prompt and runs it from the keyboard.
         cell = page.locator(".jp-Notebook .jp-Cell").nth(position)
-        cell.locator(".jp-InputPrompt").click()
-        page.keyboard.press("Control+Enter")
-        # The first cell also waits for the kernel to start, which on a busy machine is slow.
-        cell.locator(".jp-OutputArea-output [class*='tlkit-']").first.wait_for(
-            state="visible", timeout=150_000)
+        run_cell(page, cell, ".jp-OutputArea-output [class*='tlkit-']")
     page.wait_for_load_state("networkidle")
     violations = run_axe(page)
     left = not_allowed(findings(violations), LAB_ALLOWED)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from lab_pages import private_env, running_lab
+from lab_pages import private_env, run_cell, running_lab
 from playwright.sync_api import expect
 from voila_pages import ROOT
 
@@ -62,9 +62,7 @@ def test_learner_notebook_runs_the_protocol_runner_offline(learner_lab, new_page
     # Its code is folded away: the teacher sees no code, and the cell still runs.
     assert cell.locator(".cm-content").count() == 0
     # Clicking the cell selects it; Shift+Enter runs that cell alone, as a teacher would.
-    cell.locator(".jp-InputPrompt").first.click()
-    page.keyboard.press("Shift+Enter")
-    cell.locator(".tlkit-runner").wait_for(state="visible", timeout=60_000)
+    run_cell(page, cell, ".tlkit-runner", key="Shift+Enter")
 
     errors = cell.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     assert errors.count() == 0, errors.first.inner_text()

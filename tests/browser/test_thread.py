@@ -25,7 +25,7 @@ import pytest
 from axe_check import describe, findings, not_allowed, run_axe
 from playwright.sync_api import expect
 from support import free_port
-from lab_pages import private_env, running_lab
+from lab_pages import private_env, run_cell, running_lab
 from voila_pages import ROOT, RecordedPage, running_voila
 
 from tlkit.room.network import room_url
@@ -92,10 +92,8 @@ def _write_from_the_lab(page, workspace: Path, port: int, code: str) -> None:
     page.goto(f"http://127.0.0.1:{port}/lab/tree/{MODULE.as_posix()}?token={TOKEN}")
     expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(cells), timeout=60_000)
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    cell.locator(".jp-InputPrompt").first.click()
-    page.keyboard.press("Shift+Enter")
+    run_cell(page, cell, ".tlkit-thread-panel", key="Shift+Enter")
     panel = cell.locator(".tlkit-thread-panel")
-    panel.wait_for(state="visible", timeout=60_000)
     panel.get_by_label("Thread code").fill(code.lower())
     panel.get_by_role("button", name="Open the thread").click()
     panel.get_by_label("I will try").fill("Count to five in my head after each question.")
