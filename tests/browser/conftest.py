@@ -41,9 +41,13 @@ def browser(chromium_path):
 def _shared_voila(tmp_path_factory, chromium_path):  # no Voila to start without a browser
     """One Voila on facilitator/ per test process, with tracebacks on, so a failing cell
     shows in the page. Without preheating: each page starts its own kernel (tests/servers
-    covers the preheated default)."""
+    covers the preheated default). A test closes its browser without the page's own "shut my
+    kernel down" on unload, so idle kernels of closed pages are culled after half a minute
+    (open pages stay connected and are never culled): dozens of them would otherwise idle on
+    for the whole run, each taking a little of the machine's two cores."""
     with running_voila(ROOT / "facilitator", tmp_path_factory.mktemp("voila"),
-                       show_tracebacks=True, preheat=False) as server:
+                       show_tracebacks=True, preheat=False,
+                       cull_idle_seconds=30, cull_interval_seconds=5) as server:
         yield server
 
 

@@ -7,7 +7,9 @@ and one call pays the start-up cost once):
   solution       the authors' notebook itself, with an answers file holding every form's key
                  and a few words in each reflection box
   released       the learner version, untouched (no answers file: nothing answered)
-  wrong-<n>      the solution with one activity's answers replaced by its plausible wrong answer
+  wrong          the solution with every activity's answers replaced by its plausible wrong
+                 answer (each activity's check cell is scored on its own, so one learner
+                 shows every activity's wrong-answer message and share of marks)
   forger         every answer wrong, and a cell added that replaces the checking function and
                  prints full marks: grading must not believe it
   damaged        a file that is not a notebook at all
@@ -83,18 +85,16 @@ def _grade(module: str, build: Path) -> GradedModule:
     written = {r: "A sample answer written by the learner." for r in reflection_ids(source)}
     _submit(build, "solution", module, source, answers=answers_file(keys, written))
     shutil.copytree(release.parent, build / "submitted" / "released" / module)
-    wrong_students = {}
-    for n, (activity_id, wrong) in enumerate(sorted(wrong_answers(module).items()), start=1):
-        wrong_students[activity_id] = f"wrong-{n}"
-        _submit(build, f"wrong-{n}", module, source,
-                answers=answers_file({**keys, activity_id: wrong["values"]}, written))
+    wrongs = {activity_id: wrong["values"] for activity_id, wrong in wrong_answers(module).items()}
+    wrong_students = dict.fromkeys(wrongs, "wrong")
+    _submit(build, "wrong", module, source, answers=answers_file({**keys, **wrongs}, written))
     forged = read_nb(release)
     forged.cells.insert(0, new_code_cell(FORGERY))
     everything_wrong = {a: {item: "" for item in key} for a, key in keys.items()}
     _submit(build, "forger", module, forged, answers=answers_file(everything_wrong, {}))
     _submit(build, "damaged", module, text='{"cells": [')
 
-    students = ["solution", "released", "forger", "damaged", *wrong_students.values()]
+    students = ["solution", "released", "forger", "damaged", "wrong"]
     # No roster import: autograde adds a learner it has not met (nbgrader's create_student).
     # The damaged submission makes nbgrader exit 1 after grading everyone else.
     done = nbgrader("autograde", module, root=ROOT, build=build, check=False)
