@@ -37,6 +37,24 @@ def test_a_new_gradebook_is_made_without_the_environment_on_path(course, tmp_pat
     assert "Converting notebook" not in out + err and "[INFO]" not in out + err
 
 
+def test_a_new_gradebook_is_stamped_as_nbgrader_s_alembic_would(course, tmp_path):
+    """The kit reads the newest migration itself; `alembic heads` must name the same one."""
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    assert course_api(course).generate_assignment("demo").success
+    with sqlite3.connect(tmp_path / "build" / "gradebook.db") as db:
+        stamped = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    with _temp_alembic_ini(f"sqlite:///{tmp_path / 'heads.db'}") as ini:
+        heads = subprocess.run([str(Path(sys.executable).parent / "alembic"), "-c", ini, "heads"],
+                               capture_output=True, text=True, check=True).stdout.split()
+    assert stamped == [(heads[0],)]
+
+
 def test_nbgrader_logs_nowhere_but_the_result(course):
     class Seen(logging.Handler):
         records: list[logging.LogRecord] = []

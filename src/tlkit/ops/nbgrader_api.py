@@ -11,10 +11,10 @@ none of it to the terminal.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
-import sys
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,20 +103,27 @@ def load_course_config(root: Path):
         ) from None
 
 
-@contextmanager
-def _scripts_on_path():
-    """nbgrader runs the `alembic` command (found on PATH) to create a new gradebook; put this
-    environment's scripts folder first, even when the environment is not activated."""
-    scripts = str(Path(sys.executable).parent)
-    before = os.environ.get("PATH")
-    os.environ["PATH"] = os.pathsep.join([scripts, before] if before else [scripts])
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PATH", None)
-        else:
-            os.environ["PATH"] = before
+def _migration_head() -> str:
+    """The newest of nbgrader's gradebook migrations: what `alembic heads` prints for them."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def _read_migration_head_in_process() -> None:
+    """nbgrader makes a new gradebook by starting the `alembic` command (found on PATH; about
+    two seconds of a second Python) only to read that name. Read it here, once per process:
+    a new gradebook then needs neither PATH nor another process."""
+    import nbgrader.api
+
+    if not getattr(nbgrader.api.get_alembic_version, "in_process", False):
+        head = functools.cache(_migration_head)
+        head.in_process = True
+        nbgrader.api.get_alembic_version = head
 
 
 @contextmanager
@@ -150,11 +157,12 @@ class CourseAPI:
         self.config = config
         self.coursedir = CourseDirectory(config=config, log=quiet_logger())
         self.log = quiet_logger()
+        _read_migration_head_in_process()
         with _traitlets_level_kept():
             self.api = NbGraderAPI(coursedir=self.coursedir, config=config, log=self.log)
 
     def _run(self, action: str, assignment: str, call) -> NbgraderResult:
-        with _scripts_on_path(), _traitlets_level_kept(), warnings.catch_warnings():
+        with _traitlets_level_kept(), warnings.catch_warnings():
             # SQLAlchemy warns about nbgrader's own session handling: nothing a teacher can act on.
             warnings.simplefilter("ignore")
             try:
@@ -198,11 +206,10 @@ class CourseAPI:
         return self.coursedir.db_url
 
     def gradebook(self):
-        """nbgrader's Gradebook for this course (a context manager), warnings kept quiet."""
+        """nbgrader's Gradebook for this course (a context manager)."""
         from nbgrader.api import Gradebook
 
-        with _scripts_on_path():
-            return Gradebook(self.coursedir.db_url, self.coursedir.course_id)
+        return Gradebook(self.coursedir.db_url, self.coursedir.course_id)
 
     def path(self, step: str, student: str = ".", assignment: str = ".") -> Path:
         """A folder of the course: step is "submitted", "autograded", "feedback", "release"..."""
