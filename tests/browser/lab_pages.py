@@ -80,11 +80,13 @@ def run_cell(page, cell, shows: str, key: str = "Control+Enter", timeout: int = 
 
     The kernel must be idle first: on a busy machine a key pressed while the notebook is still
     connecting to its kernel can be lost. If the output has not come after a while, the cell
-    is selected and run once more (running a widget cell twice only draws it again)."""
+    is selected and run once more (running a widget cell twice only draws it again): a widget
+    shows in a few seconds even on a busy machine, so a first wait of 20 s means a lost press,
+    not a slow kernel."""
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         state="attached", timeout=timeout)
     target = cell.locator(shows).first
-    for wait in (min(45_000, timeout), timeout):
+    for wait in (min(20_000, timeout), timeout):
         cell.locator(".jp-InputPrompt").first.click()
         page.keyboard.press(key)
         try:
