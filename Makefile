@@ -6,14 +6,16 @@ STAMP  := $(VENV)/.tlkit-installed
 
 .PHONY: start facilitate test release lock bench clean
 
-# Create .venv if missing, install the pinned set, then the kit itself (editable).
+# Create .venv if missing, install the pinned set, then the kit itself (editable). The lock is
+# complete, so --no-deps; what it leaves out on purpose is removed (tools/update_lock.py says why).
 $(STAMP): requirements.lock pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The kit needs Python 3.11 or newer; this python3 is " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 start")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create .venv. On Debian or Ubuntu, install the venv module first: sudo apt-get install python3-venv"; exit 1; }
 	@echo "Installing the kit and its packages into .venv (a few minutes the first time)..."
 	@# pip's and the build's messages go to a log, shown only if something fails.
 	@{ $(BIN)/python -m pip install --quiet --upgrade pip \
-	  && $(BIN)/python -m pip install --quiet -r requirements.lock \
+	  && $(BIN)/python -m pip install --quiet --no-deps -r requirements.lock \
+	  && $(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax lark \
 	  && $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . ; \
 	} > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; echo "Installing failed (the messages above say why; they are also in $(VENV)/install.log)."; exit 1; }
 	@touch $(STAMP)

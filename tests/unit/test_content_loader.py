@@ -291,17 +291,26 @@ def test_every_schema_keyword_has_a_plain_message_and_every_list_a_limit(kind):
         assert schema(kind)["properties"][prop].get("description"), prop
 
 
-def test_validating_content_skips_the_slow_iri_grammars_and_leaves_them_importable():
+def test_validating_content_skips_the_slow_iri_grammars_and_leaves_them_importable(tmp_path):
     """jsonschema would import rfc3987_syntax (a second of grammar building) in every guide's
-    kernel; the kit's validators check no formats, so the loader keeps it out. Checked in a
-    fresh interpreter: this one may have imported either already."""
+    kernel; the kit's validators check no formats, so the loader keeps it out. The kit's own
+    environment leaves that package out (tools/update_lock.py); others, such as a conda one,
+    have it: a stand-in on the path plays it here. Checked in a fresh interpreter: this one
+    may have imported jsonschema already."""
+    import os
     import subprocess
     import sys
 
+    stand_in = tmp_path / "rfc3987_syntax"
+    stand_in.mkdir()
+    (stand_in / "__init__.py").write_text(
+        "def is_valid_syntax(term, value):\n    return True\n", encoding="utf-8")
     probe = ("import sys\n"
              "from tlkit.content import load\n"
              "load('protocol', 'tuning')\n"
              "assert 'jsonschema' in sys.modules, 'nothing was validated'\n"
              "assert 'rfc3987_syntax' not in sys.modules\n"
-             "import rfc3987_syntax\n")
-    subprocess.run([sys.executable, "-c", probe], check=True, timeout=120)
+             "import rfc3987_syntax\n"
+             "assert rfc3987_syntax.__file__.startswith(sys.argv[1])\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", probe, str(tmp_path)], check=True, timeout=120, env=env)

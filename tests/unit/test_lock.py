@@ -68,3 +68,21 @@ def test_the_running_environment_matches_the_lock(root):
         if installed != version:
             mismatched[name] = (version, installed)
     assert not mismatched, f"installed packages differ from requirements.lock: {mismatched}"
+
+
+def test_a_jupyter_server_starts_without_building_the_iri_checker(root):
+    """The lock leaves out jsonschema's Lark-built IRI checker (tools/update_lock.py says why),
+    and nothing in the lock brings it back: a server's start-up never pays for it."""
+    import subprocess
+    import sys
+
+    left_out = {"rfc3987-syntax", "lark"}
+    assert left_out.isdisjoint(_lock_pins(root))
+    uninstall = [line for line in (root / "Makefile").read_text().splitlines()
+                 if "pip uninstall" in line]
+    assert uninstall and all(name in uninstall[0] for name in left_out)
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, jupyter_server.serverapp, nbformat.validator\n"
+         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rfc3987_syntax', 'lark')))"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert imported == "[]"

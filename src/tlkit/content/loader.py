@@ -300,7 +300,8 @@ def schema_version(kind: str) -> int:
 
 def _import_jsonschema():
     """jsonschema, imported without rfc3987_syntax. Where that package is installed (Jupyter
-    brings it), jsonschema imports it for the "iri" format, and it builds some forty grammars
+    brings it; the kit's own lock leaves it out, a conda or hub environment may not), jsonschema
+    imports it for the "iri" format, and it builds some forty grammars
     as it is imported: about a second of every guide's and module's first cell. The kit's
     validators check no formats, so nothing is lost; once jsonschema is in, the package can be
     imported as usual by whatever else needs it."""
