@@ -1,5 +1,7 @@
 """The learner's JupyterLab, started as `tlkit start` starts it, in headless Chromium: the
-course notebook opens, the kit's widgets render, and the page asks nothing of the internet."""
+course notebook opens, the kit's widgets render, the page asks nothing of the internet, and
+axe-core finds nothing critical or serious in the kit's widgets and text (JupyterLab's own
+findings are excused in LAB_ALLOWED, by rule and selector, one by one)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_check import also_refused, describe, findings, not_allowed, run_axe
 from lab_pages import private_env, run_cell, running_lab
 from playwright.sync_api import expect
 from voila_pages import ROOT
@@ -19,6 +22,18 @@ from tlkit.serve import servers as serve
 TOKEN = "tlkit-learner-lab-test"
 NOTEBOOK = Path("protocols") / "protocols.ipynb"
 RUNNER_CALL = 'activity_widget("protocols", "Running a tuning protocol"'
+
+# JupyterLab's own axe findings (rule: selector fragments), not the kit's to fix.
+LAB_ALLOWED: dict[str, tuple[str, ...]] = {
+    # JupyterLab's toolbar buttons (jp-button, and the Voila and nbgrader buttons built the
+    # same way) carry aria-pressed on a role that does not take it.
+    "aria-allowed-attr": ('jp-button[', ".voilaRender", ".validate-button",
+                          ".jp-DebuggerBugButton"),
+    # JupyterLab's code editors (CodeMirror's content box) have no accessible name.
+    "aria-input-field-name": (".cm-content",),
+    # JupyterLab's windowed notebook list.
+    "aria-required-children": (".jp-WindowedPanel-viewport",),
+}
 
 
 def _source(cell: dict) -> str:
@@ -72,6 +87,37 @@ def test_learner_notebook_runs_the_protocol_runner_offline(learner_lab, new_page
     page.evaluate("document.fonts.ready.then(() => true)")
     assert recorded.urls, "no requests recorded"
     assert recorded.outside_requests() == []
+
+
+def _widget_cells(notebook: Path) -> list[int]:
+    """Positions of the cells that show a kit widget."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [n for n, c in enumerate(cells)
+            if c["cell_type"] == "code" and "from tlkit.widgets import" in "".join(c["source"])]
+
+
+def test_learner_notebook_with_every_widget_has_no_serious_axe_finding(learner_lab, new_page):
+    """Before the tests below open other notebooks: JupyterLab restores the tabs a page left
+    open, and only this notebook's cells should be on the page."""
+    workspace, port = learner_lab
+    positions = _widget_cells(workspace / NOTEBOOK)
+    assert len(positions) >= 4, "the module shows fewer widgets than expected"
+    page = new_page().page
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.as_posix()}?token={TOKEN}")
+    all_cells = json.loads((workspace / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
+    # JupyterLab attaches cells a few at a time after the first screenful: wait for them all.
+    expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(all_cells), timeout=60_000)
+    for position in positions:
+        # Each widget cell alone, as a learner runs it: its code is folded away, so the
+        # learner selects the cell by its prompt and runs it from the keyboard.
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(position)
+        run_cell(page, cell, ".jp-OutputArea-output [class*='tlkit-']")
+    page.wait_for_load_state("networkidle")
+    violations = run_axe(page)
+    left = not_allowed(findings(violations), LAB_ALLOWED)
+    assert not left, f"axe on the learner's notebook:\n{describe(left)}"
+    # Only the notebook's own tables and headings: JupyterLab's panels are not the kit's.
+    assert also_refused(run_axe(page, ".jp-Notebook")) == []
 
 
 def test_learner_copy_has_no_facilitator_notes(learner_lab):

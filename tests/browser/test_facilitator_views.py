@@ -1,16 +1,24 @@
-"""Every facilitator guide prints whole from the browser's Print, and every handout a guide
-names has a link to a page of its own to print."""
+"""Every facilitator view as Voila renders it, each page rendered once and checked as it
+stands: axe-core finds nothing critical or serious in it, and every facilitator guide prints
+whole from the browser's Print and links each handout it names to a page of its own to print.
+
+Findings on Voila's own elements would be excused in VOILA_ALLOWED, by rule and selector.
+"""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from voila_pages import ROOT
+from axe_check import also_refused, describe, findings, not_allowed, run_axe
+from voila_pages import ROOT, RecordedPage
 
 from tlkit.course.manifest import module_ids
 
+VIEWS = sorted(p.name for p in (ROOT / "facilitator").glob("*.ipynb"))
 GUIDES = sorted(f"{m}.ipynb" for m in module_ids(ROOT) if (ROOT / "facilitator" / f"{m}.ipynb").exists())
+VOILA_ALLOWED: dict[str, tuple[str, ...]] = {}
+
 # An A4 sheet's width at 96 px an inch less the template's 12 mm margins: the narrower of A4
 # and Letter, so a page that fits it fits both.
 SHEET_PX = 703
@@ -53,13 +61,47 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
+@pytest.fixture(scope="module")
+def rendered(browser, voila):
+    """rendered(view) -> the view's RecordedPage, opened and rendered once: a guide's page
+    stays open from its axe check to its print check, the last to use it."""
+    pages: dict[str, RecordedPage] = {}
+
+    def get(view: str) -> RecordedPage:
+        if view not in pages:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            recorded = RecordedPage(context.new_page())
+            recorded.page.set_default_timeout(120_000)  # the first render starts a kernel
+            recorded.page.goto(voila.url(view))
+            recorded.page.locator("[class*='tlkit-']").first.wait_for(state="visible")
+            recorded.page.wait_for_load_state("networkidle")
+            pages[view] = recorded
+        return pages[view]
+
+    def done(view: str) -> None:
+        pages.pop(view).page.context.close()
+
+    get.done = done
+    yield get
+    for view in list(pages):
+        done(view)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_facilitator_view_has_no_serious_axe_finding(rendered, view):
+    page = rendered(view).page
+    violations = run_axe(page)
+    left = not_allowed(findings(violations), VOILA_ALLOWED)
+    if view not in GUIDES:
+        rendered.done(view)
+    assert not left, f"axe on {view}:\n{describe(left)}"
+    assert also_refused(violations) == []
+
+
 @pytest.mark.parametrize("guide", GUIDES)
-def test_a_guide_prints_whole_and_links_its_handouts(voila, new_page, guide):
-    recorded = new_page()
+def test_a_guide_prints_whole_and_links_its_handouts(rendered, guide):
+    recorded = rendered(guide)
     page = recorded.page
-    page.goto(voila.url(guide))
-    page.locator(".tlkit-agenda, .jp-OutputArea-output").first.wait_for(state="visible")
-    page.wait_for_load_state("networkidle")
     text = page.locator("body").inner_text()
     assert "Traceback" not in text
 
@@ -75,3 +117,4 @@ def test_a_guide_prints_whole_and_links_its_handouts(voila, new_page, guide):
         assert handouts, f"{guide} names a handout ({mentions.group(0)}) under no handout heading"
     assert [name for name, links in handouts if links == 0] == []
     assert recorded.outside_requests() == []
+    rendered.done(guide)
