@@ -24,17 +24,51 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
+class _SharedChromium:
+    """One Playwright and one Chromium per test process while its browser tests run: a
+    launch costs a second of CPU, and every file would otherwise pay it."""
+
+    def __init__(self):
+        self._playwright = None
+        self._browser = None
+
+    def get(self, executable: Path):
+        if self._browser is None or not self._browser.is_connected():
+            self.close()
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(executable), args=CHROMIUM_ARGS, headless=True)
+        return self._browser
+
+    def close(self) -> None:
+        if self._playwright is not None:
+            try:
+                if self._browser is not None and self._browser.is_connected():
+                    self._browser.close()
+            finally:
+                self._playwright.stop()
+        self._playwright = self._browser = None
+
+
+_CHROMIUM = _SharedChromium()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Closed once the next test is not a browser test (or there is none): while Playwright's
+    sync API is open, an asyncio loop counts as running in this thread, which would upset
+    later tests that use asyncio themselves. After the test's own fixtures are torn down."""
+    yield
+    if nextitem is None or Path(str(nextitem.fspath)).parent != Path(__file__).parent:
+        _CHROMIUM.close()
+
+
 @pytest.fixture(scope="module")
 def browser(chromium_path):
-    # Module scope, not session: while Playwright's sync API is open, an asyncio loop counts
-    # as running in this thread, which would upset later tests that use asyncio themselves.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path),
-                                             args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    """The process's shared headless Chromium; each test opens contexts of its own in it."""
+    return _CHROMIUM.get(chromium_path)
 
 
 @pytest.fixture(scope="session")

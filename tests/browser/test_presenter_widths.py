@@ -4,6 +4,8 @@ A file of its own: the views start from no saved clock."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 PRESENTER = "presenter.ipynb"
@@ -38,7 +40,7 @@ CLOCK_FITS = """() => {
 @pytest.fixture(scope="module")
 def presenter(browser, voila):
     """One presenter page for every width: the window is resized as a facilitator resizes it
-    (or drags it onto the projector), and the clock's sizes follow the window by CSS alone."""
+    (or drags it onto the projector)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(120_000)
@@ -57,7 +59,13 @@ def test_the_clock_fits_every_common_projector_width(presenter, size):
                            arg=list(size))
     clock = page.locator(".tlkit-runner-step-clock [role=timer]")
     assert "Press Start to begin this step" in clock.inner_text()
-    assert page.evaluate(CLOCK_FITS) == []
+    # JupyterLab's panels lay themselves out again a moment after the window's resize event.
+    problems = page.evaluate(CLOCK_FITS)
+    deadline = time.monotonic() + 15
+    while problems and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        problems = page.evaluate(CLOCK_FITS)
+    assert problems == []
     # Still large: the clock is read from the back of the room.
     assert clock.locator("> div").first.evaluate(
         "el => parseFloat(getComputedStyle(el).fontSize)") >= 120

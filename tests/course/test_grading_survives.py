@@ -16,15 +16,16 @@ def graded(tmp_path_factory):
     with course_folders(tmp_path_factory, "survives") as (base, _root, build):
         roster = base / "learners.csv"
         roster.write_text("id,first_name,last_name,email\nok-1,A,One,\ncrashes,B,Two,\n"
-                          "slow,C,Three,\nok-2,D,Four,\n", encoding="utf-8")
+                          "asleep,C,Three,\nok-2,D,Four,\n", encoding="utf-8")
         assert tlkit_course("init")[0] == 0 and tlkit_course("roster", str(roster))[0] == 0
         assert tlkit_course("release", "--all")[0] == 0
         hand_in(build, "ok-1", answered(build))
         # The answer cell ends the process that grades it (as a crash or running out of memory
-        # would), then the one that sleeps past the learner's limit, each cell under 60 s.
+        # would), then the one that sleeps past the learner's limit, each cell under 60 s
+        # ("asleep" is graded first, in name order: its wait overlaps the others' grading).
         hand_in(build, "crashes", answered(
             build, minutes="slot - 30\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
-        hand_in(build, "slow", answered(build, minutes="slot - 30\nimport time\ntime.sleep(50)"))
+        hand_in(build, "asleep", answered(build, minutes="slot - 30\nimport time\ntime.sleep(50)"))
         hand_in(build, "ok-2", answered(build))
         assert tlkit_course("collect")[0] == 0
         # Only a notebook graded without a sandbox can reach its grading process
@@ -49,8 +50,8 @@ def test_the_others_are_graded_in_full(graded):
 def test_the_stopped_learners_are_named_with_why_and_never_shown_as_zero(graded):
     report = graded["report"]
     assert "the grading process stopped" in report.loc["crashes", "problems"]
-    assert "took longer than 6 seconds" in report.loc["slow", "problems"]
-    for learner in ("crashes", "slow"):
+    assert "took longer than 6 seconds" in report.loc["asleep", "problems"]
+    for learner in ("crashes", "asleep"):
         assert report.loc[learner, "score"] == ""
         assert report.loc[learner, "status"] == "grading failed"
         assert "handed in again, or grade it by hand" in report.loc[learner, "problems"]
