@@ -67,8 +67,14 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture(scope="module")
 def browser(chromium_path):
-    """The process's shared headless Chromium; each test opens contexts of its own in it."""
-    return _CHROMIUM.get(chromium_path)
+    """The process's shared headless Chromium; each test opens contexts of its own in it. A
+    file's contexts still open when it ends are closed, as a browser of its own would be:
+    pages left polling would go on taking CPU and keep their kernels from being culled."""
+    browser = _CHROMIUM.get(chromium_path)
+    yield browser
+    if browser.is_connected():
+        for context in list(browser.contexts):
+            context.close()
 
 
 @pytest.fixture(scope="session")
