@@ -87,11 +87,21 @@ def run_cell(page, cell, shows: str, key: str = "Control+Enter", timeout: int = 
         state="attached", timeout=timeout)
     target = cell.locator(shows).first
     for wait in (min(20_000, timeout), timeout):
-        cell.locator(".jp-InputPrompt").first.click()
+        _no_dialog(page)
+        cell.locator(".jp-InputPrompt").first.click(timeout=wait)
         page.keyboard.press(key)
         try:
             target.wait_for(state="visible", timeout=wait)
             return
         except Exception:  # noqa: BLE001  (Playwright's TimeoutError: try the press once more)
             if wait == timeout:
+                _no_dialog(page)
                 raise
+
+
+def _no_dialog(page) -> None:
+    """Fail with what it says if JupyterLab shows a dialog (a kernel that could not start,
+    say): the dialog would take every click, and the test would only time out."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        raise AssertionError(f"JupyterLab shows a dialog: {dialog.first.inner_text()[:500]!r}")
