@@ -200,6 +200,13 @@ def _culled(log: str) -> str:
 def test_the_folder_listing_shows_the_guide_and_stays_local(voila, new_page):
     listing = new_page()
     listing.page.goto(voila.url(None))
-    listing.page.locator(".jp-DirListing-item", has_text=GUIDE).first.wait_for()
+    item = listing.page.locator(".jp-DirListing-item", has_text=GUIDE).first
+    try:
+        item.wait_for(timeout=60_000)
+    except Exception as error:  # noqa: BLE001  (Playwright's TimeoutError: say what the page shows)
+        raise AssertionError(
+            f"the listing at {listing.page.url} never showed {GUIDE}; the page says:\n"
+            f"{listing.page.locator('body').inner_text()[:1500]}\nVoila's log ends:\n"
+            f"{voila.output()[-2000:]}") from error
     listing.page.wait_for_load_state("networkidle")
     assert listing.outside_requests() == []

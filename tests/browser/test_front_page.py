@@ -1,19 +1,31 @@
 """The facilitators' front page in headless Chromium: one load checks the course map, the
-guide links and a schedule that follows the chosen design."""
+guide links and a schedule that follows the chosen design, then the links to the live-session,
+join, cohort and presenter pages, one of them followed."""
 
 from __future__ import annotations
 
-from voila_pages import ROOT
+import pytest
+from voila_pages import ROOT, RecordedPage
 
 from tlkit.course.course_map import course_map
 
 
-def test_front_page_shows_the_map_links_the_guides_and_reschedules(voila, new_page):
-    recorded = new_page()
+@pytest.fixture(scope="module")
+def front(voila, browser):
+    """The front page, loaded once for both tests (the second leaves it for another page)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    recorded = RecordedPage(context.new_page())
+    recorded.page.set_default_timeout(120_000)
+    recorded.page.goto(voila.url("index.ipynb"))
+    recorded.page.locator(".tlkit-course-map-table").wait_for(state="visible")
+    yield recorded
+    context.close()
+
+
+def test_front_page_shows_the_map_links_the_guides_and_reschedules(front):
+    recorded = front
     page = recorded.page
-    page.goto(voila.url("index.ipynb"))
     table = page.locator(".tlkit-course-map-table")
-    table.wait_for(state="visible", timeout=120_000)
     rows = course_map(ROOT)
     text = table.inner_text()
     for row in rows:
@@ -37,11 +49,9 @@ def test_front_page_shows_the_map_links_the_guides_and_reschedules(voila, new_pa
     assert recorded.outside_requests() == []
 
 
-def test_front_page_links_the_live_session_join_and_cohort_pages(voila, new_page):
-    recorded = new_page()
+def test_front_page_links_the_live_session_join_and_cohort_pages(voila, front):
+    recorded = front
     page = recorded.page
-    page.goto(voila.url("index.ipynb"))
-    page.locator(".tlkit-course-map-table").wait_for(state="visible", timeout=120_000)
     for name, href in (("Live session", "live-session.ipynb"), ("Join page", "live-join.ipynb"),
                        ("Cohort progress", "cohort.ipynb"),
                        ("Presenter view", "presenter.ipynb")):
