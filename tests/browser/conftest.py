@@ -65,6 +65,10 @@ def pytest_runtest_teardown(item, nextitem):
         _CHROMIUM.close()
 
 
+def pytest_sessionfinish(session, exitstatus):
+    _CHROMIUM.close()   # a run stopped early (Ctrl-C, -x) leaves no Chromium behind
+
+
 @pytest.fixture(scope="module")
 def browser(chromium_path):
     """The process's shared headless Chromium; each test opens contexts of its own in it. A
