@@ -83,8 +83,11 @@ def run_cell(page, cell, shows: str, key: str = "Control+Enter", timeout: int = 
     is selected and run once more (running a widget cell twice only draws it again): a widget
     shows in a few seconds even on a busy machine, so a first wait of 20 s means a lost press,
     not a slow kernel."""
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
-        state="attached", timeout=timeout)
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    # A dialog asking for a kernel comes instead of an idle kernel: answer it, then wait.
+    idle.or_(page.locator(".jp-Dialog")).first.wait_for(state="attached", timeout=timeout)
+    _no_dialog(page)
+    idle.first.wait_for(state="attached", timeout=timeout)
     target = cell.locator(shows).first
     for wait in (min(20_000, timeout), timeout):
         _no_dialog(page)
@@ -100,8 +103,21 @@ def run_cell(page, cell, shows: str, key: str = "Control+Enter", timeout: int = 
 
 
 def _no_dialog(page) -> None:
-    """Fail with what it says if JupyterLab shows a dialog (a kernel that could not start,
-    say): the dialog would take every click, and the test would only time out."""
+    """Answer JupyterLab's kernel choice as a learner would, and fail with what it says on any
+    other dialog (a kernel that could not start, say): a dialog takes every click, and the
+    test would only time out.
+
+    On a busy machine Lab has once asked, on opening a module, which kernel to start, the
+    course's Python kernel listed (why it did not start it by itself is not known: a slow or
+    failed kernel list shows no kernel to choose, a failed start an error first). A learner
+    picks that kernel and presses Select, and so does the test."""
     dialog = page.locator(".jp-Dialog")
-    if dialog.count():
-        raise AssertionError(f"JupyterLab shows a dialog: {dialog.first.inner_text()[:500]!r}")
+    if not dialog.count():
+        return
+    text = dialog.first.inner_text()
+    if text.startswith("Select Kernel") and "Python 3 (ipykernel)" in text:
+        dialog.first.locator("select").select_option(label="Python 3 (ipykernel)")
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").click()
+        dialog.first.wait_for(state="detached", timeout=30_000)
+        return
+    raise AssertionError(f"JupyterLab shows a dialog: {text[:500]!r}")
