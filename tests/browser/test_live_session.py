@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 from voila_pages import open_live_session
 
 from tlkit.practice.observation import load_episode, load_rubric
@@ -14,6 +14,13 @@ from tlkit.practice.observation import load_episode, load_rubric
 pytestmark = pytest.mark.live
 
 JOIN = "live-join.ipynb"
+# The participant page's boxes whose right edge passes 390 px, with what decides their width.
+OVERFLOWING = """[...document.querySelectorAll(
+    '.tlkit-live-join input, .tlkit-live-join select, .tlkit-live-join textarea')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > 390; })
+  .map(e => ({html: e.outerHTML.slice(0, 200), right: e.getBoundingClientRect().right,
+              width: getComputedStyle(e).width, parent: e.parentElement.getBoundingClientRect().width,
+              parentStyle: e.parentElement.getAttribute('style')}))"""
 RUBRIC = load_rubric(load_episode("voting-age-discussion").rubric_id)
 
 
@@ -52,10 +59,12 @@ def test_participants_follow_the_facilitator_and_scores_reach_the_figures(voila,
     phone = people[0][0].page
     phone.set_viewport_size({"width": 390, "height": 844})
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    for box in phone.locator(".tlkit-live-join input, .tlkit-live-join select, "
-                             ".tlkit-live-join textarea").all():
-        edge = box.bounding_box()
-        assert edge is None or edge["x"] + edge["width"] <= 390, box.evaluate("e => e.outerHTML")
+    # The widgets lay themselves out again after a resize, as on a phone turned sideways and
+    # back: wait up to five seconds for every box to fit, then name any box that still does not.
+    try:
+        phone.wait_for_function(f"() => {OVERFLOWING}.length === 0", timeout=5_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"boxes run off a 390 px screen: {phone.evaluate(OVERFLOWING)}")
     phone.set_viewport_size({"width": 1280, "height": 900})
 
     host.get_by_role("button", name="Next", exact=True).click()
