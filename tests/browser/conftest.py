@@ -11,7 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from voila_pages import CHROMIUM, CHROMIUM_ARGS, ROOT, RecordedPage, running_voila
+
+# What one page does reaches another through a kernel's or the room's once-a-second follower;
+# on a busy machine that takes longer than Playwright's 5 s default. A check that holds still
+# passes the moment it holds: the longer bound only delays a real failure.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,7 @@ def test_the_guide_s_live_session_runs_the_section_s_minutes_and_the_projector_f
         f"Step 1 of {len(steps)} · {plan.minutes[0]} min planned")
 
     host.locator("button.tlkit-live-next").click()
-    expect(room.locator(".tlkit-runner-step-name")).to_have_text(steps[1].name, timeout=5_000)
+    expect(room.locator(".tlkit-runner-step-name")).to_have_text(steps[1].name)
     expect(room.locator(".tlkit-runner-step-number")).to_contain_text(
         f"Step 2 of {len(steps)} · {plan.minutes[1]} min planned")
     assert projector.outside_requests() == []
