@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from tlkit.course.module import section_plan
 from tlkit.practice.protocols import load_protocol
@@ -25,11 +25,7 @@ def test_the_guide_s_live_session_runs_the_section_s_minutes_and_the_projector_f
 
     guide = new_page().page
     guide.goto(voila.url("protocols.ipynb"))
-    link = guide.locator("a.tlkit-live-link").first
-    guide.wait_for_selector("a.tlkit-live-link", state="visible")
-    with guide.context.expect_page() as opened:     # the link opens the live page in a new tab
-        link.click()
-    host = opened.value
+    host = _follow_to_new_tab(guide, guide.locator("a.tlkit-live-link").first)
     host.set_default_timeout(120_000)
     host.wait_for_selector(".tlkit-live-plan", state="visible")   # Voila runs the page first
     expect(host.locator(".tlkit-live-plan")).to_contain_text("planned for 45 minutes")
@@ -50,3 +46,19 @@ def test_the_guide_s_live_session_runs_the_section_s_minutes_and_the_projector_f
     expect(room.locator(".tlkit-runner-step-number")).to_contain_text(
         f"Step 2 of {len(steps)} · {plan.minutes[1]} min planned")
     assert projector.outside_requests() == []
+
+
+def _follow_to_new_tab(guide, link):
+    """Click the guide's link, which opens its page in a new tab; that tab. The guide draws its
+    widgets above the link after the page arrives, so on a busy machine a click can land where
+    the link was a moment before: wait for the page to finish, then try again if no tab opens."""
+    guide.wait_for_load_state("load")
+    guide.wait_for_selector(".tlkit-runner", state="visible", timeout=120_000)
+    for _ in range(3):
+        try:
+            with guide.context.expect_page(timeout=15_000) as opened:
+                link.click()
+            return opened.value
+        except PlaywrightTimeout:
+            continue
+    pytest.fail("the guide's live-session link opened no tab in three clicks")
